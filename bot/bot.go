@@ -1,0 +1,169 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/bansou/bansou/flows"
+	"github.com/bansou/bansou/store"
+)
+
+// Config is what a Bot needs.
+type Config struct {
+	Store       store.Store
+	Flows       *flows.Set
+	Senders     map[string]Sender // by channel
+	Logger      *slog.Logger
+	Now         func() time.Time // the clock; time.Now when nil
+	Location    *time.Location   // local time of the people (Asia/Tokyo)
+	Lang        string           // default language: ja
+	Institution string           // name shown to owners, e.g. ○○商工会
+}
+
+// Bot runs conversations.
+type Bot struct {
+	cfg Config
+	log *slog.Logger
+}
+
+// New returns a Bot. It fails when a built-in role flow is missing.
+func New(cfg Config) (*Bot, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.Lang == "" {
+		cfg.Lang = "ja"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	for _, id := range []string{FlowDebrief, FlowCheckin} {
+		if _, ok := cfg.Flows.Get(id); !ok {
+			return nil, fmt.Errorf("bot: flow %q is missing", id)
+		}
+	}
+	return &Bot{cfg: cfg, log: cfg.Logger.With("component", "bot")}, nil
+}
+
+// errDuplicate ends a transaction whose event was already handled.
+var errDuplicate = errors.New("bot: duplicate event")
+
+// maxAttempts bounds the retries of a turn that lost an optimistic-lock race.
+const maxAttempts = 3
+
+// Handle runs one turn: a duplicate delivery has no effect; a tap that lost
+// a race gets the current prompt again; replies are sent only after commit.
+func (b *Bot) Handle(ctx context.Context, in Incoming) error {
+	if in.ReceivedAt.IsZero() {
+		in.ReceivedAt = b.cfg.Now()
+	}
+	var replies []Reply
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		replies, err = b.turnTx(ctx, in)
+		if !errors.Is(err, store.ErrConflict) {
+			break
+		}
+		if in.Action != nil {
+			// Two taps on the same step: the other one won. Say so and
+			// show where the conversation stands now.
+			replies, err = b.currentPrompt(ctx, in, true)
+			break
+		}
+	}
+	switch {
+	case errors.Is(err, errDuplicate):
+		b.log.InfoContext(ctx, "duplicate event ignored", "event_id", in.EventID, "channel", in.Channel)
+		return nil
+	case err != nil:
+		return fmt.Errorf("bot: handle %s event: %w", in.Channel, err)
+	}
+	return b.send(ctx, replies)
+}
+
+func (b *Bot) turnTx(ctx context.Context, in Incoming) ([]Reply, error) {
+	var replies []Reply
+	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		if in.EventID != "" {
+			fresh, err := tx.MarkEvent(ctx, in.Channel+":"+in.EventID, in.ReceivedAt)
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				return errDuplicate
+			}
+		}
+		t, err := b.newTurn(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		replies, err = t.run(ctx)
+		return err
+	})
+	return replies, err
+}
+
+// currentPrompt re-reads the session and re-sends its prompt.
+func (b *Bot) currentPrompt(ctx context.Context, in Incoming, stale bool) ([]Reply, error) {
+	var replies []Reply
+	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		t, err := b.newTurn(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		replies, err = t.resend(ctx, stale)
+		return err
+	})
+	return replies, err
+}
+
+// Resume re-sends the current prompt of the person's active session, for
+// example when the console starts again after a restart. It returns false
+// when the person has no active session.
+func (b *Bot) Resume(ctx context.Context, channel, userID string) (bool, error) {
+	replies, err := b.currentPrompt(ctx, Incoming{Channel: channel, UserID: userID}, false)
+	if err != nil {
+		return false, fmt.Errorf("bot: resume: %w", err)
+	}
+	if len(replies) == 0 {
+		return false, nil
+	}
+	return true, b.send(ctx, replies)
+}
+
+func (b *Bot) send(ctx context.Context, replies []Reply) error {
+	for _, r := range replies {
+		s, ok := b.cfg.Senders[r.Channel]
+		if !ok {
+			return fmt.Errorf("bot: no sender for channel %q", r.Channel)
+		}
+		if err := s.Send(ctx, r); err != nil {
+			return fmt.Errorf("bot: send %s reply: %w", r.Channel, err)
+		}
+	}
+	return nil
+}
+
+func (b *Bot) env(lang string) flows.Env {
+	return flows.Env{Today: flows.DateOf(b.cfg.Now().In(b.cfg.Location)), Lang: lang, Vars: map[string]string{
+		"institution": b.cfg.Institution,
+	}}
+}
+
+func decodeState(s store.Session) (flows.State, error) {
+	var st flows.State
+	if err := json.Unmarshal(s.State, &st); err != nil {
+		return st, fmt.Errorf("decode state of session %d: %w", s.ID, err)
+	}
+	if st.Answers == nil {
+		st.Answers = map[string]flows.Answer{}
+	}
+	return st, nil
+}

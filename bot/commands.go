@@ -1,0 +1,143 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/bansou/bansou/flows"
+	"github.com/bansou/bansou/store"
+)
+
+// command handles a message from a person with no conversation in progress:
+// start a flow, or explain what bansou can do.
+func (t *turn) command(ctx context.Context) ([]Reply, error) {
+	if t.person.Role == store.RoleOwner {
+		t.notes = append(t.notes, pick(t.lang,
+			"メッセージありがとうございます。担当者が確認します。",
+			"Thank you for your message. Your advisor will read it."))
+		return []Reply{t.reply(0, nil, nil)}, nil
+	}
+	flowID, company := parseStart(t.in.Text)
+	if flowID == "" {
+		t.notes = append(t.notes, helpText(t.lang))
+		return []Reply{t.reply(0, nil, nil)}, nil
+	}
+	return t.start(ctx, StartRequest{FlowID: flowID, Company: company})
+}
+
+// parseStart reads "visit 山田製作所", "振り返り", "intake", … into a flow id
+// and an optional company name.
+func parseStart(text string) (flowID, company string) {
+	word, rest, _ := strings.Cut(strings.TrimSpace(flows.Fold(text)), " ")
+	word = strings.TrimPrefix(strings.ToLower(word), "/")
+	switch word {
+	case "visit", "debrief", "振り返り", "ふりかえり", "訪問":
+		flowID = FlowDebrief
+	case "intake", "新規企業", "棚卸", "棚卸し":
+		flowID = FlowIntake
+	case "verify", "検証":
+		flowID = FlowVerify
+	}
+	return flowID, strings.TrimSpace(rest)
+}
+
+func helpText(lang string) string {
+	if lang == "en" {
+		return "Commands: visit [company] (debrief after a visit), intake [company] (new company), verify [company] (review progress), help. During a conversation: back, skip, edit <number>, cancel."
+	}
+	return "使い方:\n・振り返り [企業名] … 訪問後の振り返りを始めます\n・新規企業 [企業名] … 課題の棚卸しを始めます\n・検証 [企業名] … 取り組みの検証をします\n会話中は「戻る」「スキップ」「修正 番号」「やめる」が使えます。"
+}
+
+// StartRequest asks the bot to open a flow for a person.
+type StartRequest struct {
+	FlowID  string
+	Mode    string // empty: ask when the flow has modes
+	Company string // the company the session is about, when known
+}
+
+// start creates a session and asks its first question. A company given in
+// the request answers the company step in advance.
+func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
+	f, ok := t.b.cfg.Flows.Get(req.FlowID)
+	if !ok {
+		return nil, fmt.Errorf("start: flow %q is not loaded", req.FlowID)
+	}
+	var companyID int64
+	if req.Company != "" {
+		c, err := t.company(ctx, req.Company)
+		if err != nil {
+			return nil, err
+		}
+		companyID = c.ID
+		if err := t.remember(ctx, f, c); err != nil {
+			return nil, err
+		}
+	}
+	env, err := t.env(ctx, companyID)
+	if err != nil {
+		return nil, err
+	}
+	st, res := flows.Start(f, req.Mode, env)
+	if s, ok := f.StepByTag(tagCompany); ok && req.Company != "" {
+		st = f.Prefill(st, s.ID, flows.Answer{Value: env.Vars["company"], Raw: req.Company})
+		res.Prompt = f.Render(st, env)
+	}
+	sess, err := t.createSession(ctx, f, st, companyID)
+	if err != nil {
+		return nil, err
+	}
+	t.notes = append([]string{res.Notice}, t.notes...)
+	return []Reply{t.reply(sess.ID, res.Prompt, nil)}, nil
+}
+
+func (t *turn) createSession(ctx context.Context, f *flows.Flow, st flows.State, companyID int64) (store.Session, error) {
+	data, err := json.Marshal(st)
+	if err != nil {
+		return store.Session{}, fmt.Errorf("encode state: %w", err)
+	}
+	return t.tx.CreateSession(ctx, store.Session{
+		FlowID: f.ID, FlowVersion: f.Version, Mode: st.Mode, CompanyID: companyID,
+		RespondentID: t.person.ID, Channel: t.in.Channel, Status: store.SessionActive,
+		Step: st.Cursor, State: data, CreatedAt: t.in.ReceivedAt, UpdatedAt: t.in.ReceivedAt,
+	})
+}
+
+// Start opens a flow for a person outside any incoming message (the console
+// at start-up, a scheduled check-in). An active session is resumed instead.
+func (b *Bot) Start(ctx context.Context, channel, userID string, req StartRequest) error {
+	in := Incoming{Channel: channel, UserID: userID, ReceivedAt: b.cfg.Now()}
+	var replies []Reply
+	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		t, err := b.newTurn(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		if replies, err = t.resend(ctx, false); err != nil || len(replies) > 0 {
+			return err
+		}
+		replies, err = t.start(ctx, req)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("bot: start %s: %w", req.FlowID, err)
+	}
+	return b.send(ctx, replies)
+}
+
+// EnsurePerson creates the person behind (channel, userID) with the given
+// role and name unless they exist. The console uses it to play a role.
+func (b *Bot) EnsurePerson(ctx context.Context, channel, userID, name string, role store.Role) (store.Person, error) {
+	var p store.Person
+	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		var err error
+		p, err = tx.PersonByIdentity(ctx, channel, userID)
+		if err == nil {
+			return nil
+		}
+		p, err = tx.CreatePerson(ctx, store.Person{Role: role, Name: name, Locale: b.cfg.Lang, CreatedAt: b.cfg.Now()}, channel, userID)
+		return err
+	})
+	return p, err
+}

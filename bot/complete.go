@@ -1,0 +1,108 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/bansou/bansou/flows"
+	"github.com/bansou/bansou/store"
+)
+
+// complete derives the domain records from a confirmed session's tagged
+// answers, in the same transaction, and says what was saved.
+func (t *turn) complete(ctx context.Context, f *flows.Flow, sess store.Session, st flows.State) ([]Reply, error) {
+	tagged := func(tag string) (flows.Answer, bool) { return f.Tagged(st, tag) }
+	var summary []string
+	if sess.CompanyID != 0 {
+		lines, err := t.derive(ctx, f, sess, tagged)
+		if err != nil {
+			return nil, err
+		}
+		summary = lines
+	}
+	t.notes = append(t.notes, pick(t.lang, "保存しました。", "Saved."))
+	t.notes = append(t.notes, summary...)
+	env, err := t.env(ctx, sess.CompanyID)
+	if err != nil {
+		return nil, err
+	}
+	t.notes = append(t.notes, flows.RenderText(f.Outro, env))
+	return []Reply{t.reply(sess.ID, nil, nil)}, nil
+}
+
+type taggedFunc func(tag string) (flows.Answer, bool)
+
+func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, tagged taggedFunc) ([]string, error) {
+	var lines []string
+	at := t.in.ReceivedAt
+	if c, ok := commitmentOf(tagged); ok {
+		c.CompanyID, c.SessionID, c.Status, c.CreatedAt = sess.CompanyID, sess.ID, "open", at
+		if _, err := t.tx.AddCommitment(ctx, c); err != nil {
+			return nil, err
+		}
+		lines = append(lines, "・"+pick(t.lang, "次の一歩", "Next step")+": 「"+c.Text+"」"+dueSuffix(t.lang, c.Due))
+	}
+	if a, ok := tagged(tagFollowup); ok && t.person.Role != store.RoleOwner {
+		fu := store.Followup{CompanyID: sess.CompanyID, AdvisorID: t.person.ID, SessionID: sess.ID, Due: a.Value, Status: "open", CreatedAt: at}
+		if _, err := t.tx.AddFollowup(ctx, fu); err != nil {
+			return nil, err
+		}
+		lines = append(lines, "・"+pick(t.lang, "次回フォロー", "Next follow-up")+": "+dueText(a.Value))
+	}
+	if r, ok := referralOf(tagged); ok {
+		r.CompanyID, r.SessionID, r.Status, r.CreatedAt = sess.CompanyID, sess.ID, "pending", at
+		if _, err := t.tx.AddReferral(ctx, r); err != nil {
+			return nil, err
+		}
+		s, _ := f.StepByTag(tagReferralTargets)
+		lines = append(lines, "・"+pick(t.lang, "つなぎ先", "Referral")+": "+f.Display(s, flows.Answer{Value: strings.Join(r.Targets, ",")}, t.lang))
+	}
+	if a, ok := tagged(tagSmallWin); ok && a.Value != "" {
+		source := "advisor"
+		if f.Audience == flows.AudienceOwner {
+			source = "owner"
+		}
+		w := store.SmallWin{CompanyID: sess.CompanyID, SessionID: sess.ID, Text: a.Value, Source: source, CreatedAt: at}
+		if _, err := t.tx.AddSmallWin(ctx, w); err != nil {
+			return nil, err
+		}
+	}
+	return lines, nil
+}
+
+// commitmentOf reads the owner's committed step. A smaller first step (D26)
+// replaces the original wording when the advisor wrote one.
+func commitmentOf(tagged taggedFunc) (store.Commitment, bool) {
+	if has, ok := tagged(tagCommitmentHas); ok && has.Value != "yes" {
+		return store.Commitment{}, false
+	}
+	text, ok := tagged(tagCommitmentSmall)
+	if !ok || text.Value == "" {
+		text, ok = tagged(tagCommitmentText)
+	}
+	if !ok || text.Value == "" {
+		return store.Commitment{}, false
+	}
+	due, _ := tagged(tagCommitmentDue)
+	return store.Commitment{Text: text.Value, Due: due.Value}, true
+}
+
+func referralOf(tagged taggedFunc) (store.Referral, bool) {
+	if need, ok := tagged(tagReferralNeeded); ok && need.Value != "needed" {
+		return store.Referral{}, false
+	}
+	targets, ok := tagged(tagReferralTargets)
+	if !ok || targets.Value == "" {
+		return store.Referral{}, false
+	}
+	reason, _ := tagged(tagReferralReason)
+	return store.Referral{Targets: targets.Choices(), Reason: reason.Value}, true
+}
+
+func dueSuffix(lang, iso string) string {
+	d := dueText(iso)
+	if d == "" {
+		return ""
+	}
+	return pick(lang, "（期限 "+d+"）", " (due "+d+")")
+}

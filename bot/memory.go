@@ -1,0 +1,151 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/bansou/bansou/flows"
+	"github.com/bansou/bansou/store"
+)
+
+// Built-in flow ids the bot starts by itself.
+const (
+	FlowDebrief = "debrief"
+	FlowIntake  = "intake"
+	FlowCheckin = "checkin"
+	FlowVerify  = "verify"
+)
+
+// Tags the bot acts on (see flows/builtin).
+const (
+	tagCompany         = "company"
+	tagCommitmentHas   = "commitment.has"
+	tagCommitmentText  = "commitment.text"
+	tagCommitmentSmall = "commitment.text_small"
+	tagCommitmentDue   = "commitment.due"
+	tagFollowup        = "followup.date"
+	tagReferralNeeded  = "referral.needed"
+	tagReferralTargets = "referral.targets"
+	tagReferralReason  = "referral.reason"
+	tagSmallWin        = "small_win"
+	tagWallMain        = "wall.main"
+	tagHypothesis      = "issue.hidden"
+)
+
+// env is the engine's view of the world for this turn: today, the language
+// and the placeholders of the company the session is about.
+func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
+	env := t.b.env(t.lang)
+	env.Vars["advisor"] = t.person.Name
+	if t.person.Role != store.RoleOwner {
+		cs, err := t.tx.CompaniesOf(ctx, t.person.ID)
+		if err != nil {
+			return env, err
+		}
+		for _, c := range cs {
+			env.Companies = append(env.Companies, c.Name)
+		}
+	}
+	if companyID == 0 {
+		return env, nil
+	}
+	c, err := t.tx.Company(ctx, companyID)
+	if err != nil {
+		return env, err
+	}
+	env.Vars["company"] = c.Name
+	m, err := t.memory(ctx, c.ID)
+	if err != nil {
+		return env, err
+	}
+	env.Vars["commitment"], env.Vars["commitment_due"] = m.commitment.Text, dueText(m.commitment.Due)
+	env.Vars["last_wall"], env.Vars["hypothesis"] = m.wall, m.hypothesis
+	return env, nil
+}
+
+// memory is what bansou remembers of a company between visits.
+type memory struct {
+	commitment store.Commitment
+	wall       string // label of the last main wall
+	hypothesis string
+}
+
+func (m memory) empty() bool { return m.commitment.Text == "" && m.wall == "" }
+
+func (t *turn) memory(ctx context.Context, companyID int64) (memory, error) {
+	var m memory
+	c, err := t.tx.LatestCommitment(ctx, companyID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return m, err
+	}
+	m.commitment = c
+	wall, err := t.tx.LatestTagged(ctx, companyID, tagWallMain)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return m, err
+	}
+	m.wall = t.label(tagWallMain, wall.Value)
+	hyp, err := t.tx.LatestTagged(ctx, companyID, tagHypothesis)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return m, err
+	}
+	m.hypothesis = hyp.Value
+	return m, nil
+}
+
+// label turns a stored option id of a tagged debrief step into its label.
+func (t *turn) label(tag, value string) string {
+	if value == "" {
+		return ""
+	}
+	f, _ := t.b.cfg.Flows.Get(FlowDebrief)
+	s, ok := f.StepByTag(tag)
+	if !ok {
+		return value
+	}
+	return f.Display(s, flows.Answer{Value: value}, t.lang)
+}
+
+// remember tells an advisor what was recorded last time about the company:
+// the relationship's memory survives staff rotation.
+func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) error {
+	if f.Audience == flows.AudienceOwner {
+		return nil
+	}
+	m, err := t.memory(ctx, c.ID)
+	if err != nil || m.empty() {
+		return err
+	}
+	var b strings.Builder
+	if t.lang == "en" {
+		b.WriteString("Last time at " + c.Name + ":")
+	} else {
+		b.WriteString(c.Name + " の前回の記録です。")
+	}
+	if m.commitment.Text != "" {
+		b.WriteString("\n・" + pick(t.lang, "次の一歩", "Next step") + ": 「" + m.commitment.Text + "」")
+		if d := dueText(m.commitment.Due); d != "" {
+			b.WriteString(pick(t.lang, "（期限 ", " (due ") + d + pick(t.lang, "）", ")"))
+		}
+	}
+	if m.wall != "" {
+		b.WriteString("\n・" + pick(t.lang, "いちばん大きな壁", "Biggest wall") + ": " + m.wall)
+	}
+	t.notes = append(t.notes, b.String())
+	return nil
+}
+
+func dueText(iso string) string {
+	d, err := flows.ParseISODate(iso)
+	if err != nil {
+		return ""
+	}
+	return d.JapaneseWithYear()
+}
+
+func pick(lang, ja, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return ja
+}

@@ -1,0 +1,161 @@
+package flows
+
+import (
+	"strings"
+	"testing"
+)
+
+const miniFlow = `id: mini
+version: 1
+audience: advisor
+title: {ja: ミニ}
+steps:
+  - id: visited
+    kind: date
+    dates: past
+    ask: {ja: 訪問日は？}
+  - id: has_step
+    kind: yesno
+    ask: {ja: 次の一歩はありますか？}
+  - id: step_text
+    kind: text
+    max_len: 10
+    ask: {ja: その一歩は？}
+    when: {step: has_step, in: ["yes"]}
+  - id: note
+    kind: text
+    optional: true
+    ask: {ja: メモ}
+`
+
+func mini(t *testing.T) *Flow {
+	t.Helper()
+	f, err := Parse("mini.yaml", []byte(miniFlow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// conversation feeds inputs one by one and returns the last result.
+func conversation(t *testing.T, f *Flow, inputs ...string) (State, Result) {
+	t.Helper()
+	st, res := Start(f, "", testEnv())
+	for _, in := range inputs {
+		st, res = Advance(f, st, Input{Text: in}, testEnv())
+	}
+	return st, res
+}
+
+func TestPastDateWithoutYearMeansLastOccurrence(t *testing.T) {
+	st, _ := conversation(t, mini(t), "11/18")
+	if got := st.Answers["visited"].Value; got != "2026-11-18" {
+		t.Errorf("visited = %q, want 2026-11-18", got)
+	}
+	_, res := conversation(t, mini(t), "2026-12-24")
+	if !strings.Contains(res.Notice, "未来の日付") || res.Prompt.StepID != "visited" {
+		t.Errorf("future visit date: notice %q, prompt %s; want a re-prompt", res.Notice, res.Prompt.StepID)
+	}
+}
+
+func TestBranchSkipsStepWhenConditionIsFalse(t *testing.T) {
+	_, res := conversation(t, mini(t), "11/18", "いいえ")
+	if res.Prompt.StepID != "note" {
+		t.Errorf("after いいえ the prompt is %s, want note", res.Prompt.StepID)
+	}
+}
+
+func TestRequiredStepCannotBeSkipped(t *testing.T) {
+	_, res := conversation(t, mini(t), "スキップ")
+	if res.Prompt.StepID != "visited" || !strings.Contains(res.Notice, "省略できません") {
+		t.Errorf("skip of a required step: prompt %s notice %q", res.Prompt.StepID, res.Notice)
+	}
+	st, res := conversation(t, mini(t), "11/18", "いいえ", "スキップ")
+	if res.Prompt.StepID != ReviewStep || !st.Answers["note"].Skipped {
+		t.Errorf("skip of an optional step: prompt %s, answer %+v", res.Prompt.StepID, st.Answers["note"])
+	}
+}
+
+func TestTooLongTextIsRefusedAndSaysTheLimit(t *testing.T) {
+	_, res := conversation(t, mini(t), "11/18", "はい", "とても長い一歩の説明になってしまった")
+	if res.Prompt.StepID != "step_text" || !strings.Contains(res.Notice, "10文字以内") {
+		t.Errorf("prompt %s notice %q", res.Prompt.StepID, res.Notice)
+	}
+}
+
+func TestEditThatChangesBranchDropsTheOldAnswerFromReview(t *testing.T) {
+	f := mini(t)
+	st, res := conversation(t, f, "11/18", "はい", "朝礼で話す", "なし", "修正 2", "いいえ")
+	if res.Prompt.StepID != ReviewStep {
+		t.Fatalf("after the edit the prompt is %s, want the review", res.Prompt.StepID)
+	}
+	for _, l := range res.Prompt.Review {
+		if l.StepID == "step_text" {
+			t.Errorf("review still shows step_text after has_step became いいえ")
+		}
+	}
+	if _, ok := f.Tagged(st, ""); ok {
+		t.Errorf("Tagged with an empty tag found an answer")
+	}
+}
+
+func TestStaleButtonGetsCurrentPromptAndChangesNothing(t *testing.T) {
+	f := mini(t)
+	st, _ := conversation(t, f, "11/18")
+	next, res := Advance(f, st, Input{StepID: "visited", Value: "2026-11-17"}, testEnv())
+	if !res.Stale || res.Prompt.StepID != "has_step" {
+		t.Fatalf("stale tap: stale=%v prompt=%v", res.Stale, res.Prompt)
+	}
+	if next.Answers["visited"].Value != "2026-11-18" {
+		t.Errorf("a stale tap changed the answer to %q", next.Answers["visited"].Value)
+	}
+}
+
+func TestAdvanceDoesNotMutateItsInput(t *testing.T) {
+	f := mini(t)
+	st, _ := conversation(t, f, "11/18")
+	before := len(st.Answers)
+	Advance(f, st, Input{Text: "はい"}, testEnv())
+	if len(st.Answers) != before || st.Cursor != "has_step" {
+		t.Errorf("Advance mutated the state it was given")
+	}
+}
+
+func TestCancelAnywhere(t *testing.T) {
+	st, res := conversation(t, mini(t), "11/18", "やめる")
+	if !res.Cancelled || st.Phase != PhaseCancelled || res.Prompt != nil {
+		t.Errorf("cancel: %+v phase %s", res, st.Phase)
+	}
+}
+
+func TestCommandsAreWholeMessagesOnly(t *testing.T) {
+	st, _ := conversation(t, mini(t), "11/18", "はい", "戻る予定です")
+	if got := st.Answers["step_text"].Value; got != "戻る予定です" {
+		t.Errorf("step_text = %q; a sentence starting with 戻る must stay an answer", got)
+	}
+}
+
+func TestModeChosenByLabelOrNumber(t *testing.T) {
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := set.Get("debrief")
+	for _, in := range []string{"2", "２", "簡易（約3分）", "quick"} {
+		st, _ := Start(f, "", testEnv())
+		st, _ = Advance(f, st, Input{Text: in}, testEnv())
+		if st.Mode != "quick" {
+			t.Errorf("mode input %q chose %q, want quick", in, st.Mode)
+		}
+	}
+}
+
+func TestPrefillSkipsTheCompanyQuestion(t *testing.T) {
+	set, _ := Builtin()
+	f, _ := set.Get("debrief")
+	st, _ := Start(f, "quick", testEnv())
+	st = f.Prefill(st, "D1", Answer{Value: "山田製作所"})
+	if st.Cursor == "D1" {
+		t.Errorf("cursor is still on D1 after prefill")
+	}
+}

@@ -1,0 +1,204 @@
+package flows
+
+import "strings"
+
+// Audience is who answers a flow.
+type Audience string
+
+const (
+	AudienceAdvisor     Audience = "advisor"
+	AudienceOwner       Audience = "owner"
+	AudienceCoordinator Audience = "coordinator"
+)
+
+// Kind is the type of answer a step expects.
+type Kind string
+
+const (
+	KindText    Kind = "text"    // free text, stored verbatim
+	KindSingle  Kind = "single"  // one option
+	KindMulti   Kind = "multi"   // one or more options
+	KindScale   Kind = "scale"   // 1–5
+	KindDate    Kind = "date"    // a calendar day
+	KindYesNo   Kind = "yesno"   // はい / いいえ
+	KindNumber  Kind = "number"  // a number (全角 digits and commas accepted)
+	KindCompany Kind = "company" // a company: one of Env.Companies or a new name
+)
+
+// Kinds lists every valid step kind.
+var kinds = []Kind{KindText, KindSingle, KindMulti, KindScale, KindDate, KindYesNo, KindNumber, KindCompany}
+
+// Text is a bilingual string. Japanese is required; English falls back to it.
+type Text struct {
+	JA string `yaml:"ja" json:"ja"`
+	EN string `yaml:"en" json:"en,omitempty"`
+}
+
+// In returns the text in lang ("ja" or "en"), falling back to Japanese.
+func (t Text) In(lang string) string {
+	if lang == "en" && t.EN != "" {
+		return t.EN
+	}
+	return t.JA
+}
+
+// IsZero reports whether the text is empty in both languages.
+func (t Text) IsZero() bool { return t.JA == "" && t.EN == "" }
+
+// Flow is one guided interview.
+type Flow struct {
+	ID       string   `yaml:"id"`
+	Version  int      `yaml:"version"`
+	Audience Audience `yaml:"audience"`
+	Title    Text     `yaml:"title"`
+	// Intro is shown once before the first question.
+	Intro Text   `yaml:"intro"`
+	Modes []Mode `yaml:"modes"`
+	Steps []Step `yaml:"steps"`
+	// Outro is shown after the answers are saved.
+	Outro Text `yaml:"outro"`
+	// NoReview saves as soon as the last question is answered, without the
+	// review (owners on LINE answer a few taps and should not be asked
+	// 「この内容で保存しますか？」).
+	NoReview bool `yaml:"no_review"`
+
+	File  string         `yaml:"-"` // where the flow was loaded from
+	index map[string]int // step id → position in Steps
+}
+
+// Mode is a named subset of steps (e.g. full and quick).
+type Mode struct {
+	ID    string `yaml:"id"`
+	Title Text   `yaml:"title"`
+	Line  int    `yaml:"-"`
+}
+
+// Option is one choice of a single or multi step.
+type Option struct {
+	ID    string `yaml:"id"`
+	Label Text   `yaml:"label"`
+	Line  int    `yaml:"-"`
+}
+
+// Step is one question.
+type Step struct {
+	ID       string   `yaml:"id"`
+	Kind     Kind     `yaml:"kind"`
+	Ask      Text     `yaml:"ask"`
+	Hint     Text     `yaml:"hint"`    // a listening tip for the advisor
+	Reflect  Text     `yaml:"reflect"` // said after the answer, before the next question
+	Label    Text     `yaml:"label"`   // short name used in the review
+	Options  []Option `yaml:"options"`
+	Optional bool     `yaml:"optional"` // may be skipped (スキップ)
+	MaxLen   int      `yaml:"max_len"`  // text: longest accepted answer in characters
+	Min      *float64 `yaml:"min"`      // number: smallest accepted value
+	Max      *float64 `yaml:"max"`      // number: largest accepted value
+	// Dates says which days a date step accepts: future (today or later,
+	// the default), past (today or earlier; 11/18 means the last 11/18) or any.
+	Dates string   `yaml:"dates"`
+	Modes []string `yaml:"modes"` // modes that ask this step; empty = all
+	When  *Cond    `yaml:"when"`  // ask only when this holds
+	Next  []Jump   `yaml:"next"`  // first matching jump wins; otherwise the following step
+	// Sensitive marks 要配慮 answers: never in digests or exports unless asked for.
+	Sensitive bool   `yaml:"sensitive"`
+	Tag       string `yaml:"tag"` // semantic role the bot acts on, e.g. commitment.text
+
+	Line int `yaml:"-"` // line of the step in its file
+}
+
+// Cond is a condition on an earlier answer. Exactly one of In, NotIn,
+// AtMost, AtLeast or Answered is set.
+type Cond struct {
+	Step     string   `yaml:"step"`
+	In       []string `yaml:"in"`     // option ids (single/multi), "yes"/"no" (yesno)
+	NotIn    []string `yaml:"not_in"` // the negation of In
+	AtMost   *float64 `yaml:"at_most"`
+	AtLeast  *float64 `yaml:"at_least"`
+	Answered *bool    `yaml:"answered"` // answered and not skipped
+	Line     int      `yaml:"-"`
+}
+
+// Jump sends the conversation to Goto when If holds. Goto may be EndStep.
+type Jump struct {
+	If   *Cond  `yaml:"if"`
+	Goto string `yaml:"goto"`
+	Line int    `yaml:"-"`
+}
+
+// EndStep is the jump target that ends the questions and opens the review.
+const EndStep = "end"
+
+// Step returns the step with the given id.
+func (f *Flow) Step(id string) (*Step, bool) {
+	i, ok := f.index[id]
+	if !ok {
+		return nil, false
+	}
+	return &f.Steps[i], true
+}
+
+// StepByTag returns the first step carrying tag.
+func (f *Flow) StepByTag(tag string) (*Step, bool) {
+	for i := range f.Steps {
+		if f.Steps[i].Tag == tag {
+			return &f.Steps[i], true
+		}
+	}
+	return nil, false
+}
+
+// HasMode reports whether the flow defines mode id.
+func (f *Flow) HasMode(id string) bool {
+	for _, m := range f.Modes {
+		if m.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// inMode reports whether the step is asked in mode.
+func (s *Step) inMode(mode string) bool {
+	if len(s.Modes) == 0 || mode == "" {
+		return true
+	}
+	for _, m := range s.Modes {
+		if m == mode {
+			return true
+		}
+	}
+	return false
+}
+
+// dates returns the date direction of a date step.
+func (s *Step) dates() string {
+	if s.Kind != KindDate {
+		return ""
+	}
+	if s.Dates == "" {
+		return "future"
+	}
+	return s.Dates
+}
+
+// Option returns the option with the given id.
+func (s *Step) Option(id string) (Option, bool) {
+	for _, o := range s.Options {
+		if o.ID == id {
+			return o, true
+		}
+	}
+	return Option{}, false
+}
+
+// ReviewLabel is the short name of the step in the review.
+func (s *Step) ReviewLabel(lang string) string {
+	if !s.Label.IsZero() {
+		return s.Label.In(lang)
+	}
+	q := s.Ask.In(lang)
+	if r := []rune(q); len(r) > 24 {
+		return string(r[:23]) + "…"
+	}
+	return strings.TrimSpace(q)
+}

@@ -1,0 +1,37 @@
+package flows
+
+// msg returns the engine's own wording in lang. Japanese first, English second.
+func msg(lang, key string) string { return messages[key].In(lang) }
+
+// messages is the engine's wording; read-only.
+var messages = map[string]Text{
+	"required":    {JA: "この質問は省略できません。ひと言でも大丈夫です。", EN: "This question can't be skipped. A few words are enough."},
+	"no_back":     {JA: "最初の質問です。これより前には戻れません。", EN: "This is the first question; there is nothing to go back to."},
+	"empty":       {JA: "回答が空でした。もう一度お願いします。", EN: "The answer was empty. Please try again."},
+	"too_long":    {JA: "%d文字以内でお願いします（いま%d文字）。短くして、もう一度送ってください。", EN: "Please keep it within %d characters (now %d). Shorten it and send again."},
+	"bad_option":  {JA: "選択肢の番号か名前で答えてください（例: 1）。", EN: "Please answer with an option's number or name (e.g. 1)."},
+	"bad_multi":   {JA: "番号を「1,3」のように区切って答えてください。", EN: "Please list the numbers separated by commas, e.g. 1,3."},
+	"bad_yesno":   {JA: "「はい」か「いいえ」で答えてください。", EN: "Please answer yes or no."},
+	"bad_scale":   {JA: "1〜5の数字で答えてください（5がいちばん高い）。", EN: "Please answer with a number from 1 to 5 (5 is the highest)."},
+	"bad_number":  {JA: "数字で答えてください（例: 12）。", EN: "Please answer with a number (e.g. 12)."},
+	"too_small":   {JA: "%s以上の数字でお願いします。", EN: "Please enter %s or more."},
+	"too_big":     {JA: "%s以下の数字でお願いします。", EN: "Please enter %s or less."},
+	"past_date":   {JA: "過去の日付です。今日以降の日付を入れてください。", EN: "That date is in the past. Please enter today or later."},
+	"future_date": {JA: "未来の日付です。今日までの日付を入れてください（例: 11/18、昨日）。", EN: "That date is in the future. Please enter today or earlier (e.g. 11/18)."},
+	"stale":       {JA: "その質問にはもう回答済みです。いまの質問はこちらです。", EN: "That question was already answered. Here is the current one."},
+	"mode_ask":    {JA: "どちらで進めますか？", EN: "Which would you like?"},
+	"review_ask":  {JA: "この内容で保存しますか？", EN: "Save this?"},
+	"review_head": {JA: "内容を確認してください。", EN: "Please check your answers."},
+	"save":        {JA: "保存", EN: "Save"},
+	"edit":        {JA: "修正する", EN: "Edit"},
+	"cancel":      {JA: "やめる", EN: "Cancel"},
+	"edit_ask":    {JA: "どの項目を直しますか？番号で選んでください。", EN: "Which item do you want to change? Choose its number."},
+	"bad_review":  {JA: "「保存」「修正 番号」「やめる」のどれかで答えてください。", EN: "Answer save, edit <number> or cancel."},
+	"bad_edit":    {JA: "直したい項目の番号を選んでください（例: 3）。", EN: "Choose the number of the item to change (e.g. 3)."},
+	"skipped":     {JA: "（スキップ）", EN: "(skipped)"},
+	"yes":         {JA: "はい", EN: "Yes"},
+	"no":          {JA: "いいえ", EN: "No"},
+	"new_company": {JA: "新しい企業なら、企業名（屋号）をそのまま入力してください。", EN: "For a new company, type its name."},
+	"unset":       {JA: "（未登録）", EN: "(not set)"},
+	"cancelled":   {JA: "中断しました。記録は保存していません。", EN: "Stopped. Nothing was saved."},
+}

@@ -1,0 +1,114 @@
+package flows
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Phase is where a conversation stands.
+type Phase string
+
+const (
+	PhaseMode      Phase = "mode"      // choosing full or quick
+	PhaseAsk       Phase = "ask"       // answering steps
+	PhaseReview    Phase = "review"    // confirming everything before saving
+	PhaseEditPick  Phase = "edit_pick" // choosing which answer to correct
+	PhaseDone      Phase = "done"      // confirmed; the caller saves
+	PhaseCancelled Phase = "cancelled" // stopped by the respondent
+)
+
+// Pseudo step ids used in prompts that are not steps of the flow.
+const (
+	ModeStep   = "_mode"
+	ReviewStep = "_review"
+	EditStep   = "_edit"
+)
+
+// Review actions (values of the ReviewStep prompt's options).
+const (
+	ActionSave   = "save"
+	ActionEdit   = "edit"
+	ActionCancel = "cancel"
+)
+
+// State is the engine's whole memory of a conversation. It is stored as JSON
+// with the session, so a restart continues at the saved step.
+type State struct {
+	FlowID      string            `json:"flow"`
+	FlowVersion int               `json:"flow_version"`
+	Mode        string            `json:"mode,omitempty"`
+	Phase       Phase             `json:"phase"`
+	Cursor      string            `json:"cursor,omitempty"` // the step being asked
+	Answers     map[string]Answer `json:"answers,omitempty"`
+	Trail       []string          `json:"trail,omitempty"` // answered steps in order, for 戻る
+}
+
+// Answer is the current answer to a step.
+type Answer struct {
+	Value   string `json:"v"`             // canonical value (see Value docs on store.Answer)
+	Raw     string `json:"raw,omitempty"` // what was typed or tapped
+	Skipped bool   `json:"skipped,omitempty"`
+}
+
+// Choices returns the option ids of a single or multi answer.
+func (a Answer) Choices() []string {
+	if a.Value == "" {
+		return nil
+	}
+	return strings.Split(a.Value, ",")
+}
+
+// Number returns the numeric value of a scale or number answer.
+func (a Answer) Number() (float64, bool) {
+	n, err := strconv.ParseFloat(a.Value, 64)
+	return n, err == nil
+}
+
+// Date returns the value of a date answer.
+func (a Answer) Date() (Date, bool) {
+	d, err := ParseISODate(a.Value)
+	return d, err == nil
+}
+
+// clone returns a deep copy, so Step never mutates its input.
+func (s State) clone() State {
+	c := s
+	c.Answers = make(map[string]Answer, len(s.Answers))
+	for k, v := range s.Answers {
+		c.Answers[k] = v
+	}
+	c.Trail = append([]string(nil), s.Trail...)
+	return c
+}
+
+// Answered returns the answers on the conversation's current path, in order:
+// answers to steps that branching has since ruled out are left out.
+func (f *Flow) Answered(st State) []StepAnswer {
+	var out []StepAnswer
+	for _, id := range f.path(st) {
+		if a, ok := st.Answers[id]; ok {
+			s, _ := f.Step(id)
+			out = append(out, StepAnswer{Step: s, Answer: a})
+		}
+	}
+	return out
+}
+
+// StepAnswer pairs a step with its answer.
+type StepAnswer struct {
+	Step   *Step
+	Answer Answer
+}
+
+// Tagged returns the answer on the path to the step carrying tag.
+func (f *Flow) Tagged(st State, tag string) (Answer, bool) {
+	if tag == "" {
+		return Answer{}, false
+	}
+	for _, sa := range f.Answered(st) {
+		if sa.Step.Tag == tag && !sa.Answer.Skipped {
+			return sa.Answer, true
+		}
+	}
+	return Answer{}, false
+}

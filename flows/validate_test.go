@@ -1,0 +1,116 @@
+package flows
+
+import (
+	"strings"
+	"testing"
+)
+
+// A flow file that is wrong must say where and why, as file:line: reason.
+func TestParseRejectsBrokenFlows(t *testing.T) {
+	const head = "id: t\nversion: 1\naudience: advisor\ntitle: {ja: テスト}\n"
+	tests := []struct {
+		name, body, want string
+	}{
+		{"unknown next target", "steps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n    next:\n      - goto: nowhere\n",
+			`t.yaml:10: step a: next goes to unknown step "nowhere"`},
+		{"duplicate step id", "steps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n  - id: a\n    kind: text\n    ask: {ja: い}\n",
+			`t.yaml:9: step id "a" is used twice`},
+		{"missing ja", "steps:\n  - id: a\n    kind: text\n    ask: {en: A}\n",
+			"t.yaml:6: step a: ask needs ja text"},
+		{"options on text", "steps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n    options:\n      - {id: x, label: {ja: X}}\n",
+			"t.yaml:6: step a: options are only allowed on single or multi steps, not text"},
+		{"unknown kind", "steps:\n  - id: a\n    kind: essay\n    ask: {ja: あ}\n",
+			`t.yaml:6: step a: unknown kind "essay"`},
+		{"condition on a later step", "steps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n    when: {step: b, answered: true}\n  - id: b\n    kind: yesno\n    ask: {ja: い}\n",
+			`t.yaml:9: step a: condition refers to step "b", which is not asked before it`},
+		{"jump backwards", "steps:\n  - id: a\n    kind: yesno\n    ask: {ja: あ}\n  - id: b\n    kind: text\n    ask: {ja: い}\n    next:\n      - goto: a\n",
+			`t.yaml:13: step b: next goes back to "a"; jumps only go forward`},
+		{"impossible answer in condition", "steps:\n  - id: a\n    kind: yesno\n    ask: {ja: あ}\n  - id: b\n    kind: text\n    ask: {ja: い}\n    when: {step: a, in: [maybe]}\n",
+			`t.yaml:12: step b: "maybe" is not a possible answer of step a`},
+		{"unknown field", "steps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n    asks: {ja: x}\n",
+			"t.yaml:9: field asks not found"},
+		{"unknown placeholder", "steps:\n  - id: a\n    kind: text\n    ask: {ja: '{{owner}}さん'}\n",
+			"t.yaml:6: unknown placeholder {{owner}}"},
+		{"undefined mode", "steps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n    modes: [quick]\n",
+			`t.yaml:6: step a: mode "quick" is not defined in modes`},
+		{"one option only", "steps:\n  - id: a\n    kind: single\n    ask: {ja: あ}\n    options:\n      - {id: x, label: {ja: X}}\n",
+			"t.yaml:6: step a: a single step needs at least 2 options"},
+		{"broken yaml", "steps:\n  - id: a\n   kind: text\n",
+			"t.yaml:5: did not find expected '-' indicator"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("t.yaml", []byte(head+tt.body))
+			if err == nil {
+				t.Fatalf("Parse accepted a broken flow; want error containing %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %q\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestBuiltinFlowsAreValid(t *testing.T) {
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"debrief", "intake", "checkin", "verify"} {
+		if _, ok := set.Get(id); !ok {
+			t.Errorf("built-in flow %q is missing", id)
+		}
+	}
+}
+
+// Owner-facing text must not use the advisors' jargon.
+func TestOwnerFlowsHaveNoJargon(t *testing.T) {
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	jargon := []string{"壁", "裏課題", "腹落ち", "自走化", "伴走", "フェーズ"}
+	for _, id := range set.IDs() {
+		f, _ := set.Get(id)
+		if f.Audience != AudienceOwner {
+			continue
+		}
+		texts := []string{f.Title.JA, f.Intro.JA, f.Outro.JA}
+		for _, s := range f.Steps {
+			texts = append(texts, s.Ask.JA, s.Reflect.JA)
+			for _, o := range s.Options {
+				texts = append(texts, o.Label.JA)
+				if n := len([]rune(o.Label.JA)); n > 10 {
+					t.Errorf("%s step %s: quick-reply label %q is %d characters; keep it to 10", id, s.ID, o.Label.JA, n)
+				}
+			}
+			if len(s.Options) > 13 {
+				t.Errorf("%s step %s: %d options; LINE shows at most 13", id, s.ID, len(s.Options))
+			}
+		}
+		for _, text := range texts {
+			for _, j := range jargon {
+				if strings.Contains(text, j) {
+					t.Errorf("%s: owner text %q uses jargon %q", id, text, j)
+				}
+			}
+		}
+	}
+}
+
+func TestQuickDebriefIsShort(t *testing.T) {
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := set.Get("debrief")
+	n := 0
+	for _, s := range f.Steps {
+		if s.inMode("quick") {
+			n++
+		}
+	}
+	if n < 8 || n > 12 {
+		t.Errorf("quick debrief has %d questions; keep it to about 10", n)
+	}
+}

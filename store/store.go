@@ -1,0 +1,220 @@
+// Package store holds bansou's domain records (people, companies, sessions,
+// answers, commitments, follow-ups, referrals, small wins), the Store
+// interface every backend implements, its sentinel errors, and — in
+// store/storetest — the conformance suite that every backend must pass
+// unchanged. Backends live in store/sqlite (the embedded default) and
+// store/postgres (production).
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+var (
+	// ErrNotFound is returned when a record does not exist. A lookup never
+	// returns a zero record with a nil error.
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict is returned when an optimistic-lock check fails (the
+	// session moved on since it was loaded) or a unique key is taken.
+	ErrConflict = errors.New("store: conflict")
+)
+
+// Store is a database holding bansou's records.
+type Store interface {
+	// InTx runs fn in one transaction. If fn returns an error the transaction
+	// is rolled back and that error is returned (wrapped errors keep their
+	// identity: errors.Is(err, ErrConflict) works).
+	InTx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
+	// SweepEvents deletes inbound events received before cutoff and returns
+	// how many it deleted.
+	SweepEvents(ctx context.Context, cutoff time.Time) (int64, error)
+	// Ping reports whether the database is reachable.
+	Ping(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+}
+
+// Tx is what a transaction can do. Every method runs inside the transaction
+// that InTx opened.
+type Tx interface {
+	// MarkEvent records an inbound event id. It returns false when the id was
+	// already recorded: the delivery is a duplicate and must have no effect.
+	MarkEvent(ctx context.Context, eventID string, at time.Time) (fresh bool, err error)
+
+	PersonByIdentity(ctx context.Context, channel, externalID string) (Person, error)
+	Person(ctx context.Context, id int64) (Person, error)
+	// CreatePerson creates p and links it to (channel, externalID).
+	// ErrConflict when that identity is already linked.
+	CreatePerson(ctx context.Context, p Person, channel, externalID string) (Person, error)
+
+	CompanyByName(ctx context.Context, name string) (Company, error)
+	Company(ctx context.Context, id int64) (Company, error)
+	// CreateCompany fails with ErrConflict when the name is taken.
+	CreateCompany(ctx context.Context, c Company) (Company, error)
+	// Assign makes advisorID responsible for companyID. It is idempotent and
+	// marks the company as the advisor's most recent one.
+	Assign(ctx context.Context, companyID, advisorID int64, at time.Time) error
+	// CompaniesOf lists the advisor's companies, most recently assigned or
+	// visited first.
+	CompaniesOf(ctx context.Context, advisorID int64) ([]Company, error)
+
+	// ActiveSession returns the respondent's session with status active
+	// (at most one exists).
+	ActiveSession(ctx context.Context, respondentID int64) (Session, error)
+	Session(ctx context.Context, id int64) (Session, error)
+	// CreateSession stores a new session with Version 1 and returns it with
+	// its ID. ErrConflict when the respondent already has an active session.
+	CreateSession(ctx context.Context, s Session) (Session, error)
+	// UpdateSession saves s if the stored version still equals s.Version and
+	// returns it with Version+1; otherwise ErrConflict and nothing changes.
+	UpdateSession(ctx context.Context, s Session) (Session, error)
+
+	// AddAnswer appends a revision of an answer: Revision is computed as one
+	// more than the last revision of (SessionID, StepID). When the revision is
+	// greater than 1 an audit entry "answer.edit" is written too.
+	AddAnswer(ctx context.Context, a Answer) (Answer, error)
+	// Answers returns every revision of every answer of a session, ordered by
+	// step then revision.
+	Answers(ctx context.Context, sessionID int64) ([]Answer, error)
+	// LatestTagged returns the newest answer carrying tag in a completed
+	// session about companyID (the company's memory, e.g. wall.main).
+	LatestTagged(ctx context.Context, companyID int64, tag string) (Answer, error)
+
+	AddCommitment(ctx context.Context, c Commitment) (Commitment, error)
+	// LatestCommitment returns the company's most recent commitment.
+	LatestCommitment(ctx context.Context, companyID int64) (Commitment, error)
+	AddFollowup(ctx context.Context, f Followup) (Followup, error)
+	// OpenFollowups lists the advisor's open follow-ups, earliest due first.
+	OpenFollowups(ctx context.Context, advisorID int64) ([]Followup, error)
+	AddReferral(ctx context.Context, r Referral) (Referral, error)
+	AddSmallWin(ctx context.Context, w SmallWin) (SmallWin, error)
+
+	AddAudit(ctx context.Context, e AuditEntry) error
+	// Audit lists the audit entries about subject, oldest first.
+	Audit(ctx context.Context, subject string) ([]AuditEntry, error)
+}
+
+// Role is what a person does in bansou.
+type Role string
+
+const (
+	RoleAdvisor     Role = "advisor"
+	RoleCoordinator Role = "coordinator"
+	RoleOwner       Role = "owner"
+)
+
+// Person is an advisor, coordinator or owner.
+type Person struct {
+	ID        int64
+	Role      Role
+	Name      string
+	Locale    string // "ja" or "en"
+	CreatedAt time.Time
+}
+
+// Company is a business an advisor accompanies.
+type Company struct {
+	ID           int64
+	Name         string
+	Industry     string
+	Stage        string
+	Municipality string
+	CreatedAt    time.Time
+}
+
+// SessionStatus is the life-cycle state of a session.
+type SessionStatus string
+
+const (
+	SessionActive    SessionStatus = "active"
+	SessionCompleted SessionStatus = "completed"
+	SessionCancelled SessionStatus = "cancelled"
+	SessionExpired   SessionStatus = "expired"
+)
+
+// Session is one run of a flow by one respondent.
+type Session struct {
+	ID           int64
+	FlowID       string
+	FlowVersion  int
+	Mode         string
+	CompanyID    int64 // 0 until the company is known
+	RespondentID int64
+	Channel      string // console, slack, line
+	Status       SessionStatus
+	Step         string // current step id (engine cursor)
+	State        []byte // the engine state, opaque JSON
+	Version      int    // optimistic-lock counter, 1 on creation
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	CompletedAt  time.Time // zero while not completed
+}
+
+// Answer is one revision of one answer.
+type Answer struct {
+	SessionID  int64
+	StepID     string
+	Revision   int    // 1, 2, … per (SessionID, StepID)
+	Value      string // canonical typed value: option ids joined by ",", 2026-12-03, true/false, a number, or the text
+	Raw        string // what the person typed or tapped
+	Skipped    bool
+	Tag        string
+	Sensitive  bool
+	ByPersonID int64
+	At         time.Time
+}
+
+// Commitment is the owner's committed next step, in the owner's words.
+type Commitment struct {
+	ID        int64
+	CompanyID int64
+	SessionID int64
+	Text      string
+	Due       string // YYYY-MM-DD, or "" when no date was set
+	Status    string // open, done, dropped
+	CreatedAt time.Time
+}
+
+// Followup is the advisor's next contact with a company.
+type Followup struct {
+	ID        int64
+	CompanyID int64
+	AdvisorID int64
+	SessionID int64
+	Due       string // YYYY-MM-DD
+	Status    string // open, done
+	CreatedAt time.Time
+}
+
+// Referral hands a company to other institutions.
+type Referral struct {
+	ID        int64
+	CompanyID int64
+	SessionID int64
+	Targets   []string // option ids of the destinations
+	Reason    string
+	Status    string // pending, accepted, done, failed
+	CreatedAt time.Time
+}
+
+// SmallWin is a "we did it" moment.
+type SmallWin struct {
+	ID        int64
+	CompanyID int64
+	SessionID int64
+	Text      string
+	Source    string // advisor or owner
+	CreatedAt time.Time
+}
+
+// AuditEntry records an edit or an erasure.
+type AuditEntry struct {
+	ID      int64
+	ActorID int64  // person who acted; 0 for the system
+	Action  string // e.g. answer.edit, company.erase
+	Subject string // e.g. session:12/step:D7, company:3
+	Detail  string // never answer text
+	At      time.Time
+}

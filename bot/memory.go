@@ -61,7 +61,27 @@ func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
 	}
 	env.Vars["commitment"], env.Vars["commitment_due"] = m.commitment.Text, dueText(m.commitment.Due)
 	env.Vars["last_wall"], env.Vars["hypothesis"] = m.wall, m.hypothesis
-	return env, nil
+	if t.person.Role == store.RoleOwner {
+		env.Vars["advisor"], err = t.advisorOf(ctx, m.commitment)
+	}
+	return env, err
+}
+
+// advisorOf names the advisor an owner talks to: the one who recorded the
+// commitment the check-in is about.
+func (t *turn) advisorOf(ctx context.Context, c store.Commitment) (string, error) {
+	if c.SessionID == 0 {
+		return "", nil
+	}
+	s, err := t.tx.Session(ctx, c.SessionID)
+	if err != nil {
+		return "", err
+	}
+	p, err := t.tx.Person(ctx, s.RespondentID)
+	if err != nil {
+		return "", err
+	}
+	return p.Name, nil
 }
 
 // memory is what bansou remembers of a company between visits.

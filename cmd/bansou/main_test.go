@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// bansou runs the command line in-process and returns stdout, stderr and
+// the exit code.
+func bansou(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env := func(string) string { return "" }
+	code := run(context.Background(), args, env, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+// The README promise: a quick debrief typed in Japanese — 全角 date, an
+// option by number, 戻る, an edit from the review — is saved, and the next
+// try for the same company opens with that commitment.
+func TestTryQuickDebriefThenMemory(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "bansou.db")
+	script, err := os.ReadFile("testdata/quick_debrief.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := bansou(t, string(script), "try", "--db", db)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"いまの回答: 売上は前年比で1割減",                  // 戻る showed the earlier answer
+		"3. 本人の言葉: 「わかってはいるんだけど、手が回らないんだよね」", // the edit from the review
+		"保存しました。",
+		"・次の一歩: 「朝礼で月２回、目標を話す」（期限 ", // due date from the 全角 １２／４
+		"月4日(", // …which is a 4th
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("transcript lacks %q\n%s", want, out)
+		}
+	}
+	out, errOut, code = bansou(t, "2\n1\nやめる\n", "try", "--db", db)
+	if code != 0 {
+		t.Fatalf("second try: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "山田製作所 の前回の記録です。") || !strings.Contains(out, "「朝礼で月２回、目標を話す」") {
+		t.Errorf("second try does not open with the company's last commitment:\n%s", out)
+	}
+}
+
+func TestFlowsCheck(t *testing.T) {
+	out, _, code := bansou(t, "", "flows", "check")
+	if code != 0 || !strings.Contains(out, "ok  debrief") {
+		t.Errorf("built-in flows: exit %d\n%s", code, out)
+	}
+	_, errOut, code := bansou(t, "", "flows", "check", "testdata/broken")
+	if code == 0 {
+		t.Fatal("flows check accepted a broken flow")
+	}
+	want := filepath.Join("testdata", "broken", "bad.yaml") + `:10: step a: next goes to unknown step "nowhere"`
+	if !strings.Contains(errOut, want) {
+		t.Errorf("stderr %q lacks %q", errOut, want)
+	}
+}
+
+func TestTryRefusesBrokenFlows(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "bansou.db")
+	_, errOut, code := bansou(t, "", "try", "--db", db, "--flows", "testdata/broken")
+	if code == 0 || !strings.Contains(errOut, "bad.yaml:10:") {
+		t.Errorf("try started with a broken flow dir: exit %d, stderr %q", code, errOut)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("try opened the database before validating the flows")
+	}
+}
+
+func TestOwnerTryNeedsACompany(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "bansou.db")
+	_, errOut, code := bansou(t, "", "try", "--as", "owner", "--db", db)
+	if code == 0 || !strings.Contains(errOut, "--company") {
+		t.Errorf("owner try on an empty db: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestUnknownCommandAndRole(t *testing.T) {
+	if _, _, code := bansou(t, "", "fly"); code != 2 {
+		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+	if _, errOut, code := bansou(t, "", "try", "--as", "boss"); code != 1 || !strings.Contains(errOut, "--as") {
+		t.Errorf("bad role: exit %d %q", code, errOut)
+	}
+}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/postgres"
+	"github.com/bansou/bansou/store/sqlite"
+)
+
+// defaultDB is the embedded store used when nothing is configured.
+const defaultDB = "./bansou.db"
+
+// openStore selects the backend: a postgres:// or postgresql:// URL selects
+// PostgreSQL, anything else is a SQLite file path. Both migrate on open.
+func openStore(ctx context.Context, url string) (store.Store, error) {
+	if url == "" {
+		url = defaultDB
+	}
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		return postgres.Open(ctx, url)
+	}
+	return sqlite.Open(ctx, url)
+}
+
+// dbURL picks the flag, then BANSOU_DATABASE_URL, then the default.
+func dbURL(flag string, getenv func(string) string) string {
+	for _, v := range []string{flag, getenv("BANSOU_DATABASE_URL")} {
+		if v != "" {
+			return v
+		}
+	}
+	return defaultDB
+}

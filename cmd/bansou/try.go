@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/bot/console"
+	"github.com/bansou/bansou/store"
+)
+
+type tryOptions struct {
+	as, lang, db, flowsDir, company string
+}
+
+func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("try", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o tryOptions
+	fs.StringVar(&o.as, "as", "advisor", "role to play: advisor, owner or coordinator")
+	fs.StringVar(&o.lang, "lang", or(getenv("BANSOU_LANG"), "ja"), "language: ja or en")
+	fs.StringVar(&o.db, "db", "", "SQLite file or postgres:// URL (default ./bansou.db)")
+	fs.StringVar(&o.flowsDir, "flows", getenv("BANSOU_FLOWS_DIR"), "directory of extra flow files")
+	fs.StringVar(&o.company, "company", "", "company the conversation is about (owner: required unless one exists)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	role := store.Role(o.as)
+	if role != store.RoleAdvisor && role != store.RoleOwner && role != store.RoleCoordinator {
+		return fmt.Errorf("try: --as must be advisor, owner or coordinator, not %q", o.as)
+	}
+	set, err := loadFlows(o.flowsDir)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(or(getenv("BANSOU_TZ"), "Asia/Tokyo"))
+	if err != nil {
+		return fmt.Errorf("try: BANSOU_TZ: %w", err)
+	}
+	st, err := openStore(ctx, dbURL(o.db, getenv))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	con := console.New(stdout)
+	b, err := bot.New(bot.Config{Store: st, Flows: set, Senders: map[string]bot.Sender{bot.ChannelConsole: con},
+		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Location: loc, Lang: o.lang, Institution: or(getenv("BANSOU_INSTITUTION"), "相談窓口")})
+	if err != nil {
+		return err
+	}
+	if err := openConversation(ctx, b, st, role, o); err != nil {
+		return err
+	}
+	return con.Run(ctx, b, stdin, string(role), !isTerminal(stdin))
+}
+
+// openConversation greets the person and opens the flow of their role.
+func openConversation(ctx context.Context, b *bot.Bot, st store.Store, role store.Role, o tryOptions) error {
+	names := map[store.Role]string{store.RoleAdvisor: "相談員", store.RoleOwner: "経営者", store.RoleCoordinator: "コーディネーター"}
+	if _, err := b.EnsurePerson(ctx, bot.ChannelConsole, string(role), names[role], role); err != nil {
+		return err
+	}
+	switch role {
+	case store.RoleOwner:
+		company, err := ownerCompany(ctx, st, o.company)
+		if err != nil {
+			return err
+		}
+		return b.Start(ctx, bot.ChannelConsole, string(role), bot.StartRequest{FlowID: bot.FlowCheckin, Company: company})
+	case store.RoleCoordinator:
+		return b.Handle(ctx, bot.Incoming{Channel: bot.ChannelConsole, UserID: string(role), Text: "help"})
+	}
+	return b.Start(ctx, bot.ChannelConsole, string(role), bot.StartRequest{FlowID: bot.FlowDebrief, Company: o.company})
+}
+
+// ownerCompany picks the company an owner's check-in is about: the flag, or
+// the console advisor's most recent company.
+func ownerCompany(ctx context.Context, st store.Store, flagged string) (string, error) {
+	if flagged != "" {
+		return flagged, nil
+	}
+	var name string
+	err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		p, err := tx.PersonByIdentity(ctx, bot.ChannelConsole, string(store.RoleAdvisor))
+		if err != nil {
+			return err
+		}
+		cs, err := tx.CompaniesOf(ctx, p.ID)
+		if err != nil || len(cs) == 0 {
+			return errors.Join(err, store.ErrNotFound)
+		}
+		name = cs[0].Name
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return "", errors.New("try: no company yet — run `bansou try` as advisor first, or pass --company")
+	}
+	return name, err
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func or(v, def string) string {
+	if v != "" {
+		return v
+	}
+	return def
+}

@@ -28,7 +28,7 @@ func (r *recorder) Send(_ context.Context, rep bot.Reply) error {
 	return nil
 }
 
-func (r *recorder) last(t *testing.T) bot.Reply {
+func (r *recorder) last(t testing.TB) bot.Reply {
 	t.Helper()
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -47,7 +47,6 @@ func (r *recorder) count() int {
 // harness is a bot on a real SQLite file with a fixed clock (Friday
 // 2026-11-20 10:00 JST).
 type harness struct {
-	t     *testing.T
 	bot   *bot.Bot
 	store store.Store
 	out   *recorder

@@ -47,7 +47,7 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 		if _, err := t.tx.AddFollowup(ctx, fu); err != nil {
 			return nil, err
 		}
-		lines = append(lines, "・"+pick(t.lang, "次回フォロー", "Next follow-up")+": "+dueText(a.Value))
+		lines = append(lines, "・"+pick(t.lang, "次回フォロー", "Next follow-up")+": "+dueText(t.lang, a.Value))
 	}
 	if r, ok := referralOf(tagged); ok {
 		r.CompanyID, r.SessionID, r.Status, r.CreatedAt = sess.CompanyID, sess.ID, "pending", at
@@ -100,7 +100,7 @@ func referralOf(tagged taggedFunc) (store.Referral, bool) {
 }
 
 func dueSuffix(lang, iso string) string {
-	d := dueText(iso)
+	d := dueText(lang, iso)
 	if d == "" {
 		return ""
 	}

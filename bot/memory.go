@@ -59,7 +59,7 @@ func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
 	if err != nil {
 		return env, err
 	}
-	env.Vars["commitment"], env.Vars["commitment_due"] = m.commitment.Text, dueText(m.commitment.Due)
+	env.Vars["commitment"], env.Vars["commitment_due"] = m.commitment.Text, dueText(t.lang, m.commitment.Due)
 	env.Vars["last_wall"], env.Vars["hypothesis"] = m.wall, m.hypothesis
 	if t.person.Role == store.RoleOwner {
 		env.Vars["advisor"], err = t.advisorOf(ctx, m.commitment)
@@ -144,7 +144,7 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 	}
 	if m.commitment.Text != "" {
 		b.WriteString("\n・" + pick(t.lang, "次の一歩", "Next step") + ": 「" + m.commitment.Text + "」")
-		if d := dueText(m.commitment.Due); d != "" {
+		if d := dueText(t.lang, m.commitment.Due); d != "" {
 			b.WriteString(pick(t.lang, "（期限 ", " (due ") + d + pick(t.lang, "）", ")"))
 		}
 	}
@@ -155,12 +155,12 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 	return nil
 }
 
-func dueText(iso string) string {
+func dueText(lang, iso string) string {
 	d, err := flows.ParseISODate(iso)
 	if err != nil {
 		return ""
 	}
-	return d.JapaneseWithYear()
+	return d.Display(lang)
 }
 
 func pick(lang, ja, en string) string {

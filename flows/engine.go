@@ -368,7 +368,7 @@ func (f *Flow) Display(s *Step, a Answer, lang string) string {
 		return a.Value + " / 5"
 	case KindDate:
 		if d, ok := a.Date(); ok {
-			return d.JapaneseWithYear()
+			return d.Display(lang)
 		}
 	}
 	return a.Value

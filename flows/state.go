@@ -2,6 +2,7 @@ package flows
 
 import (
 	"strconv"
+	"time"
 	"strings"
 )
 
@@ -111,4 +112,12 @@ func (f *Flow) Tagged(st State, tag string) (Answer, bool) {
 		}
 	}
 	return Answer{}, false
+}
+
+// Display renders a date for people: 2026年12月4日(金), or Fri 4 Dec 2026.
+func (d Date) Display(lang string) string {
+	if lang == "en" {
+		return d.In(time.UTC).Format("Mon 2 Jan 2006")
+	}
+	return d.JapaneseWithYear()
 }

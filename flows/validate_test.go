@@ -114,3 +114,28 @@ func TestQuickDebriefIsShort(t *testing.T) {
 		t.Errorf("quick debrief has %d questions; keep it to about 10", n)
 	}
 }
+
+// FuzzParseFlow: any bytes either load as a valid flow or give an error
+// naming the file and a line; never a panic.
+func FuzzParseFlow(f *testing.F) {
+	data, err := builtinFS.ReadFile("builtin/checkin.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte("id: t\nversion: 1\naudience: advisor\ntitle: {ja: t}\nsteps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fl, err := Parse("f.yaml", data)
+		if err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, "f.yaml:") {
+					t.Fatalf("error line %q does not start with file:line", line)
+				}
+			}
+			return
+		}
+		if fl.ID == "" || len(fl.Steps) == 0 {
+			t.Fatalf("accepted a flow without id or steps")
+		}
+	})
+}

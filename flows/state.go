@@ -2,8 +2,8 @@ package flows
 
 import (
 	"strconv"
-	"time"
 	"strings"
+	"time"
 )
 
 // Phase is where a conversation stands.

@@ -1,0 +1,143 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/bansou/bansou/store"
+)
+
+func (t *tx) AddCommitment(ctx context.Context, c store.Commitment) (store.Commitment, error) {
+	c.CreatedAt = orNow(c.CreatedAt)
+	err := t.tx.QueryRowContext(ctx, `
+		INSERT INTO commitments (company_id, session_id, text, due, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		c.CompanyID, nullID(c.SessionID), c.Text, nullText(c.Due), c.Status, timeText(c.CreatedAt),
+	).Scan(&c.ID)
+	if err != nil {
+		return store.Commitment{}, fmt.Errorf("sqlite: add commitment: %w", storeErr(err))
+	}
+	return c, nil
+}
+
+// LatestCommitment returns the company's newest commitment by creation
+// time, then id.
+func (t *tx) LatestCommitment(ctx context.Context, companyID int64) (store.Commitment, error) {
+	var c store.Commitment
+	err := t.tx.QueryRowContext(ctx, `
+		SELECT id, company_id, session_id, text, due, status, created_at
+		FROM commitments WHERE company_id = ?
+		ORDER BY created_at DESC, id DESC
+		LIMIT 1`, companyID,
+	).Scan(&c.ID, &c.CompanyID, idCol{&c.SessionID}, &c.Text, textCol{&c.Due}, &c.Status, timeCol{&c.CreatedAt})
+	if err != nil {
+		return store.Commitment{}, fmt.Errorf("sqlite: latest commitment of company %d: %w", companyID, storeErr(err))
+	}
+	return c, nil
+}
+
+func (t *tx) AddFollowup(ctx context.Context, f store.Followup) (store.Followup, error) {
+	f.CreatedAt = orNow(f.CreatedAt)
+	err := t.tx.QueryRowContext(ctx, `
+		INSERT INTO followups (company_id, advisor_id, session_id, due, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		f.CompanyID, f.AdvisorID, nullID(f.SessionID), f.Due, f.Status, timeText(f.CreatedAt),
+	).Scan(&f.ID)
+	if err != nil {
+		return store.Followup{}, fmt.Errorf("sqlite: add follow-up: %w", storeErr(err))
+	}
+	return f, nil
+}
+
+// OpenFollowups lists the advisor's open follow-ups, earliest due first.
+func (t *tx) OpenFollowups(ctx context.Context, advisorID int64) ([]store.Followup, error) {
+	rows, err := t.tx.QueryContext(ctx, `
+		SELECT id, company_id, advisor_id, session_id, due, status, created_at
+		FROM followups WHERE advisor_id = ? AND status = 'open'
+		ORDER BY due, id`, advisorID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open follow-ups of %d: %w", advisorID, err)
+	}
+	followups, err := collect(rows, scanFollowup)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open follow-ups of %d: %w", advisorID, err)
+	}
+	return followups, nil
+}
+
+func scanFollowup(row rowScanner) (store.Followup, error) {
+	var f store.Followup
+	err := row.Scan(&f.ID, &f.CompanyID, &f.AdvisorID, idCol{&f.SessionID}, &f.Due, &f.Status, timeCol{&f.CreatedAt})
+	return f, err
+}
+
+// AddReferral stores r; its targets are a JSON array of option ids.
+func (t *tx) AddReferral(ctx context.Context, r store.Referral) (store.Referral, error) {
+	if r.Targets == nil {
+		r.Targets = []string{}
+	}
+	targets, err := json.Marshal(r.Targets)
+	if err != nil {
+		return store.Referral{}, fmt.Errorf("sqlite: add referral: %w", err)
+	}
+	r.CreatedAt = orNow(r.CreatedAt)
+	err = t.tx.QueryRowContext(ctx, `
+		INSERT INTO referrals (company_id, session_id, targets, reason, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		r.CompanyID, nullID(r.SessionID), string(targets), r.Reason, r.Status, timeText(r.CreatedAt),
+	).Scan(&r.ID)
+	if err != nil {
+		return store.Referral{}, fmt.Errorf("sqlite: add referral: %w", storeErr(err))
+	}
+	return r, nil
+}
+
+func (t *tx) AddSmallWin(ctx context.Context, w store.SmallWin) (store.SmallWin, error) {
+	w.CreatedAt = orNow(w.CreatedAt)
+	err := t.tx.QueryRowContext(ctx, `
+		INSERT INTO small_wins (company_id, session_id, text, source, created_at)
+		VALUES (?, ?, ?, ?, ?)
+		RETURNING id`,
+		w.CompanyID, nullID(w.SessionID), w.Text, w.Source, timeText(w.CreatedAt),
+	).Scan(&w.ID)
+	if err != nil {
+		return store.SmallWin{}, fmt.Errorf("sqlite: add small win: %w", storeErr(err))
+	}
+	return w, nil
+}
+
+func (t *tx) AddAudit(ctx context.Context, e store.AuditEntry) error {
+	_, err := t.tx.ExecContext(ctx, `
+		INSERT INTO audit_log (actor_id, action, subject, detail, at) VALUES (?, ?, ?, ?, ?)`,
+		nullID(e.ActorID), e.Action, e.Subject, e.Detail, timeText(orNow(e.At)))
+	if err != nil {
+		return fmt.Errorf("sqlite: add audit: %w", storeErr(err))
+	}
+	return nil
+}
+
+// Audit lists the entries about subject, oldest first.
+func (t *tx) Audit(ctx context.Context, subject string) ([]store.AuditEntry, error) {
+	rows, err := t.tx.QueryContext(ctx, `
+		SELECT id, actor_id, action, subject, detail, at
+		FROM audit_log WHERE subject = ?
+		ORDER BY at, id`, subject)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: audit of %s: %w", subject, err)
+	}
+	entries, err := collect(rows, scanAudit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: audit of %s: %w", subject, err)
+	}
+	return entries, nil
+}
+
+func scanAudit(row rowScanner) (store.AuditEntry, error) {
+	var e store.AuditEntry
+	err := row.Scan(&e.ID, idCol{&e.ActorID}, &e.Action, &e.Subject, &e.Detail, timeCol{&e.At})
+	return e, err
+}

@@ -32,6 +32,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdTry(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "flows":
 		err = cmdFlows(args[1:], stdout)
+	case "serve":
+		err = cmdServe(ctx, args[1:], getenv, stderr)
 	case "migrate":
 		err = cmdMigrate(ctx, args[1:], getenv, stdout)
 	case "help", "-h", "--help":
@@ -55,6 +57,8 @@ Usage:
       Hold a conversation in the terminal (reads stdin line by line).
   bansou flows check [DIR]
       Validate the built-in flows, or the flow files in DIR.
+  bansou serve
+      Run the bot: Slack (HTTP or Socket Mode), /healthz, /readyz, /metrics.
   bansou migrate [--db URL]
       Bring the database schema up to date.
 

@@ -1,0 +1,227 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/flows"
+)
+
+// maxCandidates is how many matching companies a DM offers as buttons.
+const maxCandidates = 4
+
+// commandReply is the immediate answer to a slash command (Slack shows it
+// only to the person who typed the command).
+type commandReply struct {
+	ResponseType string `json:"response_type"`
+	Text         string `json:"text"`
+}
+
+func ephemeral(text string) *commandReply {
+	return &commandReply{ResponseType: "ephemeral", Text: text}
+}
+
+// onCommand handles /bansou. It does no I/O: help is the ack itself, the
+// rest runs after the ack and answers in the DM.
+func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) (*commandReply, work) {
+	verb, arg := parseCommand(cmd.Text)
+	user, lang := cmd.UserID, a.cfg.Lang
+	var ack *commandReply
+	if !strings.HasPrefix(cmd.ChannelID, "D") { // typed in a channel: say where the answer goes
+		ack = ephemeral(tr(lang, "bansou とのDMでお返事します。", "I'll answer in your DM with bansou."))
+	}
+	switch verb {
+	case "visit":
+		return ack, func(ctx context.Context) error { return a.visit(ctx, user, bot.FlowDebrief, arg) }
+	case "checkin":
+		if arg == "" {
+			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou checkin 山田製作所`", "Add the company: `/bansou checkin <company>`")), nil
+		}
+		return ack, func(ctx context.Context) error { return a.visit(ctx, user, bot.FlowVerify, arg) }
+	case "history":
+		if arg == "" {
+			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou history 山田製作所`", "Add the company: `/bansou history <company>`")), nil
+		}
+		return ack, func(ctx context.Context) error { return a.history(ctx, user, arg) }
+	}
+	if verb != "help" {
+		a.log.InfoContext(ctx, "unknown slash command", "verb", verb)
+	}
+	return ephemeral(helpText(lang)), nil
+}
+
+// parseCommand reads "visit 山田製作所" (or 振り返り, 検証, 履歴, …) into a
+// verb and its argument. Full-width spaces and letters are folded.
+func parseCommand(text string) (verb, arg string) {
+	word, rest, _ := strings.Cut(flows.Fold(text), " ")
+	arg = strings.TrimSpace(rest)
+	switch strings.ToLower(word) {
+	case "visit", "debrief", "振り返り", "ふりかえり", "訪問":
+		return "visit", arg
+	case "checkin", "check-in", "検証", "近況":
+		return "checkin", arg
+	case "history", "履歴", "記録", "経過":
+		return "history", arg
+	case "", "help", "ヘルプ", "使い方", "つかいかた", "?":
+		return "help", arg
+	}
+	return word, arg
+}
+
+func helpText(lang string) string {
+	if lang == "en" {
+		return "*bansou commands*\n" +
+			"• `/bansou visit <company>` — debrief a visit; I ask one question at a time in your DM\n" +
+			"• `/bansou checkin <company>` — review how the owner's committed step went\n" +
+			"• `/bansou history <company>` — what has been recorded about the company\n" +
+			"• `/bansou help` — this help\n" +
+			"During a conversation you can send back, skip, edit or cancel in the DM."
+	}
+	return "*bansou の使い方*\n" +
+		"• `/bansou visit 企業名` … 訪問後の振り返りを始めます（DMで1問ずつおうかがいします）\n" +
+		"• `/bansou checkin 企業名` … 前回決めた「次の一歩」がどうなったかを検証します\n" +
+		"• `/bansou history 企業名` … その企業のこれまでの記録をお見せします\n" +
+		"• `/bansou help` … この説明\n" +
+		"振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。"
+}
+
+// visit starts flowID about the company the advisor named. A name that is
+// exactly one of their companies starts at once; otherwise the DM offers
+// the close matches and, for a debrief, 「新しい企業」.
+func (a *Adapter) visit(ctx context.Context, user, flowID, query string) error {
+	if query == "" {
+		return a.start(ctx, user, flowID, "")
+	}
+	ov, err := a.cfg.Bot.Overview(ctx, bot.ChannelSlack, user)
+	if err != nil {
+		return err
+	}
+	exact, close := matchCompanies(query, ov.Companies)
+	if exact == "" && flowID == bot.FlowVerify && len(close) == 1 {
+		exact = close[0] // no new company to offer: the one match is meant
+	}
+	if exact != "" {
+		return a.start(ctx, user, flowID, exact)
+	}
+	return a.cfg.Sender.postDM(ctx, user, candidates(ov.Lang, flowID, query, close))
+}
+
+// candidates asks which company was meant.
+func candidates(lang, flowID, query string, names []string) message {
+	var text string
+	switch {
+	case len(names) > 0:
+		text = tr(lang, "「"+query+"」に近い担当企業があります。どちらでしょうか？", "Companies close to \""+query+"\": which one?")
+	case flowID == bot.FlowDebrief:
+		text = tr(lang, "「"+query+"」に一致する担当企業は見つかりませんでした。新しい企業として振り返りを始めますか？",
+			"No company of yours matches \""+query+"\". Start a debrief for a new company?")
+	default:
+		text = tr(lang, "「"+query+"」に一致する担当企業は見つかりませんでした。企業名をご確認ください。",
+			"No company of yours matches \""+query+"\". Please check the name.")
+	}
+	var elems []slack.BlockElement
+	for i, n := range names[:min(len(names), maxCandidates)] {
+		elems = append(elems, startButton(flowID, n, n, i))
+	}
+	if flowID == bot.FlowDebrief {
+		elems = append(elems, startButton(flowID, query, tr(lang, "新しい企業「"+query+"」", "New company \""+query+"\""), len(elems)))
+	}
+	m := textMessage(text)
+	if len(elems) > 0 {
+		m.blocks = append(m.blocks, slack.NewActionBlock("candidates", elems...))
+	}
+	return m
+}
+
+// matchCompanies compares query with the advisor's companies after folding
+// width, case, white space and legal-form words (株式会社, (株), …). It
+// returns the exact match, if any, and otherwise the prefix matches then
+// the other partial matches.
+func matchCompanies(query string, names []string) (exact string, close []string) {
+	q := companyKey(query)
+	if q == "" {
+		return "", nil
+	}
+	var partial []string
+	for _, n := range names {
+		k := companyKey(n)
+		switch {
+		case k == q:
+			return n, nil
+		case strings.HasPrefix(k, q):
+			close = append(close, n)
+		case strings.Contains(k, q) || strings.Contains(q, k):
+			partial = append(partial, n)
+		}
+	}
+	return "", append(close, partial...)
+}
+
+var legalForms = strings.NewReplacer("株式会社", "", "(株)", "", "㈱", "", "有限会社", "", "(有)", "", "㈲", "", "合同会社", "", " ", "")
+
+func companyKey(s string) string {
+	return strings.ToLower(legalForms.Replace(flows.Fold(s)))
+}
+
+// history sends what was recorded about a company to the DM.
+func (a *Adapter) history(ctx context.Context, user, query string) error {
+	h, err := a.cfg.Bot.History(ctx, bot.ChannelSlack, user, query)
+	if errors.Is(err, bot.ErrUnknownCompany) {
+		return a.historyFuzzy(ctx, user, query)
+	}
+	if err != nil {
+		return err
+	}
+	return a.cfg.Sender.postDM(ctx, user, historyMessage(h, a.cfg.Location))
+}
+
+// historyFuzzy retries with the one company the name matches, or says
+// which companies come close.
+func (a *Adapter) historyFuzzy(ctx context.Context, user, query string) error {
+	ov, err := a.cfg.Bot.Overview(ctx, bot.ChannelSlack, user)
+	if err != nil {
+		return err
+	}
+	exact, close := matchCompanies(query, ov.Companies)
+	if exact == "" && len(close) == 1 {
+		exact = close[0]
+	}
+	if exact != "" {
+		h, err := a.cfg.Bot.History(ctx, bot.ChannelSlack, user, exact)
+		if err != nil {
+			return err
+		}
+		return a.cfg.Sender.postDM(ctx, user, historyMessage(h, a.cfg.Location))
+	}
+	text := tr(ov.Lang, "「"+query+"」に一致する担当企業は見つかりませんでした。", "No company of yours matches \""+query+"\".")
+	if len(close) > 0 {
+		text += tr(ov.Lang, "\n候補: ", "\nDid you mean: ") + strings.Join(close[:min(len(close), maxCandidates)], tr(ov.Lang, "、", ", "))
+	}
+	return a.cfg.Sender.postDM(ctx, user, textMessage(text))
+}
+
+// historyMessage renders a company's history, newest first.
+func historyMessage(h bot.History, loc *time.Location) message {
+	title := tr(h.Lang, h.Company+" のこれまでの記録", "History of "+h.Company)
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(clip(title, 150)))}
+	if len(h.Entries) == 0 {
+		blocks = append(blocks, sections(tr(h.Lang, "まだ保存された記録はありません。", "Nothing has been saved yet."))...)
+	}
+	var b strings.Builder
+	for _, e := range h.Entries {
+		fmt.Fprintf(&b, "• %s　*%s*: %s\n", dayText(h.Lang, e.At.In(loc)), escape(e.Label), escape(e.Text))
+	}
+	if b.Len() > 0 {
+		blocks = append(blocks, slack.NewSectionBlock(markdown(clip(b.String(), maxSectionText)), nil, nil))
+	}
+	blocks = append(blocks, contextText(tr(h.Lang,
+		"※ いまは項目ごとに最新の記録だけを表示しています（面談ごとの一覧は今後対応します）。",
+		"Only the latest record of each kind is shown for now; a per-session timeline will follow.")))
+	return message{fallback: title, blocks: blocks}
+}

@@ -1,0 +1,78 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/flows"
+)
+
+// App Home lists the open follow-up with its due date, the session in
+// progress with a resume button, and the recent companies; resume re-sends
+// the current question.
+func TestAppHomeAndResume(t *testing.T) {
+	h := newHarness(t)
+	h.quickDebrief(t, "U1", "山田製作所")
+	h.command(t, "U1", "C1", "visit （株）山田製作所") // exact after folding: starts at once
+	h.wantStep(t, flows.ModeStep)
+
+	h.event(t, "EvHome", map[string]any{"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home", "event_ts": "1.1"}, nil)
+	c := h.slack.last(t, "views.publish")
+	view, _ := json.Marshal(c.JSON)
+	for _, want := range []string{`"user_id":"U1"`, `"type":"home"`, "2026年12月18日(金)", "山田製作所", "途中の記録", actResume} {
+		if !strings.Contains(string(view), want) {
+			t.Errorf("App Home lacks %q:\n%s", want, view)
+		}
+	}
+
+	posts := len(h.slack.calls("chat.postMessage"))
+	h.click(t, "U1", map[string]any{"type": "button", "action_id": actResume, "block_id": "x9Tq", "value": "2"}, nil)
+	if n := len(h.slack.calls("chat.postMessage")); n != posts+1 {
+		t.Fatalf("resume posted %d messages, want 1\n%s", n-posts, h.logs)
+	}
+	h.wantStep(t, flows.ModeStep)
+}
+
+func TestVisitOffersCloseMatchesAndANewCompany(t *testing.T) {
+	h := newHarness(t)
+	h.quickDebrief(t, "U1", "山田製作所")
+	h.command(t, "U1", "C1", "visit 山田")
+	p := h.lastPrompt(t)
+	p.button(t, "山田製作所")
+	p.button(t, "山田") // 新しい企業「山田」
+	if !strings.Contains(p.text, "新しい企業「山田」") {
+		t.Errorf("no new-company offer:\n%s", p.text)
+	}
+}
+
+func TestHistoryShowsTheCompanyRecord(t *testing.T) {
+	h := newHarness(t)
+	h.quickDebrief(t, "U1", "山田製作所")
+	h.command(t, "U1", "C1", "history 山田") // one partial match
+	text := h.lastPrompt(t).text
+	for _, want := range []string{"山田製作所 のこれまでの記録", "朝礼で月2回、目標を話す", "2026年12月4日(金)", "実行できない", "訪問後の振り返り"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("history lacks %q:\n%s", want, text)
+		}
+	}
+	h.command(t, "U2", "C1", "history 山田製作所") // another advisor's company
+	if text := h.lastPrompt(t).text; !strings.Contains(text, "見つかりませんでした") {
+		t.Errorf("another advisor sees the history:\n%s", text)
+	}
+}
+
+func TestAlertArrivesAsADM(t *testing.T) {
+	h := newHarness(t)
+	err := h.adapter.cfg.Sender.Notify(context.Background(), bot.Alert{Channel: bot.ChannelSlack, UserID: "U7",
+		Title: "山田製作所から電話の希望", Text: "LINEの近況確認で「電話がほしい」と回答がありました。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := h.slack.last(t, "chat.postMessage")
+	if c.Form.Get("channel") != "D7" || !strings.Contains(c.Form.Get("blocks"), "電話の希望") {
+		t.Errorf("alert = %v", c.Form)
+	}
+}

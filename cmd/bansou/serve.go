@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/bansou/bansou/bot"
+	slackbot "github.com/bansou/bansou/bot/slack"
+	"github.com/bansou/bansou/flows"
+	"github.com/bansou/bansou/store"
+)
+
+// Shutdown and housekeeping timings.
+const (
+	shutdownGrace = 25 * time.Second // within Kubernetes' default 30 s
+	sweepEvery    = time.Hour
+	eventsKeep    = 48 * time.Hour // inbound event ids kept for dedupe
+)
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("serve takes no arguments; it is configured by the environment (see bansou help)")
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	return serve(ctx, cfg, log, nil)
+}
+
+// server is one running bansou: the store, the bot, the channels and the
+// HTTP endpoints.
+type server struct {
+	cfg   config
+	log   *slog.Logger
+	store store.Store
+	reg   *prometheus.Registry
+	slack *slackbot.Adapter
+	mux   *http.ServeMux
+}
+
+// serve runs until ctx ends, then shuts down gracefully: stop intake (HTTP,
+// Socket Mode), finish the turns in flight, close the store. ready, when
+// set, is told the listening address.
+func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(net.Addr)) error {
+	s, err := newServer(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.httpAddr)
+	if err != nil {
+		return fmt.Errorf("serve: listen: %w", err)
+	}
+	s.announce(ctx, ln.Addr())
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	return s.run(ctx, ln)
+}
+
+func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, error) {
+	set, err := loadFlows(cfg.flowsDir)
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(ctx, cfg.databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{cfg: cfg, log: log, store: st, reg: prometheus.NewRegistry(), mux: http.NewServeMux()}
+	if err := s.wire(set); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// wire builds the bot and its channels and registers the HTTP routes.
+func (s *server) wire(set *flows.Set) error {
+	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	tm, err := newTurnMetrics(s.reg)
+	if err != nil {
+		return fmt.Errorf("serve: metrics: %w", err)
+	}
+	senders := map[string]bot.Sender{}
+	var api *slackbot.API
+	var sender *slackbot.Sender
+	if s.cfg.slack() {
+		api, err = slackbot.NewAPI(slackbot.APIConfig{BotToken: s.cfg.slackBotToken, AppToken: s.cfg.slackAppToken,
+			URL: s.cfg.slackAPIURL, Logger: s.log, Registerer: s.reg})
+		if err != nil {
+			return err
+		}
+		sender = slackbot.NewSender(api, s.log)
+		senders[bot.ChannelSlack] = sender
+	}
+	b, err := bot.New(bot.Config{Store: s.store, Flows: set, Senders: senders, Logger: s.log,
+		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution})
+	if err != nil {
+		return err
+	}
+	if api != nil {
+		s.slack, err = slackbot.New(slackbot.Config{API: api, Sender: sender, Bot: meteredBot{Bot: b, m: tm},
+			SigningSecret: s.cfg.slackSigningSecret, Logger: s.log, Lang: s.cfg.lang, Location: s.cfg.location})
+		if err != nil {
+			return err
+		}
+		if s.cfg.slackSigningSecret != "" {
+			s.slack.Routes(s.mux)
+		}
+	}
+	s.routes()
+	return nil
+}
+
+func (s *server) routes() {
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.store.Ping(ctx); err != nil {
+			s.log.WarnContext(ctx, "not ready", "error", err.Error())
+			http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+}
+
+// announce logs what runs. Nothing secret is logged.
+func (s *server) announce(ctx context.Context, addr net.Addr) {
+	channels := []string{}
+	if s.slack != nil {
+		if s.cfg.slackSigningSecret != "" {
+			channels = append(channels, "slack-http")
+		}
+		if s.cfg.slackAppToken != "" {
+			channels = append(channels, "slack-socket-mode")
+		}
+	}
+	s.log.InfoContext(ctx, "bansou serving", "addr", addr.String(), "channels", channels, "lang", s.cfg.lang, "tz", s.cfg.location.String())
+	if len(channels) == 0 {
+		s.log.InfoContext(ctx, "no channels configured: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) to connect Slack")
+	}
+}
+
+// run serves until ctx ends, then shuts down in order.
+func (s *server) run(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	intake, stopIntake := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopIntake()
+	var bg sync.WaitGroup
+	if s.slack != nil && s.cfg.slackAppToken != "" {
+		bg.Go(func() { _ = s.slack.RunSocketMode(intake) })
+	}
+	bg.Go(func() { s.sweep(intake) })
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+		serveErr = fmt.Errorf("serve: http: %w", serveErr)
+	}
+	s.log.Info("shutting down")
+	return errors.Join(serveErr, s.shutdown(srv, stopIntake, &bg))
+}
+
+// shutdown stops intake, then waits for the turns in flight.
+func (s *server) shutdown(srv *http.Server, stopIntake context.CancelFunc, bg *sync.WaitGroup) error {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	stopIntake()
+	bg.Wait()
+	if s.slack != nil {
+		err = errors.Join(err, s.slack.Wait(ctx))
+	}
+	if err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	s.log.Info("stopped")
+	return nil
+}
+
+// sweep deletes old inbound event ids every hour.
+func (s *server) sweep(ctx context.Context) {
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	for {
+		n, err := s.store.SweepEvents(ctx, time.Now().Add(-eventsKeep))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.WarnContext(ctx, "sweeping inbound events failed", "error", err.Error())
+		case n > 0:
+			s.log.InfoContext(ctx, "swept inbound events", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *server) close() {
+	if err := s.store.Close(); err != nil {
+		s.log.Warn("closing the store", "error", err.Error())
+	}
+}

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// Every configuration problem is reported at once, before anything starts,
+// and no secret value appears in the message.
+func TestServeReportsAllConfigProblemsTogether(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{
+		"BANSOU_LANG":               "fr",
+		"BANSOU_TZ":                 "Mars/Olympus",
+		"BANSOU_HTTP_ADDR":          "8080",
+		"BANSOU_FLOWS_DIR":          filepath.Join(dir, "nope"),
+		"SLACK_BOT_TOKEN":           "xoxb-secret-value",
+		"SLACK_BOT_TOKEN_FILE":      filepath.Join(dir, "token"),
+		"SLACK_APP_TOKEN_FILE":      filepath.Join(dir, "missing"),
+		"SLACK_SIGNING_SECRET_FILE": "",
+		"SLACK_API_URL":             "ftp://example",
+	}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"serve"}, envOf(env), strings.NewReader(""), &out, &errOut)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	msg := errOut.String()
+	for _, want := range []string{"BANSOU_LANG", "BANSOU_TZ", "BANSOU_HTTP_ADDR", "BANSOU_FLOWS_DIR",
+		"SLACK_BOT_TOKEN and SLACK_BOT_TOKEN_FILE are both set", "SLACK_APP_TOKEN_FILE: cannot read", "SLACK_API_URL"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the report lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "xoxb-secret-value") {
+		t.Errorf("the report shows a token:\n%s", msg)
+	}
+	if _, err := os.Stat("bansou.db"); err == nil {
+		t.Error("a store was opened despite the invalid configuration")
+	}
+}
+
+func TestConfigReadsSecretsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, value string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(value), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cfg, err := loadConfig(envOf(map[string]string{
+		"SLACK_BOT_TOKEN_FILE":      write("bot", "xoxb-1\n"),
+		"SLACK_SIGNING_SECRET_FILE": write("secret", "s3cret\n"),
+		"BANSOU_DATABASE_URL_FILE":  write("db", filepath.Join(dir, "x.db")+"\n"),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.slackBotToken != "xoxb-1" || cfg.slackSigningSecret != "s3cret" || cfg.databaseURL != filepath.Join(dir, "x.db") {
+		t.Errorf("config = %+v", cfg)
+	}
+	if cfg.httpAddr != ":8080" || cfg.lang != "ja" || cfg.location.String() != "Asia/Tokyo" {
+		t.Errorf("defaults = %q %q %v", cfg.httpAddr, cfg.lang, cfg.location)
+	}
+	if _, err := loadConfig(envOf(map[string]string{"SLACK_SIGNING_SECRET": "s"})); err == nil || !strings.Contains(err.Error(), "SLACK_BOT_TOKEN is required") {
+		t.Errorf("a signing secret without a bot token: %v", err)
+	}
+}
+
+// running is a bansou serve started in the test.
+type running struct {
+	base string
+	logs *lockedBuffer
+	done chan error
+	stop context.CancelFunc
+	once sync.Once
+}
+
+func startServe(t *testing.T, env map[string]string) *running {
+	t.Helper()
+	env["BANSOU_DATABASE_URL"] = filepath.Join(t.TempDir(), "bansou.db")
+	env["BANSOU_HTTP_ADDR"] = "127.0.0.1:0"
+	cfg, err := loadConfig(envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &running{logs: &lockedBuffer{}, done: make(chan error, 1), stop: cancel}
+	addr := make(chan net.Addr, 1)
+	go func() {
+		r.done <- serve(ctx, cfg, slog.New(slog.NewJSONHandler(r.logs, nil)), func(a net.Addr) { addr <- a })
+	}()
+	select {
+	case a := <-addr:
+		r.base = "http://" + a.String()
+	case err := <-r.done:
+		t.Fatalf("serve stopped at start: %v", err)
+	}
+	t.Cleanup(func() { r.shutdown(t) })
+	return r
+}
+
+// shutdown cancels serve's context and waits for it to return.
+func (r *running) shutdown(t *testing.T) {
+	t.Helper()
+	r.once.Do(func() {
+		r.stop()
+		select {
+		case err := <-r.done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not stop")
+		}
+	})
+}
+
+func (r *running) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(r.base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestServeWithNothingConfigured(t *testing.T) {
+	r := startServe(t, map[string]string{})
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ok", "/metrics": "go_goroutines"} {
+		if code, body := r.get(t, path); code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("GET %s = %d %.80q", path, code, body)
+		}
+	}
+	resp, err := http.Post(r.base+"/slack/events", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/slack/events without Slack configured: %d", resp.StatusCode)
+	}
+	if !strings.Contains(r.logs.String(), "no channels configured") {
+		t.Errorf("serve did not say it has no channels:\n%s", r.logs)
+	}
+}
+
+// With a bot token and a signing secret, serve answers Slack over HTTP: a
+// signed DM runs a turn whose reply reaches the (fake) Slack API, the turn
+// is counted in /metrics, and shutdown waits for the turn in flight.
+func TestServeSlackOverHTTP(t *testing.T) {
+	fake := &recordingSlack{}
+	api := httptest.NewServer(fake)
+	defer api.Close()
+	r := startServe(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": "shh", "SLACK_API_URL": api.URL})
+
+	if code := r.dm(t, "shh", "Ev1", "1.000100"); code != http.StatusOK {
+		t.Fatalf("signed event: %d", code)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, metrics := r.get(t, "/metrics")
+		if strings.Contains(metrics, `bansou_turns_total{channel="slack",outcome="ok"} 1`) &&
+			strings.Contains(metrics, "bansou_turn_duration_seconds_count{channel=\"slack\"} 1") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the turn was not counted within 10 s:\n%s", metrics)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, path := range []string{"/slack/interactivity", "/slack/commands"} {
+		resp, err := http.Post(r.base+path, "application/x-www-form-urlencoded", strings.NewReader("payload=%7B%7D"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("unsigned %s: %d, want 401", path, resp.StatusCode)
+		}
+	}
+
+	r.dm(t, "shh", "Ev2", "2.000100")
+	r.shutdown(t) // waits for the turn the ack started
+	if got := fake.methods(); strings.Count(got, "chat.postMessage") != 2 {
+		t.Fatalf("the second reply did not reach Slack before shutdown ended: %s", got)
+	}
+	logs := r.logs.String()
+	for _, secret := range []string{"xoxb-test-token", "shh", "こんにちは"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the logs contain %q:\n%s", secret, logs)
+		}
+	}
+	if !strings.Contains(logs, `"channels":["slack-http"]`) {
+		t.Errorf("serve did not announce the Slack channel:\n%s", logs)
+	}
+}
+
+// dm posts a signed DM event and returns the status.
+func (r *running) dm(t *testing.T, secret, eventID, ts string) int {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"type": "event_callback", "event_id": eventID, "event": map[string]any{
+		"type": "message", "channel": "D1", "channel_type": "im", "user": "U1", "text": "こんにちは", "ts": ts}})
+	req, _ := http.NewRequest(http.MethodPost, r.base+"/slack/events", bytes.NewReader(body))
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "v0:%s:", now)
+	mac.Write(body)
+	req.Header.Set("X-Slack-Request-Timestamp", now)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// recordingSlack is a Slack Web API that answers ok and remembers methods.
+type recordingSlack struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (f *recordingSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	method := strings.TrimPrefix(r.URL.Path, "/")
+	f.mu.Lock()
+	f.seen = append(f.seen, method)
+	n := len(f.seen)
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	switch method {
+	case "conversations.open":
+		fmt.Fprint(w, `{"ok":true,"channel":{"id":"D1"}}`)
+	default:
+		fmt.Fprintf(w, `{"ok":true,"channel":"D1","ts":"1.%06d"}`, n)
+	}
+}
+
+func (f *recordingSlack) methods() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return strings.Join(f.seen, ",")
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}

@@ -1,0 +1,119 @@
+// Package postgres is bansou's production store: store.Store on PostgreSQL
+// through a pgx v5 connection pool (pgxpool).
+//
+// The SQL is written by hand and kept next to the method that runs it. The
+// schema comes from the numbered files in migrations/, applied by Migrate
+// (and by Open) under an advisory lock, so replicas starting together do not
+// race. Transactions run at READ COMMITTED: an UpdateSession that loses a race
+// waits for the winner to commit, re-checks the version and finds nothing to
+// update, which is reported as store.ErrConflict. Unique violations are
+// store.ErrConflict too, missing rows store.ErrNotFound. Times come back in
+// UTC, truncated to the microsecond.
+//
+// ErrNotFound, a duplicate MarkEvent, a stale UpdateSession and a conflict
+// from CreatePerson, CreateCompany or CreateSession leave the transaction
+// usable. Any other error, including the unique violations of a reactivated
+// session or of racing AddAnswer calls, means PostgreSQL aborted the
+// transaction: the caller should return it.
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/bansou/bansou/store"
+)
+
+var _ store.Store = (*DB)(nil)
+
+// DB is a bansou store in a PostgreSQL database.
+type DB struct {
+	pool *pgxpool.Pool
+}
+
+// Open connects to the database at url (postgres://user:pass@host/db?…; the
+// pool_max_conns and other pgxpool parameters are honoured) and applies the
+// pending migrations.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse url: %w", err)
+	}
+	return openConfig(ctx, cfg)
+}
+
+// openConfig opens a pool with cfg and migrates the database.
+func openConfig(ctx context.Context, cfg *pgxpool.Config) (*DB, error) {
+	cfg.AfterConnect = scanTimesInUTC
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	db := &DB{pool: pool}
+	if err := db.Migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// scanTimesInUTC makes conn return timestamptz values in UTC rather than in
+// the process's local zone.
+func scanTimesInUTC(_ context.Context, conn *pgx.Conn) error {
+	conn.TypeMap().RegisterType(&pgtype.Type{
+		Name:  "timestamptz",
+		OID:   pgtype.TimestamptzOID,
+		Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC},
+	})
+	return nil
+}
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes every connection. Closing twice is harmless.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+// InTx runs fn in one READ COMMITTED transaction and commits it, or rolls it
+// back and returns fn's error unchanged.
+func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx store.Tx) error) error {
+	pgTx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", err)
+	}
+	defer func() { _ = pgTx.Rollback(ctx) }() // no-op after Commit; also on panic
+	if err := fn(ctx, &tx{tx: pgTx}); err != nil {
+		return err
+	}
+	if err := pgTx.Commit(ctx); err != nil {
+		return fmt.Errorf("postgres: commit: %w", err)
+	}
+	return nil
+}
+
+// SweepEvents deletes the inbound events received before cutoff.
+func (db *DB) SweepEvents(ctx context.Context, cutoff time.Time) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM inbound_events WHERE received_at < $1`, cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: sweep events: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// tx is a store.Tx on one PostgreSQL transaction.
+type tx struct {
+	tx pgx.Tx
+}

@@ -1,0 +1,106 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/bansou/bansou/store"
+)
+
+// uniqueViolation is the SQLSTATE of a unique or primary key violation.
+const uniqueViolation = "23505"
+
+// storeErr wraps err for operation op, mapping no rows to store.ErrNotFound
+// and a unique violation to store.ErrConflict (the driver error stays in the
+// chain). A nil err stays nil.
+func storeErr(op string, err error) error {
+	var pgErr *pgconn.PgError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("postgres: %s: %w", op, store.ErrNotFound)
+	case errors.As(err, &pgErr) && pgErr.Code == uniqueViolation:
+		return fmt.Errorf("postgres: %s: %w: %w", op, store.ErrConflict, err)
+	}
+	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// conflictIfNone turns "no row came back" into store.ErrConflict, for
+// INSERT … ON CONFLICT DO NOTHING RETURNING and guarded UPDATEs.
+func conflictIfNone(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.ErrConflict
+	}
+	return err
+}
+
+// queryOne runs sql in t and scans its only row with scan.
+func queryOne[T any](ctx context.Context, t *tx, scan pgx.RowToFunc[T], sql string, args ...any) (T, error) {
+	rows, _ := t.tx.Query(ctx, sql, args...) // the error comes back from CollectOneRow
+	v, err := pgx.CollectOneRow(rows, scan)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v, nil
+}
+
+// queryAll runs sql in t and scans every row with scan; no rows is an empty
+// slice.
+func queryAll[T any](ctx context.Context, t *tx, scan pgx.RowToFunc[T], sql string, args ...any) ([]T, error) {
+	rows, _ := t.tx.Query(ctx, sql, args...)
+	return pgx.CollectRows(rows, scan)
+}
+
+// returningID runs an INSERT … RETURNING id.
+func returningID(ctx context.Context, t *tx, sql string, args ...any) (int64, error) {
+	var id int64
+	err := t.tx.QueryRow(ctx, sql, args...).Scan(&id)
+	return id, err
+}
+
+// nullID is id as stored in a nullable reference: 0 is NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// nullText is s as stored in a nullable column: "" is NULL.
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// nullTime is t as stored in a nullable column: the zero time is NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+// orNow is t, or the current time when t is zero.
+func orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now()
+	}
+	return t
+}
+
+// timeOrZero is a scanned nullable time: NULL is the zero time.
+func timeOrZero(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}

@@ -1,0 +1,104 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/bansou/bansou/store"
+)
+
+func (t *tx) AddCommitment(ctx context.Context, c store.Commitment) (store.Commitment, error) {
+	c.CreatedAt = orNow(c.CreatedAt)
+	id, err := returningID(ctx, t, `
+		INSERT INTO commitments (company_id, session_id, text, due, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		RETURNING id`,
+		c.CompanyID, nullID(c.SessionID), c.Text, nullText(c.Due), c.Status, c.CreatedAt)
+	if err != nil {
+		return store.Commitment{}, storeErr("add commitment", err)
+	}
+	c.ID = id
+	return c, nil
+}
+
+func scanCommitment(row pgx.CollectableRow) (store.Commitment, error) {
+	var c store.Commitment
+	err := row.Scan(&c.ID, &c.CompanyID, &c.SessionID, &c.Text, &c.Due, &c.Status, &c.CreatedAt)
+	return c, err
+}
+
+// LatestCommitment is the company's newest commitment; of two made at the
+// same instant, the one added last.
+func (t *tx) LatestCommitment(ctx context.Context, companyID int64) (store.Commitment, error) {
+	c, err := queryOne(ctx, t, scanCommitment, `
+		SELECT id, company_id, COALESCE(session_id, 0), text, COALESCE(to_char(due, 'YYYY-MM-DD'), ''),
+			status, created_at
+		FROM commitments
+		WHERE company_id = $1
+		ORDER BY created_at DESC, id DESC
+		LIMIT 1`, companyID)
+	return c, storeErr("latest commitment", err)
+}
+
+func (t *tx) AddFollowup(ctx context.Context, f store.Followup) (store.Followup, error) {
+	f.CreatedAt = orNow(f.CreatedAt)
+	id, err := returningID(ctx, t, `
+		INSERT INTO followups (company_id, advisor_id, session_id, due, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		RETURNING id`,
+		f.CompanyID, f.AdvisorID, nullID(f.SessionID), f.Due, f.Status, f.CreatedAt)
+	if err != nil {
+		return store.Followup{}, storeErr("add followup", err)
+	}
+	f.ID = id
+	return f, nil
+}
+
+func scanFollowup(row pgx.CollectableRow) (store.Followup, error) {
+	var f store.Followup
+	err := row.Scan(&f.ID, &f.CompanyID, &f.AdvisorID, &f.SessionID, &f.Due, &f.Status, &f.CreatedAt)
+	return f, err
+}
+
+func (t *tx) OpenFollowups(ctx context.Context, advisorID int64) ([]store.Followup, error) {
+	fs, err := queryAll(ctx, t, scanFollowup, `
+		SELECT id, company_id, advisor_id, COALESCE(session_id, 0), to_char(due, 'YYYY-MM-DD'),
+			status, created_at
+		FROM followups
+		WHERE advisor_id = $1 AND status = 'open'
+		ORDER BY due, id`, advisorID)
+	return fs, storeErr("open followups", err)
+}
+
+func (t *tx) AddReferral(ctx context.Context, r store.Referral) (store.Referral, error) {
+	r.CreatedAt = orNow(r.CreatedAt)
+	targets := r.Targets
+	if targets == nil {
+		targets = []string{} // NOT NULL: no targets is an empty array
+	}
+	id, err := returningID(ctx, t, `
+		INSERT INTO referrals (company_id, session_id, targets, reason, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		RETURNING id`,
+		r.CompanyID, nullID(r.SessionID), targets, r.Reason, r.Status, r.CreatedAt)
+	if err != nil {
+		return store.Referral{}, storeErr("add referral", err)
+	}
+	r.ID = id
+	return r, nil
+}
+
+func (t *tx) AddSmallWin(ctx context.Context, w store.SmallWin) (store.SmallWin, error) {
+	w.CreatedAt = orNow(w.CreatedAt)
+	id, err := returningID(ctx, t, `
+		INSERT INTO small_wins (company_id, session_id, text, source, created_at)
+		VALUES ($1, $2, $3, $4, $5)
+		RETURNING id`,
+		w.CompanyID, nullID(w.SessionID), w.Text, w.Source, w.CreatedAt)
+	if err != nil {
+		return store.SmallWin{}, storeErr("add small win", err)
+	}
+	w.ID = id
+	return w, nil
+}

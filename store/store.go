@@ -37,7 +37,8 @@ type Store interface {
 }
 
 // Tx is what a transaction can do. Every method runs inside the transaction
-// that InTx opened.
+// that InTx opened. After any error other than ErrNotFound the transaction
+// may be unusable (PostgreSQL aborts it): return the error from fn.
 type Tx interface {
 	// MarkEvent records an inbound event id. It returns false when the id was
 	// already recorded: the delivery is a duplicate and must have no effect.

@@ -13,7 +13,7 @@ func TestRenderNumbersOptionsAndShowsTheHint(t *testing.T) {
 	got := Render(bot.Reply{Lang: "ja", Text: "ありがとうございます。", Prompt: &flows.Prompt{
 		StepID: "D15", Kind: flows.KindSingle, Text: "いちばん大きい壁は？", Hint: "迷ったら事実に戻りましょう",
 		Options: []flows.Choice{{ID: "mienai", Label: "見えない"}, {ID: "tarinai", Label: "足りない"}},
-		Number: 5, Total: 10, Current: "見えない",
+		Number:  5, Total: 10, Current: "見えない",
 	}})
 	want := "ありがとうございます。\n[5/10] いちばん大きい壁は？\n  (ヒント: 迷ったら事実に戻りましょう)\n  1. 見えない\n  2. 足りない\n  いまの回答: 見えない\n\n"
 	if got != want {

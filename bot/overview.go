@@ -122,40 +122,39 @@ func (n companyNames) get(ctx context.Context, id int64) (string, error) {
 	return c.Name, nil
 }
 
-// History is what bansou remembers of one company, newest first.
-//
-// It is not yet a full timeline: the store can only answer "the latest
-// commitment" and "the latest answer with a tag", so each kind of record
-// appears at most once. A per-company session listing in store.Tx is needed
-// for the full history.
+// History is a company's timeline, newest first: every debrief, intake,
+// verification and owner check-in, each with its key answers.
 type History struct {
 	Lang    string
 	Company string
 	Entries []HistoryEntry
 }
 
-// HistoryEntry is one remembered fact about a company.
+// HistoryEntry is one session in a company's timeline.
 type HistoryEntry struct {
 	At    time.Time
-	Label string // 次の一歩, いちばん大きな壁, 近況確認, …
-	Text  string
+	Label string // the flow's title, e.g. 訪問後の振り返り
+	Text  string // key answers, one per line
 }
 
-// historyTag is a tagged answer History shows, with the flow that labels
-// its values.
-type historyTag struct {
-	flow, tag string
-	ja, en    string
-}
-
+// historyTags are the answers a timeline entry shows, in order. Sensitive
+// and skipped answers are never shown.
 func historyTags() []historyTag {
 	return []historyTag{
-		{FlowDebrief, tagWallMain, "いちばん大きな壁", "Biggest wall"},
-		{FlowDebrief, tagHypothesis, "見立て（仮説）", "Working hypothesis"},
-		{FlowCheckin, "checkin.status", "経営者の近況（LINE）", "Owner check-in (LINE)"},
-		{FlowCheckin, tagSmallWin, "小さな成功", "Small win"},
+		{tagCommitmentText, "次の一歩", "Next step"},
+		{tagCommitmentDue, "期限", "Due"},
+		{tagWallMain, "いちばん大きな壁", "Biggest wall"},
+		{"checkin.status", "近況", "Status"},
+		{tagSmallWin, "小さな成功", "Small win"},
+		{"callback.wanted", "連絡の希望", "Contact wish"},
+		{tagFollowup, "次回フォロー", "Next follow-up"},
 	}
 }
+
+type historyTag struct{ tag, ja, en string }
+
+// maxHistory bounds the timeline shown in one message.
+const maxHistory = 20
 
 // History returns what was recorded about the named company. Advisors see
 // only their own companies; coordinators see all. ErrUnknownCompany when
@@ -206,58 +205,58 @@ func (b *Bot) visibleCompany(ctx context.Context, tx store.Tx, channel, userID, 
 }
 
 func (b *Bot) historyEntries(ctx context.Context, tx store.Tx, companyID int64, lang string) ([]HistoryEntry, error) {
-	var out []HistoryEntry
-	cm, err := tx.LatestCommitment(ctx, companyID)
-	switch {
-	case err == nil:
-		out = append(out, b.commitmentEntries(ctx, tx, cm, lang)...)
-	case !errors.Is(err, store.ErrNotFound):
+	sessions, err := tx.CompanySessions(ctx, companyID)
+	if err != nil {
 		return nil, err
 	}
-	for _, ht := range historyTags() {
-		a, err := tx.LatestTagged(ctx, companyID, ht.tag)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && (a.Sensitive || a.Skipped || a.Value == "")) {
+	var out []HistoryEntry
+	for _, s := range sessions {
+		if s.Status == store.SessionCancelled || len(out) == maxHistory {
 			continue
 		}
+		e, err := b.historyEntry(ctx, tx, s, lang)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, HistoryEntry{At: a.At, Label: pick(lang, ht.ja, ht.en), Text: b.labelIn(ht.flow, ht.tag, a.Value, lang)})
+		out = append(out, e)
 	}
-	slices.SortStableFunc(out, func(x, y HistoryEntry) int { return y.At.Compare(x.At) })
 	return out, nil
 }
 
-// commitmentEntries describes the latest commitment and the session that
-// recorded it.
-func (b *Bot) commitmentEntries(ctx context.Context, tx store.Tx, cm store.Commitment, lang string) []HistoryEntry {
-	out := []HistoryEntry{{At: cm.CreatedAt, Label: pick(lang, "次の一歩", "Next step"), Text: "「" + cm.Text + "」" + dueSuffix(lang, cm.Due)}}
-	s, err := tx.Session(ctx, cm.SessionID)
-	if err != nil {
-		return out // the commitment still stands on its own
+// historyEntry summarises one session by its key answers.
+func (b *Bot) historyEntry(ctx context.Context, tx store.Tx, s store.Session, lang string) (HistoryEntry, error) {
+	e := HistoryEntry{At: s.CompletedAt, Label: s.FlowID}
+	if e.At.IsZero() {
+		e.At = s.UpdatedAt
 	}
-	title := s.FlowID
-	if f, ok := b.cfg.Flows.Get(s.FlowID); ok {
-		title = f.Title.In(lang)
+	f, ok := b.cfg.Flows.Get(s.FlowID)
+	if ok {
+		e.Label = f.Title.In(lang)
 	}
-	when := s.CompletedAt
-	if when.IsZero() {
-		when = s.UpdatedAt
+	if s.Status == store.SessionActive {
+		e.Label += pick(lang, "（記入中）", " (in progress)")
 	}
-	return append(out, HistoryEntry{At: when, Label: pick(lang, "記録", "Session"), Text: title})
-}
-
-// labelIn turns a stored option id of a tagged step of flowID into its label.
-func (b *Bot) labelIn(flowID, tag, value, lang string) string {
-	f, ok := b.cfg.Flows.Get(flowID)
-	if !ok {
-		return value
+	answers, err := tx.Answers(ctx, s.ID)
+	if err != nil || !ok {
+		return e, err
 	}
-	s, ok := f.StepByTag(tag)
-	if !ok {
-		return value
+	latest := map[string]store.Answer{} // by tag; Answers is ordered by revision
+	for _, a := range answers {
+		if a.Tag != "" {
+			latest[a.Tag] = a
+		}
 	}
-	return f.Display(s, flows.Answer{Value: value}, lang)
+	var lines []string
+	for _, ht := range historyTags() {
+		a, found := latest[ht.tag]
+		step, hasStep := f.StepByTag(ht.tag)
+		if !found || !hasStep || a.Sensitive || a.Skipped || a.Value == "" {
+			continue
+		}
+		lines = append(lines, pick(lang, ht.ja, ht.en)+": "+f.Display(step, flows.Answer{Value: a.Value}, lang))
+	}
+	e.Text = strings.Join(lines, "\n")
+	return e, nil
 }
 
 // Alert is a notice for a person outside any conversation — for example an

@@ -68,6 +68,9 @@ type Tx interface {
 	// CreateSession stores a new session with Version 1 and returns it with
 	// its ID. ErrConflict when the respondent already has an active session.
 	CreateSession(ctx context.Context, s Session) (Session, error)
+	// CompanySessions lists every session about companyID, newest first
+	// (by CreatedAt, then ID): the company's timeline.
+	CompanySessions(ctx context.Context, companyID int64) ([]Session, error)
 	// UpdateSession saves s if the stored version still equals s.Version and
 	// returns it with Version+1; otherwise ErrConflict and nothing changes.
 	UpdateSession(ctx context.Context, s Session) (Session, error)

@@ -215,13 +215,15 @@ func historyMessage(h bot.History, loc *time.Location) message {
 	}
 	var b strings.Builder
 	for _, e := range h.Entries {
-		fmt.Fprintf(&b, "• %s　*%s*: %s\n", dayText(h.Lang, e.At.In(loc)), escape(e.Label), escape(e.Text))
+		fmt.Fprintf(&b, "• %s　*%s*\n", dayText(h.Lang, e.At.In(loc)), escape(e.Label))
+		for _, line := range strings.Split(e.Text, "\n") {
+			if line != "" {
+				fmt.Fprintf(&b, "　　%s\n", escape(line))
+			}
+		}
 	}
 	if b.Len() > 0 {
 		blocks = append(blocks, slack.NewSectionBlock(markdown(clip(b.String(), maxSectionText)), nil, nil))
 	}
-	blocks = append(blocks, contextText(tr(h.Lang,
-		"※ いまは項目ごとに最新の記録だけを表示しています（面談ごとの一覧は今後対応します）。",
-		"Only the latest record of each kind is shown for now; a per-session timeline will follow.")))
 	return message{fallback: title, blocks: blocks}
 }

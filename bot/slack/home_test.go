@@ -51,12 +51,16 @@ func TestVisitOffersCloseMatchesAndANewCompany(t *testing.T) {
 func TestHistoryShowsTheCompanyRecord(t *testing.T) {
 	h := newHarness(t)
 	h.quickDebrief(t, "U1", "山田製作所")
-	h.command(t, "U1", "C1", "history 山田") // one partial match
+	h.command(t, "U1", "C1", "visit 山田製作所") // a second debrief, still open
+	h.command(t, "U1", "C1", "history 山田")  // one partial match
 	text := h.lastPrompt(t).text
 	for _, want := range []string{"山田製作所 のこれまでの記録", "朝礼で月2回、目標を話す", "2026年12月4日(金)", "実行できない", "訪問後の振り返り"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("history lacks %q:\n%s", want, text)
 		}
+	}
+	if !strings.Contains(text, "*訪問後の振り返り（記入中）*") || !strings.Contains(text, "*訪問後の振り返り*") {
+		t.Errorf("the timeline does not show both debriefs, the open one marked:\n%s", text)
 	}
 	h.command(t, "U2", "C1", "history 山田製作所") // another advisor's company
 	if text := h.lastPrompt(t).text; !strings.Contains(text, "見つかりませんでした") {

@@ -91,3 +91,11 @@ func stateOrEmpty(state []byte) []byte {
 	}
 	return state
 }
+
+func (t *tx) CompanySessions(ctx context.Context, companyID int64) ([]store.Session, error) {
+	ss, err := queryAll(ctx, t, scanSession, `
+		SELECT `+sessionCols+` FROM sessions
+		WHERE company_id = $1
+		ORDER BY created_at DESC, id DESC`, companyID)
+	return ss, storeErr("sessions of company", err)
+}

@@ -97,3 +97,19 @@ func (t *tx) UpdateSession(ctx context.Context, s store.Session) (store.Session,
 	s.Version++
 	return s, nil
 }
+
+func (t *tx) CompanySessions(ctx context.Context, companyID int64) ([]store.Session, error) {
+	rows, err := t.tx.QueryContext(ctx, `
+		SELECT id, flow_id, flow_version, mode, company_id, respondent_id, channel, status,
+		       step, state, version, created_at, updated_at, completed_at
+		FROM sessions WHERE company_id = ?
+		ORDER BY created_at DESC, id DESC`, companyID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: sessions of company %d: %w", companyID, err)
+	}
+	sessions, err := collect(rows, scanSession)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: sessions of company %d: %w", companyID, err)
+	}
+	return sessions, nil
+}

@@ -31,6 +31,33 @@ func testSessions(t *testing.T, open opener) {
 	t.Run("unknown sessions are not found", func(t *testing.T) {
 		testUnknownSession(t, open)
 	})
+	t.Run("a company's sessions come newest first, and only its own", func(t *testing.T) {
+		testCompanySessions(t, open)
+	})
+}
+
+func testCompanySessions(t *testing.T, open opener) {
+	f := setup(t, open)
+	advisor := f.person(store.RoleAdvisor, "佐藤")
+	owner := f.person(store.RoleOwner, "山田")
+	yamada, sakura := f.company("山田製作所"), f.company("さくら食堂")
+	first := f.end(f.startSession(advisor.ID, yamada.ID), store.SessionCompleted, at(10))
+	other := f.end(f.startSession(advisor.ID, sakura.ID), store.SessionCompleted, at(20))
+	later := newSession(owner.ID, yamada.ID)
+	later.CreatedAt, later.UpdatedAt = at(30), at(30)
+	later = must(f, "create later session", func(ctx context.Context, tx store.Tx) (store.Session, error) {
+		return tx.CreateSession(ctx, later)
+	})
+	list := func(companyID int64) []store.Session {
+		return must(f, "company sessions", func(ctx context.Context, tx store.Tx) ([]store.Session, error) {
+			return tx.CompanySessions(ctx, companyID)
+		})
+	}
+	sameList(t, "山田製作所", list(yamada.ID), []store.Session{later, first})
+	sameList(t, "さくら食堂", list(sakura.ID), []store.Session{other})
+	if got := list(unknownID); len(got) != 0 {
+		t.Errorf("an unknown company has %d sessions", len(got))
+	}
 }
 
 func testCreateSession(t *testing.T, open opener) {

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/bansou/bansou/flows"
@@ -17,6 +19,7 @@ const (
 // Incoming is one event from a person, already verified by its adapter.
 type Incoming struct {
 	EventID    string // unique per delivery source; a repeat has no effect
+	Kind       EventKind
 	Channel    string
 	UserID     string // the platform's id of the person
 	UserName   string // display name, when the platform gives one
@@ -25,6 +28,15 @@ type Incoming struct {
 	ReplyToken string // LINE: answer for free with this token
 	ReceivedAt time.Time
 }
+
+// EventKind says what an incoming event is. Most are messages.
+type EventKind string
+
+const (
+	EventMessage  EventKind = ""         // text typed or a button tapped
+	EventFollow   EventKind = "follow"   // LINE: the owner added (or unblocked) the bot
+	EventUnfollow EventKind = "unfollow" // LINE: the owner blocked the bot: no more pushes
+)
 
 // Action is a tap on a button, select or date picker.
 type Action struct {
@@ -38,11 +50,15 @@ type Reply struct {
 	Channel    string
 	UserID     string
 	ReplyToken string
-	SessionID  int64 // the session the prompt belongs to (0 when none)
-	Lang       string
-	Text       string        // notices, one per line
-	Prompt     *flows.Prompt // the question to ask, if any
-	Answered   *Answered     // the answer just taken, so buttons can be replaced by it
+	// PushKey identifies what is being pushed when there is no reply token
+	// (a scheduled check-in): the same key on a retry, from any replica,
+	// must produce the same platform idempotency key (LINE X-Line-Retry-Key).
+	PushKey   string
+	SessionID int64 // the session the prompt belongs to (0 when none)
+	Lang      string
+	Text      string        // notices, one per line
+	Prompt    *flows.Prompt // the question to ask, if any
+	Answered  *Answered     // the answer just taken, so buttons can be replaced by it
 }
 
 // Answered describes the answer accepted in this turn.
@@ -55,3 +71,22 @@ type Answered struct {
 type Sender interface {
 	Send(ctx context.Context, r Reply) error
 }
+
+// ErrQuota is returned (wrapped) by a Sender when the platform refuses
+// because the channel's monthly message quota is used up: retrying will not
+// help until the quota resets or the plan changes.
+var ErrQuota = errors.New("message quota exhausted")
+
+// RetryAfterError is returned by a Sender when the platform asked to slow
+// down (rate limited) or failed transiently (5xx, timeout): the same
+// delivery, with the same PushKey, may be retried after After.
+type RetryAfterError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("retry after %s: %v", e.After, e.Err)
+}
+
+func (e *RetryAfterError) Unwrap() error { return e.Err }

@@ -98,6 +98,79 @@ type Tx interface {
 	AddAudit(ctx context.Context, e AuditEntry) error
 	// Audit lists the audit entries about subject, oldest first.
 	Audit(ctx context.Context, subject string) ([]AuditEntry, error)
+
+	// SetRole changes a person's role (e.g. a Slack user named in
+	// BANSOU_COORDINATORS becomes a coordinator). ErrNotFound when missing.
+	SetRole(ctx context.Context, personID int64, role Role) error
+	// PeopleByRole lists the people with role, by ID.
+	PeopleByRole(ctx context.Context, role Role) ([]Person, error)
+	// Identities lists the (channel, external id) pairs of a person, ordered
+	// by channel.
+	Identities(ctx context.Context, personID int64) ([]Identity, error)
+	// AdvisorsOf lists the advisors assigned to a company, most recently
+	// assigned first.
+	AdvisorsOf(ctx context.Context, companyID int64) ([]Person, error)
+	// Companies lists every company, by name.
+	Companies(ctx context.Context) ([]Company, error)
+	// CompanyRecords returns the company's commitments, follow-ups,
+	// referrals and small wins, each list oldest first (CreatedAt, then ID).
+	CompanyRecords(ctx context.Context, companyID int64) (Records, error)
+	// SetCommitmentStatus sets a commitment's status (open, done, dropped).
+	SetCommitmentStatus(ctx context.Context, id int64, status string) error
+	// CloseFollowups marks every open follow-up of the company done and
+	// returns how many it closed.
+	CloseFollowups(ctx context.Context, companyID int64) (int64, error)
+	// SessionsBetween lists sessions created in [from, to), oldest first.
+	SessionsBetween(ctx context.Context, from, to time.Time) ([]Session, error)
+
+	// CreateInvite stores an invite code (only its hash). ErrConflict when
+	// the hash is taken.
+	CreateInvite(ctx context.Context, inv Invite) (Invite, error)
+	// InviteByHash returns the invite with that code hash, used or not.
+	InviteByHash(ctx context.Context, codeHash string) (Invite, error)
+	// UseInvite marks the invite used by personID at at. ErrConflict when it
+	// was already used (a code works once, even under a race).
+	UseInvite(ctx context.Context, id, personID int64, at time.Time) error
+	// LinkOwner makes personID an owner of companyID (an owner belongs to
+	// one company; linking again moves them) and marks them reachable.
+	LinkOwner(ctx context.Context, personID, companyID int64, at time.Time) error
+	// OwnerLink returns the company link of an owner.
+	OwnerLink(ctx context.Context, personID int64) (OwnerLink, error)
+	// SetReachable records whether bansou may push messages to an owner
+	// (false after the owner blocked the bot). ErrNotFound when not linked.
+	SetReachable(ctx context.Context, personID int64, reachable bool) error
+	// CompanyOwners lists the owners linked to a company, oldest link first.
+	CompanyOwners(ctx context.Context, companyID int64) ([]OwnerLink, error)
+
+	// EnqueueReminder inserts r unless a reminder with the same DedupeKey
+	// exists (INSERT … ON CONFLICT DO NOTHING) and reports whether it was
+	// inserted. Status defaults to pending.
+	EnqueueReminder(ctx context.Context, r Reminder) (bool, error)
+	// ClaimReminders leases up to limit reminders that are pending and due
+	// (DueAt <= now), or claimed with an expired lease (LeaseUntil <= now),
+	// earliest due first: it sets them claimed, LeaseUntil = now+lease and
+	// Attempts+1, and returns them as updated. Concurrent claimers never get
+	// the same row (FOR UPDATE SKIP LOCKED on PostgreSQL).
+	ClaimReminders(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Reminder, error)
+	// FinishReminder records the outcome of a claimed reminder: r.Status is
+	// sent, failed, expired, cancelled, or pending (retry at r.DueAt); SentAt
+	// and LastError are stored as given. It applies only while the row is
+	// still claimed with the same Attempts (the caller still holds the
+	// lease); otherwise ErrConflict and nothing changes.
+	FinishReminder(ctx context.Context, r Reminder) error
+	// Reminders lists reminders matching f, earliest due first (then ID).
+	Reminders(ctx context.Context, f ReminderFilter) ([]Reminder, error)
+	// CancelReminders cancels the pending reminders matching f and returns
+	// how many it cancelled.
+	CancelReminders(ctx context.Context, f ReminderFilter) (int64, error)
+
+	// EraseCompany deletes the company and every record about it: sessions
+	// and their answers, commitments, follow-ups, referrals, small wins,
+	// invites, reminders, assignments, owner links, and the owners linked to
+	// it (people and identities) unless they are linked elsewhere. Audit
+	// entries are kept (they hold no personal data). It returns the number of
+	// rows deleted per table. ErrNotFound when the company does not exist.
+	EraseCompany(ctx context.Context, companyID int64) (map[string]int64, error)
 }
 
 // Role is what a person does in bansou.
@@ -221,4 +294,78 @@ type AuditEntry struct {
 	Subject string // e.g. session:12/step:D7, company:3
 	Detail  string // never answer text
 	At      time.Time
+}
+
+// Identity is how a person is known on one channel.
+type Identity struct {
+	Channel    string
+	ExternalID string
+}
+
+// Records are the domain records derived from a company's sessions.
+type Records struct {
+	Commitments []Commitment
+	Followups   []Followup
+	Referrals   []Referral
+	SmallWins   []SmallWin
+}
+
+// Invite is a single-use code an advisor gives an owner to link their LINE
+// account to a company. Only the code's hash is stored.
+type Invite struct {
+	ID        int64
+	CodeHash  string
+	CompanyID int64
+	CreatedBy int64 // the advisor; 0 when created on the command line
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    time.Time // zero while unused
+	UsedBy    int64     // the owner who used it; 0 while unused
+}
+
+// OwnerLink ties an owner to the company they run.
+type OwnerLink struct {
+	PersonID  int64
+	CompanyID int64
+	LinkedAt  time.Time
+	Reachable bool // false once the owner blocked the bot: no pushes
+}
+
+// ReminderStatus is the delivery state of a reminder.
+type ReminderStatus string
+
+const (
+	ReminderPending   ReminderStatus = "pending"
+	ReminderClaimed   ReminderStatus = "claimed"
+	ReminderSent      ReminderStatus = "sent"
+	ReminderFailed    ReminderStatus = "failed"
+	ReminderExpired   ReminderStatus = "expired"
+	ReminderCancelled ReminderStatus = "cancelled"
+)
+
+// Reminder is one scheduled delivery: the unit of work of the dispatcher.
+type Reminder struct {
+	ID          int64
+	Kind        string // followup, checkin, nudge, digest, alert
+	RecipientID int64
+	CompanyID   int64 // 0 when not about one company
+	SessionID   int64 // 0 when not about one session
+	DueAt       time.Time
+	DedupeKey   string // unique, e.g. checkin:c42:2026-12-07
+	Status      ReminderStatus
+	Attempts    int
+	LeaseUntil  time.Time // zero when not leased
+	LastError   string
+	Payload     string // kind-specific JSON; never answer text
+	SentAt      time.Time
+	CreatedAt   time.Time
+}
+
+// ReminderFilter selects reminders; zero fields match anything.
+type ReminderFilter struct {
+	Kind        string
+	Status      ReminderStatus
+	RecipientID int64
+	CompanyID   int64
+	SessionID   int64
 }

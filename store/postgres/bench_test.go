@@ -18,7 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/bansou/bansou/store"
-	"github.com/bansou/bansou/store/postgres/internal/pgtest"
+	"github.com/bansou/bansou/store/postgres/pgtest"
 )
 
 // concurrencies are the numbers of conversations running at once.

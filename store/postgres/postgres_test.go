@@ -12,7 +12,7 @@ import (
 
 	"github.com/bansou/bansou/store"
 	"github.com/bansou/bansou/store/postgres"
-	"github.com/bansou/bansou/store/postgres/internal/pgtest"
+	"github.com/bansou/bansou/store/postgres/pgtest"
 	"github.com/bansou/bansou/store/storetest"
 )
 

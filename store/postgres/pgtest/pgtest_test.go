@@ -5,7 +5,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/bansou/bansou/store/postgres/internal/pgtest"
+	"github.com/bansou/bansou/store/postgres/pgtest"
 	"github.com/jackc/pgx/v5"
 )
 

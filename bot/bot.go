@@ -16,7 +16,10 @@ import (
 type Config struct {
 	Store       store.Store
 	Flows       *flows.Set
-	Senders     map[string]Sender // by channel
+	Senders     map[string]Sender   // by channel
+	Notifiers   map[string]Notifier // alerts to advisors, by channel (slack)
+	Scheduler   Scheduler           // reminders for what a turn created; nil: none
+	UrgentWords []string            // owner text that alerts the advisor; nil: DefaultUrgentWords
 	Logger      *slog.Logger
 	Now         func() time.Time // the clock; time.Now when nil
 	Location    *time.Location   // local time of the people (Asia/Tokyo)
@@ -44,6 +47,9 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.UrgentWords == nil {
+		cfg.UrgentWords = DefaultUrgentWords
+	}
 	for _, id := range []string{FlowDebrief, FlowCheckin} {
 		if _, ok := cfg.Flows.Get(id); !ok {
 			return nil, fmt.Errorf("bot: flow %q is missing", id)
@@ -64,17 +70,18 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = b.cfg.Now()
 	}
-	var replies []Reply
+	var out outbox
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		replies, err = b.turnTx(ctx, in)
+		out, err = b.turnTx(ctx, in)
 		if !errors.Is(err, store.ErrConflict) {
 			break
 		}
 		if in.Action != nil {
 			// Two taps on the same step: the other one won. Say so and
 			// show where the conversation stands now.
-			replies, err = b.currentPrompt(ctx, in, true)
+			out.alerts = nil
+			out.replies, err = b.currentPrompt(ctx, in, true)
 			break
 		}
 	}
@@ -85,11 +92,19 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 	case err != nil:
 		return fmt.Errorf("bot: handle %s event: %w", in.Channel, err)
 	}
-	return b.send(ctx, replies)
+	b.notify(ctx, out.alerts)
+	return b.send(ctx, out.replies)
 }
 
-func (b *Bot) turnTx(ctx context.Context, in Incoming) ([]Reply, error) {
-	var replies []Reply
+// outbox is what a committed turn sends: replies to the person, alerts to
+// their advisors.
+type outbox struct {
+	replies []Reply
+	alerts  []Alert
+}
+
+func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
+	var out outbox
 	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 		if in.EventID != "" {
 			fresh, err := tx.MarkEvent(ctx, in.Channel+":"+in.EventID, in.ReceivedAt)
@@ -104,10 +119,11 @@ func (b *Bot) turnTx(ctx context.Context, in Incoming) ([]Reply, error) {
 		if err != nil {
 			return err
 		}
-		replies, err = t.run(ctx)
+		out.replies, err = t.run(ctx)
+		out.alerts = t.alerts
 		return err
 	})
-	return replies, err
+	return out, err
 }
 
 // currentPrompt re-reads the session and re-sends its prompt.

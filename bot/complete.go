@@ -20,8 +20,19 @@ func (t *turn) complete(ctx context.Context, f *flows.Flow, sess store.Session, 
 		}
 		summary = lines
 	}
-	t.notes = append(t.notes, pick(t.lang, "保存しました。", "Saved."))
-	t.notes = append(t.notes, summary...)
+	if t.person.Role == store.RoleOwner {
+		closing, ok, err := t.ownerCompleted(ctx, sess, tagged)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			t.notes = append(t.notes, closing)
+			return []Reply{t.reply(sess.ID, nil, nil)}, nil
+		}
+	} else {
+		t.notes = append(t.notes, pick(t.lang, "保存しました。", "Saved."))
+		t.notes = append(t.notes, summary...)
+	}
 	env, err := t.env(ctx, sess.CompanyID)
 	if err != nil {
 		return nil, err
@@ -37,14 +48,22 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 	at := t.in.ReceivedAt
 	if c, ok := commitmentOf(tagged); ok {
 		c.CompanyID, c.SessionID, c.Status, c.CreatedAt = sess.CompanyID, sess.ID, "open", at
-		if _, err := t.tx.AddCommitment(ctx, c); err != nil {
+		saved, err := t.tx.AddCommitment(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.schedule(func(s Scheduler) error { return s.CommitmentAdded(ctx, t.tx, saved) }); err != nil {
 			return nil, err
 		}
 		lines = append(lines, "・"+pick(t.lang, "次の一歩", "Next step")+": 「"+c.Text+"」"+dueSuffix(t.lang, c.Due))
 	}
 	if a, ok := tagged(tagFollowup); ok && t.person.Role != store.RoleOwner {
-		fu := store.Followup{CompanyID: sess.CompanyID, AdvisorID: t.person.ID, SessionID: sess.ID, Due: a.Value, Status: "open", CreatedAt: at}
-		if _, err := t.tx.AddFollowup(ctx, fu); err != nil {
+		fu, err := t.replaceFollowup(ctx, store.Followup{CompanyID: sess.CompanyID, AdvisorID: t.person.ID,
+			SessionID: sess.ID, Due: a.Value, Status: "open", CreatedAt: at})
+		if err != nil {
+			return nil, err
+		}
+		if err := t.schedule(func(s Scheduler) error { return s.FollowupAdded(ctx, t.tx, fu) }); err != nil {
 			return nil, err
 		}
 		lines = append(lines, "・"+pick(t.lang, "次回フォロー", "Next follow-up")+": "+dueText(t.lang, a.Value))
@@ -105,4 +124,25 @@ func dueSuffix(lang, iso string) string {
 		return ""
 	}
 	return pick(lang, "（期限 "+d+"）", " (due "+d+")")
+}
+
+// replaceFollowup makes f the company's only open follow-up: the earlier
+// ones (and their pending reminders) are done with now.
+func (t *turn) replaceFollowup(ctx context.Context, f store.Followup) (store.Followup, error) {
+	if _, err := t.tx.CloseFollowups(ctx, f.CompanyID); err != nil {
+		return f, err
+	}
+	filter := store.ReminderFilter{Kind: "followup", CompanyID: f.CompanyID, Status: store.ReminderPending}
+	if _, err := t.tx.CancelReminders(ctx, filter); err != nil {
+		return f, err
+	}
+	return t.tx.AddFollowup(ctx, f)
+}
+
+// schedule runs fn with the configured Scheduler, if any.
+func (t *turn) schedule(fn func(Scheduler) error) error {
+	if t.b.cfg.Scheduler == nil {
+		return nil
+	}
+	return fn(t.b.cfg.Scheduler)
 }

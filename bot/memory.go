@@ -31,6 +31,11 @@ const (
 	tagSmallWin        = "small_win"
 	tagWallMain        = "wall.main"
 	tagHypothesis      = "issue.hidden"
+	tagConsent         = "checkin.consent"
+	tagCheckinStatus   = "checkin.status"
+	tagConfidence      = "checkin.confidence"
+	tagCallbackWanted  = "callback.wanted"
+	tagCallbackSlot    = "callback.slot"
 )
 
 // env is the engine's view of the world for this turn: today, the language
@@ -63,6 +68,7 @@ func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
 	env.Vars["last_wall"], env.Vars["hypothesis"] = m.wall, m.hypothesis
 	if t.person.Role == store.RoleOwner {
 		env.Vars["advisor"], err = t.advisorOf(ctx, m.commitment)
+		env.Vars["next_date"] = t.b.nextContact(t.in.ReceivedAt).Display(t.lang)
 	}
 	return env, err
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/bansou/bansou/store"
@@ -36,9 +37,96 @@ type CheckInRequest struct {
 // CheckIn pushes a check-in to an owner: it starts the check-in flow about
 // the company, or re-sends the current question when one is open. It is
 // idempotent for a PushKey: a retry after a crash pushes the same question
-// with the same key. ErrUnreachable when the owner blocked the bot.
+// with the same key. ErrUnreachable when the owner blocked the bot or is not
+// linked; nil without a push when the company has no open commitment.
 func (b *Bot) CheckIn(ctx context.Context, req CheckInRequest) error {
-	return errors.New("bot: CheckIn not implemented yet")
+	var replies []Reply
+	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		t, err := b.ownerTurn(ctx, tx, req)
+		if err != nil {
+			return err
+		}
+		replies, err = t.checkIn(ctx, req)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("bot: check-in for owner %d: %w", req.OwnerID, err)
+	}
+	for i := range replies {
+		replies[i].PushKey = req.PushKey
+	}
+	return b.send(ctx, replies)
+}
+
+// ownerTurn is a turn on behalf of the bot towards a linked, reachable
+// owner, addressed by their LINE id.
+func (b *Bot) ownerTurn(ctx context.Context, tx store.Tx, req CheckInRequest) (*turn, error) {
+	link, err := tx.OwnerLink(ctx, req.OwnerID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrUnreachable
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !link.Reachable || (req.CompanyID != 0 && link.CompanyID != req.CompanyID) {
+		return nil, ErrUnreachable
+	}
+	p, err := tx.Person(ctx, req.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := tx.Identities(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	in := Incoming{Channel: ChannelLINE, ReceivedAt: b.cfg.Now()}
+	for _, id := range ids {
+		if id.Channel == ChannelLINE {
+			in.UserID = id.ExternalID
+		}
+	}
+	if in.UserID == "" {
+		return nil, ErrUnreachable
+	}
+	lang := p.Locale
+	if lang == "" {
+		lang = b.cfg.Lang
+	}
+	return &turn{b: b, tx: tx, in: in, person: p, lang: lang}, nil
+}
+
+func (t *turn) checkIn(ctx context.Context, req CheckInRequest) ([]Reply, error) {
+	_, err := t.tx.ActiveSession(ctx, t.person.ID)
+	if err == nil {
+		if req.Nudge {
+			t.notes = append(t.notes, pick(t.lang,
+				"先日おうかがいした件です。お手すきのときに、ボタンを押してお答えください。",
+				"A gentle reminder of our question the other day. Whenever you have a moment, just tap an answer."))
+		}
+		return t.resend(ctx, false)
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if req.Nudge {
+		return nil, nil // answered (or closed) since the nudge was planned
+	}
+	link, err := t.tx.OwnerLink(ctx, t.person.ID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := t.tx.LatestCommitment(ctx, link.CompanyID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && c.Status != "open") {
+		return nil, nil // nothing to ask about
+	}
+	if err != nil {
+		return nil, err
+	}
+	company, err := t.tx.Company(ctx, link.CompanyID)
+	if err != nil {
+		return nil, err
+	}
+	return t.start(ctx, StartRequest{FlowID: FlowCheckin, Company: company.Name})
 }
 
 // Invite is a fresh invite code for an owner.
@@ -46,10 +134,4 @@ type Invite struct {
 	Code      string // as the owner types it, e.g. "K7QM-X3PA"
 	Company   store.Company
 	ExpiresAt time.Time
-}
-
-// CreateInvite makes a single-use invite code for the named company (created
-// when new, and assigned to advisorID when not 0). Only its hash is stored.
-func (b *Bot) CreateInvite(ctx context.Context, companyName string, advisorID int64) (Invite, error) {
-	return Invite{}, errors.New("bot: CreateInvite not implemented yet")
 }

@@ -19,6 +19,7 @@ type turn struct {
 	person store.Person
 	lang   string
 	notes  []string // said before the prompt
+	alerts []Alert  // sent to advisors after commit
 }
 
 func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {
@@ -49,6 +50,9 @@ func (b *Bot) resolve(ctx context.Context, tx store.Tx, in Incoming) (store.Pers
 
 // run handles the event: a step of the active session, or a command.
 func (t *turn) run(ctx context.Context) ([]Reply, error) {
+	if t.person.Role == store.RoleOwner && t.in.Channel == ChannelLINE {
+		return t.owner(ctx)
+	}
 	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return t.command(ctx)
@@ -154,6 +158,9 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 	var answered *Answered
 	if a := res.Accepted; a != nil {
 		if err := t.addAnswer(ctx, saved, a); err != nil {
+			return nil, err
+		}
+		if err := t.ownerAnswered(ctx, f, saved, a); err != nil {
 			return nil, err
 		}
 		answered = &Answered{StepID: a.Step.ID, Text: f.Display(a.Step, a.Answer, t.lang)}

@@ -18,6 +18,7 @@ type Bot interface {
 	Resume(ctx context.Context, channel, userID string) (bool, error)
 	Overview(ctx context.Context, channel, userID string) (bot.Overview, error)
 	History(ctx context.Context, channel, userID, company string) (bot.History, error)
+	InviteAs(ctx context.Context, channel, userID, company string) (bot.Invite, error)
 }
 
 // Config is what an Adapter needs.

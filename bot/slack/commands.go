@@ -44,6 +44,11 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) (*comma
 			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou checkin 山田製作所`", "Add the company: `/bansou checkin <company>`")), nil
 		}
 		return ack, func(ctx context.Context) error { return a.visit(ctx, user, bot.FlowVerify, arg) }
+	case "invite":
+		if arg == "" {
+			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou invite 山田製作所`", "Add the company: `/bansou invite <company>`")), nil
+		}
+		return ack, func(ctx context.Context) error { return a.invite(ctx, user, arg) }
 	case "history":
 		if arg == "" {
 			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou history 山田製作所`", "Add the company: `/bansou history <company>`")), nil
@@ -68,6 +73,8 @@ func parseCommand(text string) (verb, arg string) {
 		return "checkin", arg
 	case "history", "履歴", "記録", "経過":
 		return "history", arg
+	case "invite", "招待", "招待コード":
+		return "invite", arg
 	case "", "help", "ヘルプ", "使い方", "つかいかた", "?":
 		return "help", arg
 	}
@@ -80,6 +87,7 @@ func helpText(lang string) string {
 			"• `/bansou visit <company>` — debrief a visit; I ask one question at a time in your DM\n" +
 			"• `/bansou checkin <company>` — review how the owner's committed step went\n" +
 			"• `/bansou history <company>` — what has been recorded about the company\n" +
+			"• `/bansou invite <company>` — a one-time code for the owner to connect on LINE\n" +
 			"• `/bansou help` — this help\n" +
 			"During a conversation you can send back, skip, edit or cancel in the DM."
 	}
@@ -87,6 +95,7 @@ func helpText(lang string) string {
 		"• `/bansou visit 企業名` … 訪問後の振り返りを始めます（DMで1問ずつおうかがいします）\n" +
 		"• `/bansou checkin 企業名` … 前回決めた「次の一歩」がどうなったかを検証します\n" +
 		"• `/bansou history 企業名` … その企業のこれまでの記録をお見せします\n" +
+		"• `/bansou invite 企業名` … 経営者の方が LINE でつながるための招待コードを発行します\n" +
 		"• `/bansou help` … この説明\n" +
 		"振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。"
 }
@@ -226,4 +235,36 @@ func historyMessage(h bot.History, loc *time.Location) message {
 		blocks = append(blocks, slack.NewSectionBlock(markdown(clip(b.String(), maxSectionText)), nil, nil))
 	}
 	return message{fallback: title, blocks: blocks}
+}
+
+// invite makes a one-time LINE invite code for a company and sends it to the
+// advisor's DM with a message they can forward to the owner.
+func (a *Adapter) invite(ctx context.Context, user, query string) error {
+	name := query
+	if ov, err := a.cfg.Bot.Overview(ctx, bot.ChannelSlack, user); err == nil {
+		if exact, close := matchCompanies(query, ov.Companies); exact != "" {
+			name = exact
+		} else if len(close) == 1 {
+			name = close[0]
+		}
+	}
+	inv, err := a.cfg.Bot.InviteAs(ctx, bot.ChannelSlack, user, name)
+	if err != nil {
+		return err
+	}
+	return a.cfg.Sender.postDM(ctx, user, inviteMessage(a.cfg.Lang, inv, a.cfg.Location))
+}
+
+func inviteMessage(lang string, inv bot.Invite, loc *time.Location) message {
+	until := inv.ExpiresAt.In(loc).Format("2006-01-02 15:04")
+	text := tr(lang,
+		"*"+inv.Company.Name+"* さまの LINE 招待コード: *"+inv.Code+"*\n"+
+			"有効期限: "+until+"（1回だけ使えます）\n\n"+
+			"経営者の方には、次のようにお伝えください。\n"+
+			"　LINE で当機関の公式アカウントを友だち追加し、トークに招待コード「"+inv.Code+"」を送ってください。",
+		"LINE invite code for *"+inv.Company.Name+"*: *"+inv.Code+"*\n"+
+			"Valid until "+until+" (single use)\n\n"+
+			"Tell the owner:\n"+
+			"　Add our official LINE account as a friend and send the code \""+inv.Code+"\" in the chat.")
+	return textMessage(text)
 }

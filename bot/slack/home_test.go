@@ -3,11 +3,13 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/flows"
+	"github.com/bansou/bansou/store"
 )
 
 // App Home lists the open follow-up with its due date, the session in
@@ -79,4 +81,25 @@ func TestAlertArrivesAsADM(t *testing.T) {
 	if c.Form.Get("channel") != "D7" || !strings.Contains(c.Form.Get("blocks"), "電話の希望") {
 		t.Errorf("alert = %v", c.Form)
 	}
+}
+
+func TestInviteCommandSendsACodeToForward(t *testing.T) {
+	h := newHarness(t)
+	h.quickDebrief(t, "U1", "山田製作所")
+	h.command(t, "U1", "C1", "invite 山田")
+	text := h.lastPrompt(t).text
+	code := regexp.MustCompile(`[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}`).FindString(text)
+	if code == "" || !strings.Contains(text, "山田製作所") || !strings.Contains(text, "友だち追加") {
+		t.Fatalf("invite DM:\n%s", text)
+	}
+	if !strings.Contains(text, "招待コード「"+code+"」を送って") {
+		t.Errorf("the forwardable message does not carry the code:\n%s", text)
+	}
+	h.inTx(t, func(ctx context.Context, tx store.Tx) {
+		c, _ := tx.CompanyByName(ctx, "山田製作所")
+		advisors, _ := tx.AdvisorsOf(ctx, c.ID)
+		if len(advisors) != 1 {
+			t.Errorf("advisors of the invited company: %+v", advisors)
+		}
+	})
 }

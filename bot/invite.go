@@ -1,0 +1,227 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bansou/bansou/flows"
+	"github.com/bansou/bansou/store"
+)
+
+// Invite codes: 8 symbols from a 32-symbol alphabet without 0/O/1/I (40
+// bits), shown as XXXX-XXXX, valid for 7 days, used once, stored hashed.
+const (
+	codeAlphabet  = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+	codeLength    = 8
+	inviteTTL     = 7 * 24 * time.Hour
+	maxWrongCodes = 5 // per LINE user per hour
+	wrongCodeSpan = time.Hour
+	actionBadCode = "invite.wrong_code"
+)
+
+// CreateInvite makes a single-use invite code for the named company (created
+// when new, and assigned to advisorID when not 0). Only its hash is stored.
+func (b *Bot) CreateInvite(ctx context.Context, companyName string, advisorID int64) (Invite, error) {
+	name := strings.TrimSpace(companyName)
+	if name == "" {
+		return Invite{}, errors.New("bot: invite: company name is empty")
+	}
+	now := b.cfg.Now()
+	var inv Invite
+	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		c, err := tx.CompanyByName(ctx, name)
+		if errors.Is(err, store.ErrNotFound) {
+			c, err = tx.CreateCompany(ctx, store.Company{Name: name, CreatedAt: now})
+		}
+		if err != nil {
+			return err
+		}
+		if advisorID != 0 {
+			if err := tx.Assign(ctx, c.ID, advisorID, now); err != nil {
+				return err
+			}
+		}
+		code, err := newCode()
+		if err != nil {
+			return err
+		}
+		stored, err := tx.CreateInvite(ctx, store.Invite{CodeHash: hashCode(code), CompanyID: c.ID,
+			CreatedBy: advisorID, CreatedAt: now, ExpiresAt: now.Add(inviteTTL)})
+		if err != nil {
+			return err
+		}
+		inv = Invite{Code: code[:4] + "-" + code[4:], Company: c, ExpiresAt: stored.ExpiresAt}
+		return nil
+	})
+	if err != nil {
+		return Invite{}, fmt.Errorf("bot: invite: %w", err)
+	}
+	return inv, nil
+}
+
+func newCode() (string, error) {
+	buf := make([]byte, codeLength)
+	if _, err := rand.Read(buf); err != nil {
+		return "", fmt.Errorf("random code: %w", err)
+	}
+	for i, x := range buf {
+		buf[i] = codeAlphabet[int(x)%len(codeAlphabet)] // 256 is a multiple of 32: uniform
+	}
+	return string(buf), nil
+}
+
+func hashCode(code string) string {
+	sum := sha256.Sum256([]byte("bansou-invite:" + code))
+	return hex.EncodeToString(sum[:])
+}
+
+// normalizeCode reads what an owner typed as a code: full-width letters,
+// lower case, spaces and hyphens are all fine. ok is false when the text
+// does not look like a code at all (a greeting, a question).
+func normalizeCode(text string) (string, bool) {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(flows.Fold(text)) {
+		switch {
+		case r == ' ' || r == '-' || r == 'ー' || r == '‐' || r == '−':
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		default:
+			return "", false
+		}
+	}
+	code := b.String()
+	return code, len(code) >= codeLength-2 && len(code) <= codeLength+2
+}
+
+// redeem links an owner who sent an invite code to the code's company.
+func (t *turn) redeem(ctx context.Context) ([]Reply, error) {
+	code, looksLikeCode := normalizeCode(t.in.Text)
+	if !looksLikeCode {
+		return t.say(pick(t.lang,
+			"ご登録には、担当者からお伝えした「招待コード」（英数字8文字）が必要です。このトークにそのまま送ってください。",
+			"To get started, please send the invite code (8 letters and digits) your advisor gave you.")), nil
+	}
+	wrong, err := t.recentWrongCodes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if wrong >= maxWrongCodes {
+		return t.say(pick(t.lang,
+			"コードの確認ができない状態が続いたため、しばらく受付を止めています。1時間ほどおいてからお試しいただくか、担当者にお問い合わせください。",
+			"We couldn't confirm the code several times, so we've paused for a while. Please try again in about an hour, or ask your advisor.")), nil
+	}
+	inv, err := t.tx.InviteByHash(ctx, hashCode(code))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return t.wrongCode(ctx)
+	case err != nil:
+		return nil, err
+	case !inv.UsedAt.IsZero():
+		return t.say(pick(t.lang,
+			"このコードはすでに使われています。お手数ですが、担当者に新しいコードをお願いしてください。",
+			"This code has already been used. Please ask your advisor for a new one.")), nil
+	case !t.in.ReceivedAt.Before(inv.ExpiresAt):
+		return t.say(pick(t.lang,
+			"このコードは有効期限（発行から7日）が過ぎています。お手数ですが、担当者に新しいコードをお願いしてください。",
+			"This code has expired (codes are valid for 7 days). Please ask your advisor for a new one.")), nil
+	}
+	return t.link(ctx, inv)
+}
+
+func (t *turn) link(ctx context.Context, inv store.Invite) ([]Reply, error) {
+	if err := t.tx.UseInvite(ctx, inv.ID, t.person.ID, t.in.ReceivedAt); err != nil {
+		return nil, err // ErrConflict: used a moment ago by someone else; the retry explains
+	}
+	if err := t.tx.LinkOwner(ctx, t.person.ID, inv.CompanyID, t.in.ReceivedAt); err != nil {
+		return nil, err
+	}
+	c, err := t.tx.Company(ctx, inv.CompanyID)
+	if err != nil {
+		return nil, err
+	}
+	advisor, err := t.inviter(ctx, inv)
+	if err != nil {
+		return nil, err
+	}
+	if s := t.b.cfg.Scheduler; s != nil {
+		if c, err := t.tx.LatestCommitment(ctx, inv.CompanyID); err == nil && c.Status == "open" {
+			if err := s.CommitmentAdded(ctx, t.tx, c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	inst := t.b.cfg.Institution
+	return t.say(pick(t.lang,
+		c.Name+"さまのご登録ができました。"+inst+"の担当、"+advisor+"です。\nこれから、お話しした取り組みの様子を、ときどきこちらでおうかがいします。ボタンを押すだけで答えられます。何かあれば、いつでもこちらに書いてください。",
+		"You're registered for "+c.Name+". Your advisor at "+inst+" is "+advisor+".\nFrom time to time we'll ask here how things are going; you can answer with a tap. Write to us any time.")), nil
+}
+
+// inviter names the advisor who made the invite, or the company's advisor.
+func (t *turn) inviter(ctx context.Context, inv store.Invite) (string, error) {
+	if inv.CreatedBy != 0 {
+		p, err := t.tx.Person(ctx, inv.CreatedBy)
+		if err == nil {
+			return p.Name, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return "", err
+		}
+	}
+	advisors, err := t.tx.AdvisorsOf(ctx, inv.CompanyID)
+	if err != nil || len(advisors) == 0 {
+		return pick(t.lang, "担当者", "your advisor"), err
+	}
+	return advisors[0].Name, nil
+}
+
+func (t *turn) wrongCode(ctx context.Context) ([]Reply, error) {
+	err := t.tx.AddAudit(ctx, store.AuditEntry{ActorID: t.person.ID, Action: actionBadCode,
+		Subject: fmt.Sprintf("person:%d", t.person.ID), At: t.in.ReceivedAt})
+	if err != nil {
+		return nil, err
+	}
+	return t.say(pick(t.lang,
+		"コードが確認できませんでした。英数字8文字（例：K7QM-X3PA）を、もう一度お送りください。",
+		"We couldn't confirm that code. Please send the 8 letters and digits again (e.g. K7QM-X3PA).")), nil
+}
+
+func (t *turn) recentWrongCodes(ctx context.Context) (int, error) {
+	entries, err := t.tx.Audit(ctx, fmt.Sprintf("person:%d", t.person.ID))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	since := t.in.ReceivedAt.Add(-wrongCodeSpan)
+	for _, e := range entries {
+		if e.Action == actionBadCode && e.At.After(since) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// say replies with one notice and no question.
+func (t *turn) say(text string) []Reply {
+	t.notes = append(t.notes, text)
+	return []Reply{t.reply(0, nil, nil)}
+}
+
+// InviteAs makes an invite code on behalf of the advisor behind (channel,
+// userID) — for example `/bansou invite 山田製作所` in Slack. The company is
+// assigned to that advisor.
+func (b *Bot) InviteAs(ctx context.Context, channel, userID, company string) (Invite, error) {
+	p, err := b.EnsurePerson(ctx, channel, userID, "", store.RoleAdvisor)
+	if err != nil {
+		return Invite{}, fmt.Errorf("bot: invite: %w", err)
+	}
+	if p.Role == store.RoleOwner {
+		return Invite{}, errors.New("bot: invite: owners cannot invite")
+	}
+	return b.CreateInvite(ctx, company, p.ID)
+}

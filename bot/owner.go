@@ -1,0 +1,270 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bansou/bansou/flows"
+	"github.com/bansou/bansou/store"
+)
+
+// DefaultUrgentWords are phrases in an owner's message that alert the
+// advisor at once: cash running out, default, closure, health, despair.
+var DefaultUrgentWords = []string{
+	"資金繰り", "倒産", "廃業", "破産", "不渡り", "差し押さえ", "差押", "夜逃げ",
+	"返済できない", "払えない", "給料が出せない", "入院", "手術", "倒れ", "死にたい", "自殺",
+}
+
+// owner handles an event from an owner on LINE: follow and unfollow,
+// linking by invite code, urgent messages, and check-in answers.
+func (t *turn) owner(ctx context.Context) ([]Reply, error) {
+	link, err := t.tx.OwnerLink(ctx, t.person.ID)
+	linked := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	switch t.in.Kind {
+	case EventUnfollow:
+		return nil, t.unfollow(ctx, linked)
+	case EventFollow:
+		return t.follow(ctx, link, linked)
+	}
+	if !linked {
+		return t.redeem(ctx)
+	}
+	c, err := t.tx.Company(ctx, link.CompanyID)
+	if err != nil {
+		return nil, err
+	}
+	if t.in.Action == nil && t.urgent(t.in.Text) {
+		return t.escalate(ctx, c)
+	}
+	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return t.ownerMessage(ctx, c)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return t.step(ctx, sess)
+}
+
+// unfollow stops every push to an owner who blocked the bot.
+func (t *turn) unfollow(ctx context.Context, linked bool) error {
+	if !linked {
+		return nil
+	}
+	if err := t.tx.SetReachable(ctx, t.person.ID, false); err != nil {
+		return err
+	}
+	_, err := t.tx.CancelReminders(ctx, store.ReminderFilter{RecipientID: t.person.ID, Status: store.ReminderPending})
+	return err
+}
+
+// follow greets a new friend and asks for the invite code, or welcomes back
+// a linked owner who unblocked the bot.
+func (t *turn) follow(ctx context.Context, link store.OwnerLink, linked bool) ([]Reply, error) {
+	inst := t.b.cfg.Institution
+	if !linked {
+		t.notes = append(t.notes, pick(t.lang,
+			"友だち追加ありがとうございます。"+inst+"です。\n担当者からお伝えした「招待コード」（英数字8文字）を、このトークにそのまま送ってください。",
+			"Thank you for adding us. This is "+inst+".\nPlease send the invite code (8 letters and digits) your advisor gave you."))
+		return []Reply{t.reply(0, nil, nil)}, nil
+	}
+	if err := t.tx.SetReachable(ctx, t.person.ID, true); err != nil {
+		return nil, err
+	}
+	c, err := t.tx.Company(ctx, link.CompanyID)
+	if err != nil {
+		return nil, err
+	}
+	t.notes = append(t.notes, pick(t.lang,
+		"おかえりなさい。"+inst+"です。"+c.Name+"さまとのやりとりを再開します。何かあれば、いつでもこちらに書いてください。",
+		"Welcome back. This is "+inst+". We'll keep in touch about "+c.Name+" here; write to us any time."))
+	return []Reply{t.reply(0, nil, nil)}, nil
+}
+
+// ownerMessage answers a linked owner who wrote outside a check-in: the
+// advisor gets the message; the owner is told so.
+func (t *turn) ownerMessage(ctx context.Context, c store.Company) ([]Reply, error) {
+	text := strings.TrimSpace(t.in.Text)
+	if text == "" && t.in.Action == nil {
+		t.notes = append(t.notes, pick(t.lang, "ありがとうございます。", "Thank you."))
+		return []Reply{t.reply(0, nil, nil)}, nil
+	}
+	if t.in.Action != nil {
+		// A tap on an old question whose check-in is over.
+		t.notes = append(t.notes, pick(t.lang,
+			"このご質問の受付は終わっています。ありがとうございました。何かあれば、こちらに書いてください。",
+			"That question is closed. Thank you. If anything comes up, just write to us here."))
+		return []Reply{t.reply(0, nil, nil)}, nil
+	}
+	if err := t.alertAdvisors(ctx, c, Alert{
+		Title: pick(t.lang, c.Name+"さまから LINE でメッセージ", "A LINE message from "+c.Name),
+		Text:  text,
+	}); err != nil {
+		return nil, err
+	}
+	t.notes = append(t.notes, pick(t.lang,
+		"メッセージありがとうございます。担当者にお伝えしました。",
+		"Thank you for your message. We've passed it on to your advisor."))
+	return []Reply{t.reply(0, nil, nil)}, nil
+}
+
+// urgent reports whether the owner's text signals a crisis.
+func (t *turn) urgent(text string) bool {
+	folded := flows.Fold(text)
+	for _, w := range t.b.cfg.UrgentWords {
+		if w != "" && strings.Contains(folded, flows.Fold(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// escalate bypasses the conversation: the advisor is alerted at once with
+// the owner's words, and the owner is told that a person will call.
+func (t *turn) escalate(ctx context.Context, c store.Company) ([]Reply, error) {
+	if err := t.alertAdvisors(ctx, c, Alert{
+		Title: pick(t.lang, "【至急】"+c.Name+"さまからご相談", "URGENT: "+c.Name+" needs help"),
+		Text:  strings.TrimSpace(t.in.Text),
+	}); err != nil {
+		return nil, err
+	}
+	if err := t.audit(ctx, "escalation", c.ID, "keyword"); err != nil {
+		return nil, err
+	}
+	t.notes = append(t.notes, pick(t.lang,
+		"お知らせいただき、ありがとうございます。担当者からできるだけ早くご連絡します。",
+		"Thank you for telling us. Your advisor will contact you as soon as possible."))
+	return []Reply{t.reply(0, nil, nil)}, nil
+}
+
+// alertAdvisors addresses an alert to every advisor assigned to the company
+// on each channel a Notifier serves; it is sent after the turn commits.
+func (t *turn) alertAdvisors(ctx context.Context, c store.Company, a Alert) error {
+	advisors, err := t.tx.AdvisorsOf(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	addressed := false
+	for _, adv := range advisors {
+		ids, err := t.tx.Identities(ctx, adv.ID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, ok := t.b.cfg.Notifiers[id.Channel]; !ok {
+				continue
+			}
+			x := a
+			x.Channel, x.UserID, x.Lang = id.Channel, id.ExternalID, adv.Locale
+			t.alerts = append(t.alerts, x)
+			addressed = true
+			break
+		}
+	}
+	if !addressed {
+		// No Slack: the log says so (without the owner's words) and the
+		// coordinator digest shows the escalation from the audit log.
+		t.b.log.WarnContext(ctx, "advisor alert has no channel", "company_id", c.ID, "title", a.Title)
+	}
+	return nil
+}
+
+func (t *turn) audit(ctx context.Context, action string, companyID int64, detail string) error {
+	return t.tx.AddAudit(ctx, store.AuditEntry{ActorID: t.person.ID, Action: action,
+		Subject: fmt.Sprintf("company:%d", companyID), Detail: detail, At: t.in.ReceivedAt})
+}
+
+// notify sends the alerts of a committed turn. A failed alert is logged, not
+// returned: the turn is saved and the digest still shows it.
+func (b *Bot) notify(ctx context.Context, alerts []Alert) {
+	for _, a := range alerts {
+		n, ok := b.cfg.Notifiers[a.Channel]
+		if !ok {
+			continue
+		}
+		if err := n.Notify(ctx, a); err != nil {
+			b.log.ErrorContext(ctx, "advisor alert failed", "channel", a.Channel, "err", err)
+		}
+	}
+}
+
+// ownerAnswered reacts to an owner's check-in answer: a call request or a
+// low confidence alerts the advisor at once.
+func (t *turn) ownerAnswered(ctx context.Context, f *flows.Flow, sess store.Session, a *flows.Accepted) error {
+	if t.person.Role != store.RoleOwner || sess.CompanyID == 0 || a.Answer.Skipped {
+		return nil
+	}
+	var title, detail string
+	switch {
+	case a.Step.Tag == tagCallbackWanted && a.Answer.Value == "call":
+		title, detail = "電話のご希望", "callback"
+	case a.Step.Tag == tagCallbackSlot:
+		slot := f.Display(a.Step, a.Answer, "ja")
+		title, detail = "電話のご希望（"+slot+"）", "callback:"+a.Answer.Value
+	case a.Step.Tag == tagConfidence && (a.Answer.Value == "1" || a.Answer.Value == "2"):
+		title, detail = "続けられそうか「"+a.Answer.Value+"」（5段階）", "confidence:"+a.Answer.Value
+	default:
+		return nil
+	}
+	c, err := t.tx.Company(ctx, sess.CompanyID)
+	if err != nil {
+		return err
+	}
+	if err := t.alertAdvisors(ctx, c, Alert{Title: c.Name + "さま: " + title,
+		Text: "LINE の近況確認でのご回答です。"}); err != nil {
+		return err
+	}
+	if detail == "callback" || strings.HasPrefix(detail, "callback:") {
+		return t.audit(ctx, "escalation", c.ID, detail)
+	}
+	return nil
+}
+
+// ownerCompleted applies a finished check-in: 「あとで」 asks again the next
+// day, 「今回はお休み」 skips this round, and the status of the commitment
+// follows the owner's answer. It returns the closing words.
+func (t *turn) ownerCompleted(ctx context.Context, sess store.Session, tagged taggedFunc) (string, bool, error) {
+	if consent, ok := tagged(tagConsent); ok {
+		switch consent.Value {
+		case "later":
+			if s := t.b.cfg.Scheduler; s != nil {
+				if err := s.CheckinSnoozed(ctx, t.tx, sess, t.person.ID, t.in.ReceivedAt); err != nil {
+					return "", false, err
+				}
+			}
+			return pick(t.lang, "承知しました。また明日、あらためてご連絡します。",
+				"Of course. We'll get back to you tomorrow."), true, nil
+		case "skip":
+			return pick(t.lang, "承知しました。今回はお休みにしますね。何かあれば、いつでもこちらに書いてください。",
+				"Of course, we'll skip this time. If anything comes up, just write to us here."), true, nil
+		}
+	}
+	status, ok := tagged(tagCheckinStatus)
+	if !ok || (status.Value != "done" && status.Value != "changed") {
+		return "", false, nil
+	}
+	c, err := t.tx.LatestCommitment(ctx, sess.CompanyID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	next := map[string]string{"done": "done", "changed": "dropped"}[status.Value]
+	if err := t.tx.SetCommitmentStatus(ctx, c.ID, next); err != nil {
+		return "", false, err
+	}
+	_, err = t.tx.CancelReminders(ctx, store.ReminderFilter{Kind: "checkin", CompanyID: sess.CompanyID, Status: store.ReminderPending})
+	return "", false, err
+}
+
+// nextContact is the date an owner is told to expect the next contact.
+func (b *Bot) nextContact(now time.Time) flows.Date {
+	return flows.DateOf(now.In(b.cfg.Location).AddDate(0, 0, 14))
+}

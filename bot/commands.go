@@ -141,3 +141,15 @@ func (b *Bot) EnsurePerson(ctx context.Context, channel, userID, name string, ro
 	})
 	return p, err
 }
+
+// EnsureRole makes the person behind (channel, userID) exist with role —
+// for example the coordinators named in the configuration.
+func (b *Bot) EnsureRole(ctx context.Context, channel, userID string, role store.Role) error {
+	p, err := b.EnsurePerson(ctx, channel, userID, "", role)
+	if err != nil || p.Role == role {
+		return err
+	}
+	return b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		return tx.SetRole(ctx, p.ID, role)
+	})
+}

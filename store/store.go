@@ -105,17 +105,19 @@ type Tx interface {
 	// PeopleByRole lists the people with role, by ID.
 	PeopleByRole(ctx context.Context, role Role) ([]Person, error)
 	// Identities lists the (channel, external id) pairs of a person, ordered
-	// by channel.
+	// by channel, then external id.
 	Identities(ctx context.Context, personID int64) ([]Identity, error)
 	// AdvisorsOf lists the advisors assigned to a company, most recently
 	// assigned first.
 	AdvisorsOf(ctx context.Context, companyID int64) ([]Person, error)
-	// Companies lists every company, by name.
+	// Companies lists every company, by name compared bytewise (Unicode code
+	// point order, whatever the database's collation), then ID.
 	Companies(ctx context.Context) ([]Company, error)
 	// CompanyRecords returns the company's commitments, follow-ups,
 	// referrals and small wins, each list oldest first (CreatedAt, then ID).
 	CompanyRecords(ctx context.Context, companyID int64) (Records, error)
 	// SetCommitmentStatus sets a commitment's status (open, done, dropped).
+	// ErrNotFound when missing.
 	SetCommitmentStatus(ctx context.Context, id int64, status string) error
 	// CloseFollowups marks every open follow-up of the company done and
 	// returns how many it closed.
@@ -123,53 +125,65 @@ type Tx interface {
 	// SessionsBetween lists sessions created in [from, to), oldest first.
 	SessionsBetween(ctx context.Context, from, to time.Time) ([]Session, error)
 
-	// CreateInvite stores an invite code (only its hash). ErrConflict when
-	// the hash is taken.
+	// CreateInvite stores an invite code (only its hash) and returns it with
+	// its ID; a zero CreatedAt means now. ErrConflict when the hash is taken.
 	CreateInvite(ctx context.Context, inv Invite) (Invite, error)
 	// InviteByHash returns the invite with that code hash, used or not.
 	InviteByHash(ctx context.Context, codeHash string) (Invite, error)
 	// UseInvite marks the invite used by personID at at. ErrConflict when it
-	// was already used (a code works once, even under a race).
+	// was already used (a code works once, even under a race), ErrNotFound
+	// when there is no such invite. Expiry is the caller's to check.
 	UseInvite(ctx context.Context, id, personID int64, at time.Time) error
 	// LinkOwner makes personID an owner of companyID (an owner belongs to
 	// one company; linking again moves them) and marks them reachable.
+	// Linking again sets LinkedAt to at, even to the same company.
 	LinkOwner(ctx context.Context, personID, companyID int64, at time.Time) error
 	// OwnerLink returns the company link of an owner.
 	OwnerLink(ctx context.Context, personID int64) (OwnerLink, error)
 	// SetReachable records whether bansou may push messages to an owner
 	// (false after the owner blocked the bot). ErrNotFound when not linked.
 	SetReachable(ctx context.Context, personID int64, reachable bool) error
-	// CompanyOwners lists the owners linked to a company, oldest link first.
+	// CompanyOwners lists the owners linked to a company, oldest link first
+	// (then by person ID).
 	CompanyOwners(ctx context.Context, companyID int64) ([]OwnerLink, error)
 
 	// EnqueueReminder inserts r unless a reminder with the same DedupeKey
 	// exists (INSERT … ON CONFLICT DO NOTHING) and reports whether it was
-	// inserted. Status defaults to pending.
+	// inserted. Status defaults to pending; every other field, CreatedAt
+	// included (a zero CreatedAt is stored as the zero time), is stored as
+	// given.
 	EnqueueReminder(ctx context.Context, r Reminder) (bool, error)
 	// ClaimReminders leases up to limit reminders that are pending and due
 	// (DueAt <= now), or claimed with an expired lease (LeaseUntil <= now),
 	// earliest due first: it sets them claimed, LeaseUntil = now+lease and
-	// Attempts+1, and returns them as updated. Concurrent claimers never get
-	// the same row (FOR UPDATE SKIP LOCKED on PostgreSQL).
+	// Attempts+1, and returns them as updated, earliest due first (then ID).
+	// Concurrent claimers never get the same row (FOR UPDATE SKIP LOCKED on
+	// PostgreSQL) and never wait for each other's rows.
 	ClaimReminders(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Reminder, error)
 	// FinishReminder records the outcome of a claimed reminder: r.Status is
 	// sent, failed, expired, cancelled, or pending (retry at r.DueAt); SentAt
-	// and LastError are stored as given. It applies only while the row is
-	// still claimed with the same Attempts (the caller still holds the
-	// lease); otherwise ErrConflict and nothing changes.
+	// and LastError are stored as given, the lease is cleared, and a zero
+	// DueAt keeps the stored due time. It applies only while the row is still
+	// claimed with the same Attempts (the caller still holds the lease);
+	// otherwise ErrConflict and nothing changes. Any other status is an
+	// error.
 	FinishReminder(ctx context.Context, r Reminder) error
 	// Reminders lists reminders matching f, earliest due first (then ID).
 	Reminders(ctx context.Context, f ReminderFilter) ([]Reminder, error)
 	// CancelReminders cancels the pending reminders matching f and returns
-	// how many it cancelled.
+	// how many it cancelled. Claimed and finished reminders are left alone.
 	CancelReminders(ctx context.Context, f ReminderFilter) (int64, error)
 
 	// EraseCompany deletes the company and every record about it: sessions
 	// and their answers, commitments, follow-ups, referrals, small wins,
 	// invites, reminders, assignments, owner links, and the owners linked to
-	// it (people and identities) unless they are linked elsewhere. Audit
-	// entries are kept (they hold no personal data). It returns the number of
-	// rows deleted per table. ErrNotFound when the company does not exist.
+	// it (an owner is linked to one company only) with their identities, the
+	// sessions they answered (about any company or none), every answer they
+	// gave and the reminders to them. Advisors are kept, with what they have
+	// about other companies. Audit entries are kept (they hold no personal
+	// data). It returns the number of rows deleted per table, every table it
+	// touches listed, zero included. ErrNotFound when the company does not
+	// exist.
 	EraseCompany(ctx context.Context, companyID int64) (map[string]int64, error)
 }
 

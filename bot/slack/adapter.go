@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/bot/digest"
 )
 
 // Bot is what the adapter drives: *bot.Bot, possibly wrapped (metrics).
@@ -19,6 +20,7 @@ type Bot interface {
 	Overview(ctx context.Context, channel, userID string) (bot.Overview, error)
 	History(ctx context.Context, channel, userID, company string) (bot.History, error)
 	InviteAs(ctx context.Context, channel, userID, company string) (bot.Invite, error)
+	Digest(ctx context.Context, channel, userID string) (*digest.Digest, string, error)
 }
 
 // Config is what an Adapter needs.

@@ -44,6 +44,8 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) (*comma
 			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou checkin 山田製作所`", "Add the company: `/bansou checkin <company>`")), nil
 		}
 		return ack, func(ctx context.Context) error { return a.visit(ctx, user, bot.FlowVerify, arg) }
+	case "digest":
+		return ack, func(ctx context.Context) error { return a.digest(ctx, user) }
 	case "invite":
 		if arg == "" {
 			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou invite 山田製作所`", "Add the company: `/bansou invite <company>`")), nil
@@ -75,6 +77,8 @@ func parseCommand(text string) (verb, arg string) {
 		return "history", arg
 	case "invite", "招待", "招待コード":
 		return "invite", arg
+	case "digest", "ダイジェスト", "要対応", "一覧":
+		return "digest", arg
 	case "", "help", "ヘルプ", "使い方", "つかいかた", "?":
 		return "help", arg
 	}
@@ -88,6 +92,7 @@ func helpText(lang string) string {
 			"• `/bansou checkin <company>` — review how the owner's committed step went\n" +
 			"• `/bansou history <company>` — what has been recorded about the company\n" +
 			"• `/bansou invite <company>` — a one-time code for the owner to connect on LINE\n" +
+			"• `/bansou digest` — coordinators: what needs attention across all companies\n" +
 			"• `/bansou help` — this help\n" +
 			"During a conversation you can send back, skip, edit or cancel in the DM."
 	}
@@ -96,6 +101,7 @@ func helpText(lang string) string {
 		"• `/bansou checkin 企業名` … 前回決めた「次の一歩」がどうなったかを検証します\n" +
 		"• `/bansou history 企業名` … その企業のこれまでの記録をお見せします\n" +
 		"• `/bansou invite 企業名` … 経営者の方が LINE でつながるための招待コードを発行します\n" +
+		"• `/bansou digest` … （コーディネーター）全企業の要対応・フォロー状況のまとめ\n" +
 		"• `/bansou help` … この説明\n" +
 		"振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。"
 }
@@ -267,4 +273,19 @@ func inviteMessage(lang string, inv bot.Invite, loc *time.Location) message {
 			"Tell the owner:\n"+
 			"　Add our official LINE account as a friend and send the code \""+inv.Code+"\" in the chat.")
 	return textMessage(text)
+}
+
+// digest posts the coordinator digest to the DM; others are told who it is
+// for.
+func (a *Adapter) digest(ctx context.Context, user string) error {
+	d, lang, err := a.cfg.Bot.Digest(ctx, bot.ChannelSlack, user)
+	if errors.Is(err, bot.ErrNotCoordinator) {
+		return a.cfg.Sender.postDM(ctx, user, textMessage(tr(lang,
+			"まとめ（ダイジェスト）はコーディネーター向けです。担当企業の予定は、bansou の「ホーム」タブでご覧いただけます。",
+			"The digest is for coordinators. Your own companies and follow-ups are on bansou's Home tab.")))
+	}
+	if err != nil {
+		return err
+	}
+	return a.cfg.Sender.SendDigest(ctx, user, d, lang)
 }

@@ -103,3 +103,23 @@ func TestInviteCommandSendsACodeToForward(t *testing.T) {
 		}
 	})
 }
+
+func TestDigestCommandIsForCoordinators(t *testing.T) {
+	h := newHarness(t)
+	h.quickDebrief(t, "U1", "山田製作所")
+	h.command(t, "U1", "C1", "digest")
+	if text := h.lastPrompt(t).text; !strings.Contains(text, "コーディネーター向け") {
+		t.Fatalf("an advisor's /bansou digest gets:\n%s", text)
+	}
+	b := h.adapter.cfg.Bot.(*bot.Bot)
+	if err := b.EnsureRole(context.Background(), bot.ChannelSlack, "UC", store.RoleCoordinator); err != nil {
+		t.Fatal(err)
+	}
+	h.command(t, "UC", "C1", "digest")
+	text := h.lastPrompt(t).text
+	for _, want := range []string{"要対応", "フォロー期限切れ"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the coordinator's digest lacks %q:\n%.600s", want, text)
+		}
+	}
+}

@@ -8,6 +8,10 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/bansou/bansou/bot/calendar"
 )
 
 // config is bansou serve's configuration, read once from the environment.
@@ -23,10 +27,22 @@ type config struct {
 	slackAppToken      string
 	slackSigningSecret string
 	slackAPIURL        string
+
+	lineChannelSecret string
+	lineAccessToken   string
+	lineAPIURL        string
+
+	digestCron   string   // when coordinators get the digest
+	closures     string   // extra non-working days, e.g. 12/29-01/03
+	coordinators []string // Slack user ids who receive the digest
+	urgentWords  []string // nil: the bot's defaults
 }
 
 // slack reports whether the Slack channel is configured.
 func (c config) slack() bool { return c.slackBotToken != "" }
+
+// line reports whether the LINE channel is configured.
+func (c config) line() bool { return c.lineChannelSecret != "" && c.lineAccessToken != "" }
 
 // loadConfig reads and validates the environment. Every problem is
 // reported, together, before anything starts.
@@ -36,7 +52,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	// Secrets may also be given as NAME_FILE: the path of a file holding
 	// the value (Docker and Kubernetes secrets).
 	secrets := map[string]string{}
-	for _, name := range []string{"BANSOU_DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"} {
+	for _, name := range []string{"BANSOU_DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
+		"LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN"} {
 		v, err := secret(getenv, name)
 		if err != nil {
 			problems = append(problems, err.Error())
@@ -54,6 +71,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 		slackAppToken:      secrets["SLACK_APP_TOKEN"],
 		slackSigningSecret: secrets["SLACK_SIGNING_SECRET"],
 		slackAPIURL:        get("SLACK_API_URL"),
+
+		lineChannelSecret: secrets["LINE_CHANNEL_SECRET"],
+		lineAccessToken:   secrets["LINE_CHANNEL_ACCESS_TOKEN"],
+		lineAPIURL:        get("LINE_API_URL"),
+
+		digestCron:   or(get("BANSOU_DIGEST_CRON"), "0 9 * * 1"),
+		closures:     or(get("BANSOU_CLOSURES"), "12/29-01/03"),
+		coordinators: list(get("BANSOU_COORDINATORS")),
+		urgentWords:  list(get("BANSOU_URGENT_WORDS")),
 	}
 	loc, err := time.LoadLocation(or(get("BANSOU_TZ"), "Asia/Tokyo"))
 	if err != nil {
@@ -101,12 +127,35 @@ func (c config) validate() []string {
 			problems = append(problems, fmt.Sprintf("BANSOU_FLOWS_DIR %q is not a directory", c.flowsDir))
 		}
 	}
-	if c.slackAPIURL != "" {
-		if u, err := url.Parse(c.slackAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			problems = append(problems, fmt.Sprintf("SLACK_API_URL %q is not an http(s) URL", c.slackAPIURL))
+	for name, v := range map[string]string{"SLACK_API_URL": c.slackAPIURL, "LINE_API_URL": c.lineAPIURL} {
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			problems = append(problems, fmt.Sprintf("%s %q is not an http(s) URL", name, v))
 		}
 	}
+	if (c.lineChannelSecret == "") != (c.lineAccessToken == "") {
+		problems = append(problems, "LINE needs both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN")
+	}
+	if _, err := cron.ParseStandard(c.digestCron); err != nil {
+		problems = append(problems, fmt.Sprintf("BANSOU_DIGEST_CRON %q is not a cron schedule (e.g. \"0 9 * * 1\" = Mondays 9:00): %v", c.digestCron, err))
+	}
+	if _, err := calendar.ParseClosures(c.closures); err != nil {
+		problems = append(problems, fmt.Sprintf("BANSOU_CLOSURES: %v (e.g. 12/29-01/03,08/13-08/15)", err))
+	}
 	return append(problems, c.validateSlack()...)
+}
+
+// list splits a comma-separated setting; empty gives nil.
+func list(v string) []string {
+	var out []string
+	for _, x := range strings.Split(v, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func (c config) validateSlack() []string {

@@ -36,6 +36,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdServe(ctx, args[1:], getenv, stderr)
 	case "migrate":
 		err = cmdMigrate(ctx, args[1:], getenv, stdout)
+	case "export":
+		err = cmdExport(ctx, args[1:], getenv, stdout, stderr)
+	case "erase":
+		err = cmdErase(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "invite":
+		err = cmdInvite(ctx, args[1:], getenv, stdout, stderr)
+	case "digest":
+		err = cmdDigest(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -61,10 +69,19 @@ Usage:
       Run the bot: Slack (HTTP or Socket Mode), /healthz, /readyz, /metrics.
   bansou migrate [--db URL]
       Bring the database schema up to date.
+  bansou export --from YYYY-MM-DD --to YYYY-MM-DD [--include-sensitive] [--out DIR] [--db URL] [--lang ja|en]
+      Write the sessions and answers of those days (both included) as two CSV files for Excel.
+  bansou erase --company NAME [--yes] [--db URL] [--lang ja|en]
+      Delete a company's personal data (APPI request); asks for the name unless --yes.
+  bansou invite --company NAME [--db URL]
+      Issue a single-use code (7 days) for the owner to link their LINE account.
+  bansou digest --preview [--db PATH] [--lang ja|en]
+      Print the coordinator digest as it stands now.
 
 Environment:
   BANSOU_DATABASE_URL  postgres://… or a SQLite file path (default ./bansou.db)
   BANSOU_FLOWS_DIR     a directory of extra flow files
   BANSOU_TZ            time zone of the people (default Asia/Tokyo)
   BANSOU_LANG          ja (default) or en
+  BANSOU_LINE_FRIEND_URL  add-friend URL of the LINE official account, shown by invite
 `

@@ -16,6 +16,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/bot/calendar"
+	linebot "github.com/bansou/bansou/bot/line"
+	"github.com/bansou/bansou/bot/remind"
 	slackbot "github.com/bansou/bansou/bot/slack"
 	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
@@ -48,6 +51,9 @@ type server struct {
 	store store.Store
 	reg   *prometheus.Registry
 	slack *slackbot.Adapter
+	line  *linebot.Adapter
+	bot   *bot.Bot
+	rem   *remind.Service
 	mux   *http.ServeMux
 }
 
@@ -85,35 +91,39 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		s.close()
 		return nil, err
 	}
+	if err := s.promoteCoordinators(ctx); err != nil {
+		s.close()
+		return nil, err
+	}
 	return s, nil
 }
 
-// wire builds the bot and its channels and registers the HTTP routes.
+// wire builds the bot, its channels and reminders, and registers the HTTP
+// routes.
 func (s *server) wire(set *flows.Set) error {
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	tm, err := newTurnMetrics(s.reg)
 	if err != nil {
 		return fmt.Errorf("serve: metrics: %w", err)
 	}
-	senders := map[string]bot.Sender{}
-	var api *slackbot.API
-	var sender *slackbot.Sender
-	if s.cfg.slack() {
-		api, err = slackbot.NewAPI(slackbot.APIConfig{BotToken: s.cfg.slackBotToken, AppToken: s.cfg.slackAppToken,
-			URL: s.cfg.slackAPIURL, Logger: s.log, Registerer: s.reg})
-		if err != nil {
-			return err
-		}
-		sender = slackbot.NewSender(api, s.log)
-		senders[bot.ChannelSlack] = sender
+	ch, err := s.channels()
+	if err != nil {
+		return err
 	}
-	b, err := bot.New(bot.Config{Store: s.store, Flows: set, Senders: senders, Logger: s.log,
+	planner, err := s.planner()
+	if err != nil {
+		return err
+	}
+	b, err := bot.New(bot.Config{Store: s.store, Flows: set, Senders: ch.senders, Notifiers: ch.notifiers,
+		Scheduler: planner, UrgentWords: s.cfg.urgentWords, Logger: s.log,
 		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution})
 	if err != nil {
 		return err
 	}
-	if api != nil {
-		s.slack, err = slackbot.New(slackbot.Config{API: api, Sender: sender, Bot: meteredBot{Bot: b, m: tm},
+	s.bot = b
+	handler := meteredBot{Bot: b, m: tm}
+	if ch.slackAPI != nil {
+		s.slack, err = slackbot.New(slackbot.Config{API: ch.slackAPI, Sender: ch.slackSender, Bot: handler,
 			SigningSecret: s.cfg.slackSigningSecret, Logger: s.log, Lang: s.cfg.lang, Location: s.cfg.location})
 		if err != nil {
 			return err
@@ -122,7 +132,78 @@ func (s *server) wire(set *flows.Set) error {
 			s.slack.Routes(s.mux)
 		}
 	}
+	if s.cfg.line() {
+		s.line, err = linebot.New(linebot.Config{ChannelSecret: s.cfg.lineChannelSecret, Handler: handler, Logger: s.log})
+		if err != nil {
+			return err
+		}
+		s.line.Routes(s.mux)
+	}
+	s.rem = s.reminders(b, planner, ch, set)
 	s.routes()
+	return nil
+}
+
+// channels are the configured messengers.
+type channels struct {
+	senders     map[string]bot.Sender
+	notifiers   map[string]bot.Notifier
+	slackAPI    *slackbot.API
+	slackSender *slackbot.Sender
+}
+
+func (s *server) channels() (channels, error) {
+	ch := channels{senders: map[string]bot.Sender{}, notifiers: map[string]bot.Notifier{}}
+	if s.cfg.slack() {
+		api, err := slackbot.NewAPI(slackbot.APIConfig{BotToken: s.cfg.slackBotToken, AppToken: s.cfg.slackAppToken,
+			URL: s.cfg.slackAPIURL, Logger: s.log, Registerer: s.reg})
+		if err != nil {
+			return ch, err
+		}
+		ch.slackAPI, ch.slackSender = api, slackbot.NewSender(api, s.log)
+		ch.senders[bot.ChannelSlack], ch.notifiers[bot.ChannelSlack] = ch.slackSender, ch.slackSender
+	}
+	if s.cfg.line() {
+		sender, err := linebot.NewSender(linebot.Config{AccessToken: s.cfg.lineAccessToken, APIURL: s.cfg.lineAPIURL, Logger: s.log})
+		if err != nil {
+			return ch, err
+		}
+		ch.senders[bot.ChannelLINE] = sender
+	}
+	return ch, nil
+}
+
+func (s *server) calendar() *calendar.Calendar {
+	closures, _ := calendar.ParseClosures(s.cfg.closures) // validated by loadConfig
+	return calendar.New(s.cfg.location, closures)
+}
+
+func (s *server) planner() (*remind.Planner, error) {
+	spec, err := remind.ParseDigestSpec(s.cfg.digestCron, s.cfg.location)
+	if err != nil {
+		return nil, err
+	}
+	return &remind.Planner{Store: s.store, Calendar: s.calendar(), Digest: spec, Logger: s.log}, nil
+}
+
+// reminders is the planner and dispatcher service run by every replica.
+func (s *server) reminders(b *bot.Bot, p *remind.Planner, ch channels, set *flows.Set) *remind.Service {
+	router := &remind.Router{Store: s.store, CheckIns: b, Notifiers: ch.notifiers, Logger: s.log, Lang: s.cfg.lang}
+	if ch.slackSender != nil {
+		router.Digests = &slackDigests{store: s.store, flows: set, loc: s.cfg.location, lang: s.cfg.lang, now: time.Now, sender: ch.slackSender}
+	}
+	d := &remind.Dispatcher{Store: s.store, Deliverer: router, Calendar: p.Calendar, Logger: s.log}
+	return &remind.Service{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log}
+}
+
+// promoteCoordinators gives the Slack users named in BANSOU_COORDINATORS the
+// coordinator role, so the planner sends them the digest.
+func (s *server) promoteCoordinators(ctx context.Context) error {
+	for _, id := range s.cfg.coordinators {
+		if err := s.bot.EnsureRole(ctx, bot.ChannelSlack, id, store.RoleCoordinator); err != nil {
+			return fmt.Errorf("serve: coordinator %s: %w", id, err)
+		}
+	}
 	return nil
 }
 
@@ -146,6 +227,9 @@ func (s *server) routes() {
 // announce logs what runs. Nothing secret is logged.
 func (s *server) announce(ctx context.Context, addr net.Addr) {
 	channels := []string{}
+	if s.line != nil {
+		channels = append(channels, "line")
+	}
 	if s.slack != nil {
 		if s.cfg.slackSigningSecret != "" {
 			channels = append(channels, "slack-http")
@@ -156,7 +240,7 @@ func (s *server) announce(ctx context.Context, addr net.Addr) {
 	}
 	s.log.InfoContext(ctx, "bansou serving", "addr", addr.String(), "channels", channels, "lang", s.cfg.lang, "tz", s.cfg.location.String())
 	if len(channels) == 0 {
-		s.log.InfoContext(ctx, "no channels configured: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) to connect Slack")
+		s.log.InfoContext(ctx, "no channels configured: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) to connect Slack, and LINE_CHANNEL_SECRET with LINE_CHANNEL_ACCESS_TOKEN for LINE")
 	}
 }
 
@@ -171,6 +255,11 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 		bg.Go(func() { _ = s.slack.RunSocketMode(intake) })
 	}
 	bg.Go(func() { s.sweep(intake) })
+	bg.Go(func() {
+		if err := s.rem.Run(intake); err != nil {
+			s.log.Error("reminders stopped", "error", err.Error())
+		}
+	})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	var serveErr error

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -40,6 +41,9 @@ func TestServeReportsAllConfigProblemsTogether(t *testing.T) {
 		"SLACK_APP_TOKEN_FILE":      filepath.Join(dir, "missing"),
 		"SLACK_SIGNING_SECRET_FILE": "",
 		"SLACK_API_URL":             "ftp://example",
+		"LINE_CHANNEL_SECRET":       "line-secret-value",
+		"BANSOU_DIGEST_CRON":        "every monday",
+		"BANSOU_CLOSURES":           "13/40-01/03",
 	}
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"serve"}, envOf(env), strings.NewReader(""), &out, &errOut)
@@ -48,12 +52,13 @@ func TestServeReportsAllConfigProblemsTogether(t *testing.T) {
 	}
 	msg := errOut.String()
 	for _, want := range []string{"BANSOU_LANG", "BANSOU_TZ", "BANSOU_HTTP_ADDR", "BANSOU_FLOWS_DIR",
-		"SLACK_BOT_TOKEN and SLACK_BOT_TOKEN_FILE are both set", "SLACK_APP_TOKEN_FILE: cannot read", "SLACK_API_URL"} {
+		"SLACK_BOT_TOKEN and SLACK_BOT_TOKEN_FILE are both set", "SLACK_APP_TOKEN_FILE: cannot read", "SLACK_API_URL",
+		"LINE needs both", "BANSOU_DIGEST_CRON", "BANSOU_CLOSURES"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("the report lacks %q:\n%s", want, msg)
 		}
 	}
-	if strings.Contains(msg, "xoxb-secret-value") {
+	if strings.Contains(msg, "xoxb-secret-value") || strings.Contains(msg, "line-secret-value") {
 		t.Errorf("the report shows a token:\n%s", msg)
 	}
 	if _, err := os.Stat("bansou.db"); err == nil {
@@ -282,4 +287,67 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// recordingLINE is a fake Messaging API that records the paths called.
+type recordingLINE struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (f *recordingLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.paths = append(f.paths, r.URL.Path)
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, `{"sentMessages":[{"id":"1","quoteToken":"q"}]}`)
+}
+
+func (f *recordingLINE) calls() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return strings.Join(f.paths, " ")
+}
+
+// With a LINE channel secret and token, serve answers the LINE webhook: a
+// forged request gets 400 and no reply; a signed follow gets a free reply
+// asking for the invite code.
+func TestServeLINEWebhook(t *testing.T) {
+	fake := &recordingLINE{}
+	api := httptest.NewServer(fake)
+	defer api.Close()
+	r := startServe(t, map[string]string{"LINE_CHANNEL_SECRET": "line-secret", "LINE_CHANNEL_ACCESS_TOKEN": "line-token",
+		"LINE_API_URL": api.URL, "BANSOU_COORDINATORS": "UC1"})
+	body := `{"destination":"Ubot","events":[{"type":"follow","mode":"active","timestamp":1763600000000,` +
+		`"source":{"type":"user","userId":"Uowner"},"webhookEventId":"01HX","deliveryContext":{"isRedelivery":false},` +
+		`"replyToken":"rt1","follow":{"isUnblocked":false}}]}`
+	post := func(sig string) int {
+		req, _ := http.NewRequest(http.MethodPost, r.base+"/line/webhook", strings.NewReader(body))
+		req.Header.Set("X-Line-Signature", sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post("Zm9yZ2Vk"); code != http.StatusBadRequest {
+		t.Errorf("forged webhook: %d, want 400", code)
+	}
+	if got := fake.calls(); got != "" {
+		t.Fatalf("a forged webhook reached LINE: %s", got)
+	}
+	mac := hmac.New(sha256.New, []byte("line-secret"))
+	mac.Write([]byte(body))
+	if code := post(base64.StdEncoding.EncodeToString(mac.Sum(nil))); code != http.StatusOK {
+		t.Fatalf("signed webhook: %d", code)
+	}
+	if got := fake.calls(); got != "/v2/bot/message/reply" {
+		t.Errorf("LINE calls = %q, want one reply", got)
+	}
+	r.shutdown(t)
+	logs := r.logs.String()
+	if !strings.Contains(logs, `"line"`) || strings.Contains(logs, "line-token") || strings.Contains(logs, "line-secret") {
+		t.Errorf("logs:\n%s", logs)
+	}
 }

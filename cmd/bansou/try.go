@@ -58,6 +58,13 @@ func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdi
 	if err := openConversation(ctx, b, st, role, o); err != nil {
 		return err
 	}
+	if role == store.RoleCoordinator {
+		// A coordinator starts from the digest, then may record too.
+		if err := printDigest(ctx, st, set, loc, o.lang, stdout); err != nil {
+			return err
+		}
+		fmt.Fprint(stdout, coordinatorGuide(o.lang))
+	}
 	return con.Run(ctx, b, stdin, string(role), !isTerminal(stdin))
 }
 
@@ -75,7 +82,7 @@ func openConversation(ctx context.Context, b *bot.Bot, st store.Store, role stor
 		}
 		return b.Start(ctx, bot.ChannelConsole, string(role), bot.StartRequest{FlowID: bot.FlowCheckin, Company: company})
 	case store.RoleCoordinator:
-		return b.Handle(ctx, bot.Incoming{Channel: bot.ChannelConsole, UserID: string(role), Text: "help"})
+		return nil // cmdTry shows the digest and what a coordinator can do
 	}
 	return b.Start(ctx, bot.ChannelConsole, string(role), bot.StartRequest{FlowID: bot.FlowDebrief, Company: o.company})
 }

@@ -118,3 +118,42 @@ func (t *tx) CompaniesOf(ctx context.Context, advisorID int64) ([]store.Company,
 		ORDER BY a.assigned_at DESC, c.id DESC`, advisorID)
 	return cs, storeErr("companies of", err)
 }
+
+// SetRole changes the person's role; an unknown person is store.ErrNotFound.
+func (t *tx) SetRole(ctx context.Context, personID int64, role store.Role) error {
+	tag, err := t.tx.Exec(ctx, `UPDATE people SET role = $2 WHERE id = $1`, personID, role)
+	return storeErr("set role", oneRow(tag, err, store.ErrNotFound))
+}
+
+func (t *tx) PeopleByRole(ctx context.Context, role store.Role) ([]store.Person, error) {
+	ps, err := queryAll(ctx, t, scanPerson, `SELECT `+personCols+` FROM people p WHERE p.role = $1 ORDER BY p.id`, role)
+	return ps, storeErr("people by role", err)
+}
+
+func (t *tx) Identities(ctx context.Context, personID int64) ([]store.Identity, error) {
+	ids, err := queryAll(ctx, t, func(row pgx.CollectableRow) (store.Identity, error) {
+		var i store.Identity
+		err := row.Scan(&i.Channel, &i.ExternalID)
+		return i, err
+	}, `
+		SELECT channel, external_id FROM identities WHERE person_id = $1
+		ORDER BY channel COLLATE "C", external_id COLLATE "C"`, personID)
+	return ids, storeErr("identities", err)
+}
+
+func (t *tx) AdvisorsOf(ctx context.Context, companyID int64) ([]store.Person, error) {
+	ps, err := queryAll(ctx, t, scanPerson, `
+		SELECT `+personCols+`
+		FROM assignments a JOIN people p ON p.id = a.advisor_id
+		WHERE a.company_id = $1
+		ORDER BY a.assigned_at DESC, p.id DESC`, companyID)
+	return ps, storeErr("advisors of", err)
+}
+
+// Companies lists every company by name, bytewise as in SQLite whatever
+// the database's collation, then id.
+func (t *tx) Companies(ctx context.Context) ([]store.Company, error) {
+	cs, err := queryAll(ctx, t, scanCompany, `
+		SELECT `+companyCols+` FROM companies c ORDER BY c.name COLLATE "C", c.id`)
+	return cs, storeErr("companies", err)
+}

@@ -10,9 +10,10 @@
 // store.ErrConflict too, missing rows store.ErrNotFound. Times come back in
 // UTC, truncated to the microsecond.
 //
-// ErrNotFound, a duplicate MarkEvent, a stale UpdateSession and a conflict
-// from CreatePerson, CreateCompany or CreateSession leave the transaction
-// usable. Any other error, including the unique violations of a reactivated
+// ErrNotFound, a duplicate MarkEvent or EnqueueReminder, a stale
+// UpdateSession or FinishReminder, an invite used before, and a conflict
+// from CreatePerson, CreateCompany, CreateSession or CreateInvite leave the
+// transaction usable. Any other error, including the unique violations of a reactivated
 // session or of racing AddAnswer calls, means PostgreSQL aborted the
 // transaction: the caller should return it.
 package postgres
@@ -29,7 +30,10 @@ import (
 	"github.com/bansou/bansou/store"
 )
 
-var _ store.Store = (*DB)(nil)
+var (
+	_ store.Store = (*DB)(nil)
+	_ store.Tx    = (*tx)(nil)
+)
 
 // DB is a bansou store in a PostgreSQL database.
 type DB struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -69,10 +70,13 @@ func TestConcurrentMigrate(t *testing.T) {
 		}
 	}
 	versions := appliedVersions(t, url)
-	if len(versions) != 1 || versions[0] != 1 {
-		t.Errorf("schema_migrations holds %v, want [1]", versions)
+	if !slices.Equal(versions, allVersions) {
+		t.Errorf("schema_migrations holds %v, want %v", versions, allVersions)
 	}
 }
+
+// allVersions are the numbers of the files in migrations/.
+var allVersions = []int32{1, 2}
 
 func appliedVersions(t *testing.T, url string) []int32 {
 	t.Helper()
@@ -127,8 +131,8 @@ func TestReopenKeepsData(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read after reopening: %v", err)
 	}
-	if got := appliedVersions(t, url); len(got) != 1 {
-		t.Errorf("schema_migrations after reopening holds %v, want [1]", got)
+	if got := appliedVersions(t, url); !slices.Equal(got, allVersions) {
+		t.Errorf("schema_migrations after reopening holds %v, want %v", got, allVersions)
 	}
 }
 
@@ -177,12 +181,45 @@ func TestConflictKeepsTxUsable(t *testing.T) {
 		if _, err := tx.ActiveSession(ctx, p.ID); err != nil {
 			return err
 		}
-		_, err = tx.CompanyByName(ctx, "丸一商店")
-		return err
+		c, err := tx.CompanyByName(ctx, "丸一商店")
+		if err != nil {
+			return err
+		}
+		return keepsTxUsable(ctx, t, tx, p, c, now)
 	})
 	if err != nil {
 		t.Fatalf("InTx: %v", err)
 	}
+}
+
+// keepsTxUsable goes on with the expected conflicts of invites and
+// reminders in a transaction that has already seen others.
+func keepsTxUsable(ctx context.Context, t *testing.T, tx store.Tx, owner store.Person, c store.Company, now time.Time) error {
+	inv, err := tx.CreateInvite(ctx, store.Invite{CodeHash: "h", CompanyID: c.ID, ExpiresAt: now})
+	if err != nil {
+		return err
+	}
+	_, err = tx.CreateInvite(ctx, store.Invite{CodeHash: "h", CompanyID: c.ID, ExpiresAt: now})
+	wantConflict(t, "CreateInvite", err)
+	if err := tx.UseInvite(ctx, inv.ID, owner.ID, now); err != nil {
+		return err
+	}
+	wantConflict(t, "UseInvite", tx.UseInvite(ctx, inv.ID, owner.ID, now))
+	r := store.Reminder{Kind: "checkin", RecipientID: owner.ID, DueAt: now, DedupeKey: "k", CreatedAt: now}
+	for i, want := range []bool{true, false} {
+		if fresh, err := tx.EnqueueReminder(ctx, r); err != nil || fresh != want {
+			t.Errorf("EnqueueReminder #%d = %v, %v; want %v, nil", i+1, fresh, err, want)
+		}
+	}
+	claimed, err := tx.ClaimReminders(ctx, now, time.Minute, 1)
+	if err != nil || len(claimed) != 1 {
+		return fmt.Errorf("claimed %d reminders, %w", len(claimed), err)
+	}
+	stale := claimed[0]
+	stale.Status, stale.Attempts = store.ReminderSent, 0
+	wantConflict(t, "FinishReminder", tx.FinishReminder(ctx, stale))
+	claimed[0].Status = store.ReminderSent
+	return tx.FinishReminder(ctx, claimed[0])
 }
 
 func wantConflict(t *testing.T, what string, err error) {

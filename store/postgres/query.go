@@ -104,3 +104,12 @@ func timeOrZero(t *time.Time) time.Time {
 	}
 	return *t
 }
+
+// oneRow checks the result of an UPDATE or DELETE meant to touch a row:
+// none touched is miss (store.ErrNotFound or store.ErrConflict).
+func oneRow(tag pgconn.CommandTag, err error, miss error) error {
+	if err == nil && tag.RowsAffected() == 0 {
+		return miss
+	}
+	return err
+}

@@ -102,3 +102,62 @@ func (t *tx) AddSmallWin(ctx context.Context, w store.SmallWin) (store.SmallWin,
 	w.ID = id
 	return w, nil
 }
+
+// CompanyRecords reads the company's commitments, follow-ups, referrals and
+// small wins, each list oldest first.
+func (t *tx) CompanyRecords(ctx context.Context, companyID int64) (store.Records, error) {
+	var r store.Records
+	var err error
+	if r.Commitments, err = queryAll(ctx, t, scanCommitment, `
+		SELECT id, company_id, COALESCE(session_id, 0), text, COALESCE(to_char(due, 'YYYY-MM-DD'), ''),
+			status, created_at
+		FROM commitments WHERE company_id = $1 ORDER BY created_at, id`, companyID); err != nil {
+		return store.Records{}, storeErr("company commitments", err)
+	}
+	if r.Followups, err = queryAll(ctx, t, scanFollowup, `
+		SELECT id, company_id, advisor_id, COALESCE(session_id, 0), to_char(due, 'YYYY-MM-DD'),
+			status, created_at
+		FROM followups WHERE company_id = $1 ORDER BY created_at, id`, companyID); err != nil {
+		return store.Records{}, storeErr("company followups", err)
+	}
+	if r.Referrals, err = queryAll(ctx, t, scanReferral, `
+		SELECT id, company_id, COALESCE(session_id, 0), targets, reason, status, created_at
+		FROM referrals WHERE company_id = $1 ORDER BY created_at, id`, companyID); err != nil {
+		return store.Records{}, storeErr("company referrals", err)
+	}
+	if r.SmallWins, err = queryAll(ctx, t, scanSmallWin, `
+		SELECT id, company_id, COALESCE(session_id, 0), text, source, created_at
+		FROM small_wins WHERE company_id = $1 ORDER BY created_at, id`, companyID); err != nil {
+		return store.Records{}, storeErr("company small wins", err)
+	}
+	return r, nil
+}
+
+// scanReferral reads a referral; no targets is an empty list, never nil.
+func scanReferral(row pgx.CollectableRow) (store.Referral, error) {
+	var r store.Referral
+	err := row.Scan(&r.ID, &r.CompanyID, &r.SessionID, &r.Targets, &r.Reason, &r.Status, &r.CreatedAt)
+	if r.Targets == nil {
+		r.Targets = []string{}
+	}
+	return r, err
+}
+
+func scanSmallWin(row pgx.CollectableRow) (store.SmallWin, error) {
+	var w store.SmallWin
+	err := row.Scan(&w.ID, &w.CompanyID, &w.SessionID, &w.Text, &w.Source, &w.CreatedAt)
+	return w, err
+}
+
+// SetCommitmentStatus sets the commitment's status; an unknown commitment is
+// store.ErrNotFound.
+func (t *tx) SetCommitmentStatus(ctx context.Context, id int64, status string) error {
+	tag, err := t.tx.Exec(ctx, `UPDATE commitments SET status = $2 WHERE id = $1`, id, status)
+	return storeErr("set commitment status", oneRow(tag, err, store.ErrNotFound))
+}
+
+func (t *tx) CloseFollowups(ctx context.Context, companyID int64) (int64, error) {
+	tag, err := t.tx.Exec(ctx, `
+		UPDATE followups SET status = 'done' WHERE company_id = $1 AND status = 'open'`, companyID)
+	return tag.RowsAffected(), storeErr("close followups", err)
+}

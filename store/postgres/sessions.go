@@ -99,3 +99,11 @@ func (t *tx) CompanySessions(ctx context.Context, companyID int64) ([]store.Sess
 		ORDER BY created_at DESC, id DESC`, companyID)
 	return ss, storeErr("sessions of company", err)
 }
+
+func (t *tx) SessionsBetween(ctx context.Context, from, to time.Time) ([]store.Session, error) {
+	ss, err := queryAll(ctx, t, scanSession, `
+		SELECT `+sessionCols+` FROM sessions
+		WHERE created_at >= $1 AND created_at < $2
+		ORDER BY created_at, id`, from, to)
+	return ss, storeErr("sessions between", err)
+}

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -136,4 +137,38 @@ func collect[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, erro
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// oneRow checks the result of an UPDATE or DELETE meant to touch a row:
+// none touched is miss (store.ErrNotFound or store.ErrConflict).
+func oneRow(res sql.Result, err error, miss error) error {
+	if err != nil {
+		return storeErr(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return miss
+	}
+	return nil
+}
+
+// affected is the number of rows an UPDATE or DELETE touched.
+func affected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, storeErr(err)
+	}
+	return res.RowsAffected()
+}
+
+// queryAll runs query in t and scans every row with scan; no rows is an
+// empty slice.
+func queryAll[T any](ctx context.Context, t *tx, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scan)
 }

@@ -153,3 +153,78 @@ func (t *tx) CompaniesOf(ctx context.Context, advisorID int64) ([]store.Company,
 	}
 	return companies, nil
 }
+
+// SetRole changes the person's role; an unknown person is store.ErrNotFound.
+func (t *tx) SetRole(ctx context.Context, personID int64, role store.Role) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE people SET role = ? WHERE id = ?`, role, personID)
+	if err := oneRow(res, err, store.ErrNotFound); err != nil {
+		return fmt.Errorf("sqlite: set role of %d: %w", personID, err)
+	}
+	return nil
+}
+
+// PeopleByRole lists the people with role, by id.
+func (t *tx) PeopleByRole(ctx context.Context, role store.Role) ([]store.Person, error) {
+	rows, err := t.tx.QueryContext(ctx, `
+		SELECT id, role, name, locale, created_at FROM people WHERE role = ? ORDER BY id`, role)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: people with role %s: %w", role, err)
+	}
+	people, err := collect(rows, scanPerson)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: people with role %s: %w", role, err)
+	}
+	return people, nil
+}
+
+// Identities lists the person's (channel, external id) pairs by channel,
+// then external id.
+func (t *tx) Identities(ctx context.Context, personID int64) ([]store.Identity, error) {
+	rows, err := t.tx.QueryContext(ctx, `
+		SELECT channel, external_id FROM identities WHERE person_id = ?
+		ORDER BY channel, external_id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: identities of %d: %w", personID, err)
+	}
+	ids, err := collect(rows, func(row rowScanner) (store.Identity, error) {
+		var i store.Identity
+		err := row.Scan(&i.Channel, &i.ExternalID)
+		return i, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: identities of %d: %w", personID, err)
+	}
+	return ids, nil
+}
+
+// AdvisorsOf lists the company's advisors, most recently assigned first.
+func (t *tx) AdvisorsOf(ctx context.Context, companyID int64) ([]store.Person, error) {
+	rows, err := t.tx.QueryContext(ctx, `
+		SELECT p.id, p.role, p.name, p.locale, p.created_at
+		FROM assignments a JOIN people p ON p.id = a.advisor_id
+		WHERE a.company_id = ?
+		ORDER BY a.assigned_at DESC, p.id DESC`, companyID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: advisors of %d: %w", companyID, err)
+	}
+	people, err := collect(rows, scanPerson)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: advisors of %d: %w", companyID, err)
+	}
+	return people, nil
+}
+
+// Companies lists every company by name (bytewise), then id.
+func (t *tx) Companies(ctx context.Context) ([]store.Company, error) {
+	rows, err := t.tx.QueryContext(ctx, `
+		SELECT id, name, industry, stage, municipality, created_at
+		FROM companies ORDER BY name, id`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: companies: %w", err)
+	}
+	companies, err := collect(rows, scanCompany)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: companies: %w", err)
+	}
+	return companies, nil
+}

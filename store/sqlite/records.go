@@ -25,13 +25,11 @@ func (t *tx) AddCommitment(ctx context.Context, c store.Commitment) (store.Commi
 // LatestCommitment returns the company's newest commitment by creation
 // time, then id.
 func (t *tx) LatestCommitment(ctx context.Context, companyID int64) (store.Commitment, error) {
-	var c store.Commitment
-	err := t.tx.QueryRowContext(ctx, `
+	c, err := scanCommitment(t.tx.QueryRowContext(ctx, `
 		SELECT id, company_id, session_id, text, due, status, created_at
 		FROM commitments WHERE company_id = ?
 		ORDER BY created_at DESC, id DESC
-		LIMIT 1`, companyID,
-	).Scan(&c.ID, &c.CompanyID, idCol{&c.SessionID}, &c.Text, textCol{&c.Due}, &c.Status, timeCol{&c.CreatedAt})
+		LIMIT 1`, companyID))
 	if err != nil {
 		return store.Commitment{}, fmt.Errorf("sqlite: latest commitment of company %d: %w", companyID, storeErr(err))
 	}
@@ -140,4 +138,79 @@ func scanAudit(row rowScanner) (store.AuditEntry, error) {
 	var e store.AuditEntry
 	err := row.Scan(&e.ID, idCol{&e.ActorID}, &e.Action, &e.Subject, &e.Detail, timeCol{&e.At})
 	return e, err
+}
+
+// CompanyRecords reads the company's commitments, follow-ups, referrals and
+// small wins, each list oldest first.
+func (t *tx) CompanyRecords(ctx context.Context, companyID int64) (store.Records, error) {
+	var r store.Records
+	var err error
+	if r.Commitments, err = queryAll(ctx, t, scanCommitment, `
+		SELECT id, company_id, session_id, text, due, status, created_at
+		FROM commitments WHERE company_id = ? ORDER BY created_at, id`, companyID); err != nil {
+		return store.Records{}, fmt.Errorf("sqlite: commitments of company %d: %w", companyID, err)
+	}
+	if r.Followups, err = queryAll(ctx, t, scanFollowup, `
+		SELECT id, company_id, advisor_id, session_id, due, status, created_at
+		FROM followups WHERE company_id = ? ORDER BY created_at, id`, companyID); err != nil {
+		return store.Records{}, fmt.Errorf("sqlite: follow-ups of company %d: %w", companyID, err)
+	}
+	if r.Referrals, err = queryAll(ctx, t, scanReferral, `
+		SELECT id, company_id, session_id, targets, reason, status, created_at
+		FROM referrals WHERE company_id = ? ORDER BY created_at, id`, companyID); err != nil {
+		return store.Records{}, fmt.Errorf("sqlite: referrals of company %d: %w", companyID, err)
+	}
+	if r.SmallWins, err = queryAll(ctx, t, scanSmallWin, `
+		SELECT id, company_id, session_id, text, source, created_at
+		FROM small_wins WHERE company_id = ? ORDER BY created_at, id`, companyID); err != nil {
+		return store.Records{}, fmt.Errorf("sqlite: small wins of company %d: %w", companyID, err)
+	}
+	return r, nil
+}
+
+func scanCommitment(row rowScanner) (store.Commitment, error) {
+	var c store.Commitment
+	err := row.Scan(&c.ID, &c.CompanyID, idCol{&c.SessionID}, &c.Text, textCol{&c.Due}, &c.Status, timeCol{&c.CreatedAt})
+	return c, err
+}
+
+// scanReferral reads a referral; its targets are a JSON array.
+func scanReferral(row rowScanner) (store.Referral, error) {
+	var r store.Referral
+	var targets string
+	err := row.Scan(&r.ID, &r.CompanyID, idCol{&r.SessionID}, &targets, &r.Reason, &r.Status, timeCol{&r.CreatedAt})
+	if err != nil {
+		return r, err
+	}
+	r.Targets = []string{}
+	if err := json.Unmarshal([]byte(targets), &r.Targets); err != nil {
+		return r, fmt.Errorf("referral %d targets: %w", r.ID, err)
+	}
+	return r, nil
+}
+
+func scanSmallWin(row rowScanner) (store.SmallWin, error) {
+	var w store.SmallWin
+	err := row.Scan(&w.ID, &w.CompanyID, idCol{&w.SessionID}, &w.Text, &w.Source, timeCol{&w.CreatedAt})
+	return w, err
+}
+
+// SetCommitmentStatus sets the commitment's status; an unknown commitment is
+// store.ErrNotFound.
+func (t *tx) SetCommitmentStatus(ctx context.Context, id int64, status string) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE commitments SET status = ? WHERE id = ?`, status, id)
+	if err := oneRow(res, err, store.ErrNotFound); err != nil {
+		return fmt.Errorf("sqlite: set status of commitment %d: %w", id, err)
+	}
+	return nil
+}
+
+// CloseFollowups marks the company's open follow-ups done.
+func (t *tx) CloseFollowups(ctx context.Context, companyID int64) (int64, error) {
+	n, err := affected(t.tx.ExecContext(ctx, `
+		UPDATE followups SET status = 'done' WHERE company_id = ? AND status = 'open'`, companyID))
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: close follow-ups of company %d: %w", companyID, err)
+	}
+	return n, nil
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/bansou/bansou/store"
 )
@@ -110,6 +111,19 @@ func (t *tx) CompanySessions(ctx context.Context, companyID int64) ([]store.Sess
 	sessions, err := collect(rows, scanSession)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: sessions of company %d: %w", companyID, err)
+	}
+	return sessions, nil
+}
+
+// SessionsBetween lists the sessions created in [from, to), oldest first.
+func (t *tx) SessionsBetween(ctx context.Context, from, to time.Time) ([]store.Session, error) {
+	sessions, err := queryAll(ctx, t, scanSession, `
+		SELECT id, flow_id, flow_version, mode, company_id, respondent_id, channel, status,
+		       step, state, version, created_at, updated_at, completed_at
+		FROM sessions WHERE created_at >= ? AND created_at < ?
+		ORDER BY created_at, id`, timeText(from), timeText(to))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: sessions between %v and %v: %w", from, to, err)
 	}
 	return sessions, nil
 }

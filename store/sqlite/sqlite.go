@@ -20,7 +20,10 @@ import (
 	"github.com/bansou/bansou/store"
 )
 
-var _ store.Store = (*DB)(nil)
+var (
+	_ store.Store = (*DB)(nil)
+	_ store.Tx    = (*tx)(nil)
+)
 
 // busyTimeout is how long a transaction waits for the write lock.
 const busyTimeout = 10 * time.Second

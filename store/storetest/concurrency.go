@@ -27,6 +27,9 @@ func testConcurrency(t *testing.T, open opener) {
 	t.Run("racing edits of one answer never share a revision", func(t *testing.T) {
 		testRacingRevisions(t, open)
 	})
+	t.Run("racing dispatchers claim every due reminder exactly once", func(t *testing.T) {
+		testRacingClaims(t, open)
+	})
 }
 
 // race runs fn in racers goroutines, each in its own transaction, released

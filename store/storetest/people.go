@@ -45,6 +45,7 @@ func testPeople(t *testing.T, open opener) {
 		})
 		wantErr(t, "Person", err, store.ErrNotFound)
 	})
+	testRoles(t, open)
 }
 
 func testPersonLifecycle(t *testing.T, open opener) {
@@ -114,6 +115,12 @@ func testCompanies(t *testing.T, open opener) {
 	t.Run("an advisor's companies come most recently assigned first", func(t *testing.T) {
 		testAssignments(t, open)
 	})
+	t.Run("a company's advisors come most recently assigned first", func(t *testing.T) {
+		testAdvisorsOf(t, open)
+	})
+	t.Run("all companies come by name, bytewise", func(t *testing.T) {
+		testCompanyList(t, open)
+	})
 }
 
 func testCompanyLookup(t *testing.T, open opener) {
@@ -172,5 +179,105 @@ func (f *fixture) companiesOf(advisor store.Person) []store.Company {
 	f.t.Helper()
 	return must(f, "companies of "+advisor.Name, func(ctx context.Context, tx store.Tx) ([]store.Company, error) {
 		return tx.CompaniesOf(ctx, advisor.ID)
+	})
+}
+
+func testRoles(t *testing.T, open opener) {
+	t.Run("a role change is kept and people are listed by role in id order", func(t *testing.T) {
+		f := setup(t, open)
+		sato, kato := f.person(store.RoleAdvisor, "佐藤"), f.person(store.RoleAdvisor, "加藤")
+		yamada := f.person(store.RoleOwner, "山田")
+		nakamura := f.person(store.RoleAdvisor, "中村")
+		sameList(t, "advisors", f.peopleByRole(store.RoleAdvisor), []store.Person{sato, kato, nakamura})
+		if got := f.peopleByRole(store.RoleCoordinator); len(got) != 0 {
+			t.Errorf("coordinators before any promotion = %+v, want none", got)
+		}
+
+		f.do("promote", func(ctx context.Context, tx store.Tx) error {
+			return tx.SetRole(ctx, nakamura.ID, store.RoleCoordinator)
+		})
+		f.do("promote again (idempotent)", func(ctx context.Context, tx store.Tx) error {
+			return tx.SetRole(ctx, nakamura.ID, store.RoleCoordinator)
+		})
+		nakamura.Role = store.RoleCoordinator
+		sameList(t, "coordinators", f.peopleByRole(store.RoleCoordinator), []store.Person{nakamura})
+		sameList(t, "advisors after the promotion", f.peopleByRole(store.RoleAdvisor), []store.Person{sato, kato})
+		sameList(t, "owners", f.peopleByRole(store.RoleOwner), []store.Person{yamada})
+		got := must(f, "read", func(ctx context.Context, tx store.Tx) (store.Person, error) {
+			return tx.Person(ctx, nakamura.ID)
+		})
+		sameRecord(t, "promoted person", got, nakamura)
+
+		err := f.s.InTx(f.ctx, func(ctx context.Context, tx store.Tx) error {
+			return tx.SetRole(ctx, unknownID, store.RoleCoordinator)
+		})
+		wantErr(t, "SetRole of an unknown person", err, store.ErrNotFound)
+	})
+	t.Run("a person's identities are listed, and only theirs", func(t *testing.T) {
+		f := setup(t, open)
+		owner := f.createPerson(store.Person{Role: store.RoleOwner, Name: "高橋", Locale: "ja", CreatedAt: at(0)}, "line", "Uowner")
+		advisor := f.createPerson(store.Person{Role: store.RoleAdvisor, Name: "田中", Locale: "ja", CreatedAt: at(0)}, "slack", "Uowner")
+		sameList(t, "owner", f.identities(owner.ID), []store.Identity{{Channel: "line", ExternalID: "Uowner"}})
+		sameList(t, "advisor", f.identities(advisor.ID), []store.Identity{{Channel: "slack", ExternalID: "Uowner"}})
+		if got := f.identities(unknownID); len(got) != 0 {
+			t.Errorf("identities of an unknown person = %+v, want none", got)
+		}
+	})
+}
+
+func (f *fixture) peopleByRole(role store.Role) []store.Person {
+	f.t.Helper()
+	return must(f, "people by role", func(ctx context.Context, tx store.Tx) ([]store.Person, error) {
+		return tx.PeopleByRole(ctx, role)
+	})
+}
+
+func (f *fixture) identities(personID int64) []store.Identity {
+	f.t.Helper()
+	return must(f, "identities", func(ctx context.Context, tx store.Tx) ([]store.Identity, error) {
+		return tx.Identities(ctx, personID)
+	})
+}
+
+func testAdvisorsOf(t *testing.T, open opener) {
+	f := setup(t, open)
+	sato, kato, ito := f.person(store.RoleAdvisor, "佐藤"), f.person(store.RoleAdvisor, "加藤"), f.person(store.RoleAdvisor, "伊藤")
+	a, b := f.company("A商店"), f.company("B工業")
+	f.assign(a, sato, at(1))
+	f.assign(a, kato, at(2))
+	f.assign(b, ito, at(3))
+	sameList(t, "A商店 after 佐藤, 加藤", f.advisorsOf(a.ID), []store.Person{kato, sato})
+	f.assign(a, sato, at(4)) // 佐藤 visits again
+	sameList(t, "A商店 after 佐藤 again", f.advisorsOf(a.ID), []store.Person{sato, kato})
+	sameList(t, "B工業", f.advisorsOf(b.ID), []store.Person{ito})
+	if got := f.advisorsOf(f.company("C農園").ID); len(got) != 0 {
+		t.Errorf("advisors of an unassigned company = %+v, want none", got)
+	}
+}
+
+func (f *fixture) advisorsOf(companyID int64) []store.Person {
+	f.t.Helper()
+	return must(f, "advisors of", func(ctx context.Context, tx store.Tx) ([]store.Person, error) {
+		return tx.AdvisorsOf(ctx, companyID)
+	})
+}
+
+// testCompanyList: names sort bytewise (code point order), whatever the
+// database's collation: Latin before kana before kanji.
+func testCompanyList(t *testing.T, open opener) {
+	f := setup(t, open)
+	if got := f.companies(); len(got) != 0 {
+		t.Fatalf("companies of an empty store = %+v, want none", got)
+	}
+	maruichi, sakura := f.company("丸一商店"), f.company("さくら食堂")
+	b, a, lower := f.company("B工業"), f.company("A商店"), f.company("a商店")
+	yamato := f.company("やまと製菓")
+	sameList(t, "companies", f.companies(), []store.Company{a, b, lower, sakura, yamato, maruichi})
+}
+
+func (f *fixture) companies() []store.Company {
+	f.t.Helper()
+	return must(f, "companies", func(ctx context.Context, tx store.Tx) ([]store.Company, error) {
+		return tx.Companies(ctx)
 	})
 }

@@ -20,6 +20,15 @@ func testRecords(t *testing.T, open opener) {
 	t.Run("small wins are stored", func(t *testing.T) {
 		testSmallWins(t, open)
 	})
+	t.Run("a company's records come oldest first, each list only its own", func(t *testing.T) {
+		testCompanyRecords(t, open)
+	})
+	t.Run("a commitment's status changes", func(t *testing.T) {
+		testCommitmentStatus(t, open)
+	})
+	t.Run("closing a company's follow-ups closes only its open ones", func(t *testing.T) {
+		testCloseFollowups(t, open)
+	})
 }
 
 // visit is a company with a completed debrief, what records hang off.

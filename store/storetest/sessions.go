@@ -34,6 +34,9 @@ func testSessions(t *testing.T, open opener) {
 	t.Run("a company's sessions come newest first, and only its own", func(t *testing.T) {
 		testCompanySessions(t, open)
 	})
+	t.Run("sessions between two instants: from included, to excluded, oldest first", func(t *testing.T) {
+		testSessionsBetween(t, open)
+	})
 }
 
 func testCompanySessions(t *testing.T, open opener) {
@@ -214,5 +217,35 @@ func testUnknownSession(t *testing.T, open opener) {
 	})
 	if !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("UpdateSession of an unknown session: err = %v, want ErrConflict or ErrNotFound", err)
+	}
+}
+
+func testSessionsBetween(t *testing.T, open opener) {
+	f := setup(t, open)
+	advisor := f.person(store.RoleAdvisor, "佐藤")
+	company := f.company("山田製作所")
+	create := func(minutes int) store.Session {
+		s := newSession(advisor.ID, company.ID)
+		s.Status, s.CreatedAt, s.UpdatedAt, s.CompletedAt = store.SessionCompleted, at(minutes), at(minutes), at(minutes+1)
+		return must(f, "create session", func(ctx context.Context, tx store.Tx) (store.Session, error) {
+			return tx.CreateSession(ctx, s)
+		})
+	}
+	s30, s10, s20, s20b, s40 := create(30), create(10), create(20), create(20), create(40)
+	between := func(from, to time.Time) []store.Session {
+		return must(f, "sessions between", func(ctx context.Context, tx store.Tx) ([]store.Session, error) {
+			return tx.SessionsBetween(ctx, from, to)
+		})
+	}
+	sameList(t, "[10, 40)", between(at(10), at(40)), []store.Session{s10, s20, s20b, s30})
+	sameList(t, "[10+1µs, 40+1µs)", between(at(10).Add(time.Microsecond), at(40).Add(time.Microsecond)),
+		[]store.Session{s20, s20b, s30, s40})
+	sameList(t, "[20, 20+1µs)", between(at(20), at(20).Add(time.Microsecond)), []store.Session{s20, s20b})
+	sameList(t, "[20 in UTC, 30 in UTC)", between(at(20).UTC(), at(30).UTC()), []store.Session{s20, s20b})
+	if got := between(at(41), at(100)); len(got) != 0 {
+		t.Errorf("sessions after the last one = %+v, want none", got)
+	}
+	if got := between(at(30), at(30)); len(got) != 0 {
+		t.Errorf("an empty interval holds %+v, want none", got)
 	}
 }

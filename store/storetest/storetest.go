@@ -36,5 +36,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("CompanyMemory", func(t *testing.T) { testLatestTagged(t, open) })
 	t.Run("Records", func(t *testing.T) { testRecords(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
+	t.Run("Invites", func(t *testing.T) { testInvites(t, open) })
+	t.Run("OwnerLinks", func(t *testing.T) { testOwnerLinks(t, open) })
+	t.Run("Reminders", func(t *testing.T) { testReminders(t, open) })
+	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
 }

@@ -1,0 +1,148 @@
+package line
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+
+	"github.com/bansou/bansou/bot"
+)
+
+// Handler runs one turn: *bot.Bot, possibly wrapped (metrics).
+type Handler interface {
+	Handle(ctx context.Context, in bot.Incoming) error
+}
+
+// Config is what the LINE adapter and its Sender need.
+type Config struct {
+	ChannelSecret string       // verifies webhook requests (X-Line-Signature)
+	AccessToken   string       // channel access token, for the Sender
+	APIURL        string       // Messaging API base URL (default https://api.line.me)
+	HTTPClient    *http.Client // for API calls (default: a client with a 10 s timeout)
+	Logger        *slog.Logger
+	Handler       Handler          // runs the turns; required by New
+	Now           func() time.Time // the clock, when an event has no timestamp (time.Now)
+}
+
+// Webhook limits.
+const (
+	maxBody     = 1 << 20          // request body
+	turnTimeout = 30 * time.Second // all the turns of one request
+)
+
+// Adapter is the LINE webhook: an http.Handler for POST /line/webhook.
+type Adapter struct {
+	cfg Config
+	log *slog.Logger
+}
+
+var _ http.Handler = (*Adapter)(nil)
+
+// New returns the webhook adapter.
+func New(cfg Config) (*Adapter, error) {
+	if cfg.ChannelSecret == "" || cfg.Handler == nil {
+		return nil, errors.New("line: adapter needs a channel secret and a handler")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Adapter{cfg: cfg, log: cfg.Logger.With("component", "line")}, nil
+}
+
+// Routes registers the webhook on mux at /line/webhook.
+func (a *Adapter) Routes(mux *http.ServeMux) {
+	mux.Handle("/line/webhook", a)
+}
+
+// ServeHTTP verifies the request and runs a turn per event, in order,
+// before answering: 200 when every event was handled (or ignored), 500
+// when a turn failed, so that LINE may redeliver (the events already
+// handled are then recognised by their webhookEventId and have no second
+// effect). A bad or missing signature gets 400 and no effect.
+func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	cb, status := a.parse(w, r)
+	if cb == nil {
+		if status == http.StatusOK {
+			w.WriteHeader(status)
+		} else {
+			http.Error(w, http.StatusText(status), status)
+		}
+		return
+	}
+	// The turns outlive a client that hangs up: a turn cut off mid-way
+	// would leave the reply unsent.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), turnTimeout)
+	defer cancel()
+	failed := 0
+	for _, ev := range cb.Events {
+		if err := a.event(ctx, ev); err != nil {
+			failed++
+			a.log.ErrorContext(ctx, "line event failed", "event_type", ev.GetType(), "error", err.Error())
+		}
+	}
+	if failed > 0 {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// parse reads the body (at most 1 MiB), checks its signature and decodes
+// it. Without a request to act on it returns nil and the status to answer:
+// 400 for a bad or missing signature, 413 for a body too large, and 200
+// for a signed body that does not decode (it came from LINE, and a
+// redelivery would not decode either).
+func (a *Adapter) parse(w http.ResponseWriter, r *http.Request) (*webhook.CallbackRequest, int) {
+	ctx := r.Context()
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		status, reason := http.StatusBadRequest, "unreadable body"
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			status, reason = http.StatusRequestEntityTooLarge, "body too large"
+		}
+		a.log.WarnContext(ctx, "line webhook rejected", "reason", reason)
+		return nil, status
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	cb, err := webhook.ParseRequest(a.cfg.ChannelSecret, r)
+	switch {
+	case errors.Is(err, webhook.ErrInvalidSignature):
+		a.log.WarnContext(ctx, "line webhook rejected", "reason", "bad signature")
+		return nil, http.StatusBadRequest
+	case err != nil:
+		// The SDK's error quotes the body: it is not logged.
+		a.log.WarnContext(ctx, "line webhook ignored", "reason", "malformed body")
+		return nil, http.StatusOK
+	}
+	return cb, http.StatusOK
+}
+
+// event runs the turn for one event, turning a panic into an error so one
+// bad event cannot take the process down.
+func (a *Adapter) event(ctx context.Context, ev webhook.EventInterface) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	in, ok := a.incoming(ctx, ev)
+	if !ok {
+		return nil
+	}
+	return a.cfg.Handler.Handle(ctx, in)
+}

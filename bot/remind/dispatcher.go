@@ -1,0 +1,370 @@
+package remind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/bot/calendar"
+	"github.com/bansou/bansou/store"
+)
+
+// Deliverer sends one reminder. It is called outside any transaction, at
+// least once per reminder: the reminder's DedupeKey is stable across
+// retries and replicas, so a delivery keyed on it is idempotent.
+//
+// Errors it may return (wrapped or not) and what the dispatcher does:
+// bot.ErrUnreachable or ErrObsolete → cancelled; bot.ErrQuota → failed, and
+// the batch's other LINE-bound reminders are deferred; *bot.RetryAfterError
+// → retried after its delay; ErrNoRoute → failed at once; anything else →
+// retried with exponential backoff. Retries of either sort stop after
+// MaxAttempts: the reminder fails.
+type Deliverer interface {
+	Deliver(ctx context.Context, r store.Reminder) error
+}
+
+var (
+	// ErrObsolete means the reason for a reminder is gone (the follow-up was
+	// done, the commitment closed, the check-in answered): it is cancelled.
+	ErrObsolete = errors.New("remind: reminder no longer needed")
+	// ErrNoRoute means nothing can deliver this kind of reminder: it fails
+	// without retries.
+	ErrNoRoute = errors.New("remind: no route for reminder")
+)
+
+// Dispatcher defaults.
+const (
+	DefaultLease          = 2 * time.Minute
+	DefaultBatch          = 100
+	DefaultWorkers        = 16
+	DefaultMaxAttempts    = 5
+	DefaultQuotaPause     = 30 * time.Minute
+	DefaultDeliverTimeout = time.Minute
+	maxBackoff            = time.Hour
+)
+
+// DefaultMaxLateness is how late each kind may still be delivered. A
+// reminder found later than this (after downtime) expires instead.
+func DefaultMaxLateness() map[string]time.Duration { return maps.Clone(defaultLateness) }
+
+var defaultLateness = map[string]time.Duration{
+	KindFollowup: 24 * time.Hour,
+	KindCheckin:  24 * time.Hour,
+	KindNudge:    24 * time.Hour,
+	KindDigest:   24 * time.Hour,
+	KindAlert:    2 * time.Hour,
+}
+
+// Dispatcher delivers due reminders. Any number of dispatchers, in any
+// number of processes, may run at once: a claim leases rows to one of them,
+// and a row whose lease ran out (its dispatcher died) is claimed again and
+// delivered with the same dedupe key.
+type Dispatcher struct {
+	Store     store.Store
+	Deliverer Deliverer
+	// Calendar, when set, moves lateness deadlines off non-working days: a
+	// follow-up due on Friday is still delivered after a weekend outage.
+	Calendar    *calendar.Calendar
+	Now         func() time.Time // the clock; time.Now when nil
+	Logger      *slog.Logger
+	Lease       time.Duration            // how long a claim is held; DefaultLease when 0
+	Batch       int                      // rows per claim; DefaultBatch when 0
+	Workers     int                      // concurrent deliveries; DefaultWorkers when 0
+	MaxAttempts int                      // tries before a reminder fails; DefaultMaxAttempts when 0
+	MaxLateness map[string]time.Duration // by kind; missing kinds use DefaultMaxLateness (24h for unknown kinds)
+	// QuotaPause is how long LINE-bound reminders are put back after the
+	// monthly quota ran out; DefaultQuotaPause when 0.
+	QuotaPause     time.Duration
+	DeliverTimeout time.Duration // bound of one delivery; DefaultDeliverTimeout when 0
+}
+
+// Stats counts the outcomes of one RunOnce.
+type Stats struct {
+	Claimed   int
+	Sent      int
+	Expired   int // too late: never delivered
+	Cancelled int // recipient unreachable or reason gone
+	Retried   int // back to pending for another try
+	Deferred  int // LINE-bound, put back after the quota ran out
+	Failed    int
+	Conflicts int // the lease was lost to another dispatcher before the outcome was recorded
+}
+
+// RunOnce claims one batch of due reminders in a short transaction,
+// delivers them outside any transaction with a bounded pool of workers,
+// and records each outcome in a transaction of its own.
+//
+// Once claimed, a batch is drained even when ctx is cancelled (each
+// delivery bounded by DeliverTimeout), so a shutdown does not leave leased
+// rows behind. A reminder whose outcome cannot be recorded keeps its lease
+// and is delivered again, with the same key, after the lease runs out.
+func (d *Dispatcher) RunOnce(ctx context.Context) (Stats, error) {
+	if err := ctx.Err(); err != nil {
+		return Stats{}, err
+	}
+	now := d.now()
+	var claimed []store.Reminder
+	err := d.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		var err error
+		claimed, err = tx.ClaimReminders(ctx, now, d.lease(), d.batch())
+		return err
+	})
+	if err != nil {
+		return Stats{}, fmt.Errorf("remind: claim: %w", err)
+	}
+	b := &batch{d: d, claimedAt: now}
+	b.run(context.WithoutCancel(ctx), claimed)
+	return b.stats, errors.Join(b.errs...)
+}
+
+// Run calls RunOnce every interval until ctx is done, and at once again
+// after a full batch (a backlog drains without waiting). It returns nil
+// when ctx ends.
+func (d *Dispatcher) Run(ctx context.Context, every time.Duration) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		st, err := d.RunOnce(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			d.log().ErrorContext(ctx, "reminder dispatch failed", "error", err)
+		}
+		if err == nil && st.Claimed == d.batch() {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// batch is one claimed batch on its way out.
+type batch struct {
+	d         *Dispatcher
+	claimedAt time.Time
+	quota     atomic.Bool // the LINE quota ran out during this batch
+	quotaLog  sync.Once
+
+	mu    sync.Mutex
+	stats Stats
+	errs  []error
+}
+
+func (b *batch) run(ctx context.Context, claimed []store.Reminder) {
+	b.stats.Claimed = len(claimed)
+	jobs := make(chan store.Reminder)
+	var wg sync.WaitGroup
+	for range min(b.d.workers(), len(claimed)) {
+		wg.Go(func() {
+			for r := range jobs {
+				b.handle(ctx, r)
+			}
+		})
+	}
+	for _, r := range claimed {
+		jobs <- r
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// handle takes one claimed reminder to its outcome.
+func (b *batch) handle(ctx context.Context, r store.Reminder) {
+	d := b.d
+	if deadline := d.deadline(r); b.claimedAt.After(deadline) {
+		d.log().InfoContext(ctx, "reminder expired: too late to deliver", "reminder_id", r.ID, "kind", r.Kind,
+			"dedupe_key", r.DedupeKey, "due_at", r.DueAt, "deadline", deadline)
+		b.finish(ctx, r, store.ReminderExpired, r.DueAt, "expired: later than "+d.maxLateness(r.Kind).String())
+		return
+	}
+	if lineBound(r.Kind) && b.quota.Load() {
+		b.defer_(ctx, r)
+		return
+	}
+	err := d.deliver(ctx, r)
+	status, due, lastErr := b.outcome(ctx, r, err)
+	b.finish(ctx, r, status, due, lastErr)
+}
+
+// outcome maps a delivery result to the reminder's next state.
+func (b *batch) outcome(ctx context.Context, r store.Reminder, err error) (store.ReminderStatus, time.Time, string) {
+	d := b.d
+	if err == nil {
+		return store.ReminderSent, r.DueAt, ""
+	}
+	attrs := []any{"reminder_id", r.ID, "kind", r.Kind, "dedupe_key", r.DedupeKey, "attempt", r.Attempts, "error", err}
+	var retry *bot.RetryAfterError
+	switch {
+	case errors.Is(err, bot.ErrUnreachable), errors.Is(err, ErrObsolete):
+		d.log().InfoContext(ctx, "reminder cancelled", attrs...)
+		return store.ReminderCancelled, r.DueAt, err.Error()
+	case errors.Is(err, bot.ErrQuota):
+		b.quota.Store(true)
+		b.quotaLog.Do(func() { d.log().ErrorContext(ctx, "monthly quota exhausted", attrs...) })
+		return store.ReminderFailed, r.DueAt, err.Error()
+	case errors.Is(err, ErrNoRoute), r.Attempts >= d.maxAttempts():
+		d.log().ErrorContext(ctx, "reminder failed", attrs...)
+		return store.ReminderFailed, r.DueAt, err.Error()
+	case errors.As(err, &retry):
+		d.log().WarnContext(ctx, "reminder delivery asked to wait", append(attrs, "retry_after", retry.After)...)
+		return store.ReminderPending, d.now().Add(max(retry.After, time.Second)), err.Error()
+	default:
+		wait := backoff(r.Attempts)
+		d.log().WarnContext(ctx, "reminder delivery failed; will retry", append(attrs, "retry_in", wait)...)
+		return store.ReminderPending, d.now().Add(wait), err.Error()
+	}
+}
+
+// defer_ puts a LINE-bound reminder back after the quota ran out, without
+// trying it. The claim already counted an attempt (FinishReminder cannot
+// give it back), so a reminder deferred MaxAttempts times fails.
+func (b *batch) defer_(ctx context.Context, r store.Reminder) {
+	const why = "deferred: message quota exhausted"
+	if r.Attempts >= b.d.maxAttempts() {
+		b.finish(ctx, r, store.ReminderFailed, r.DueAt, why)
+		return
+	}
+	if b.record(ctx, r, store.ReminderPending, b.d.now().Add(b.d.quotaPause()), why) {
+		b.count(func(s *Stats) { s.Deferred++ })
+	}
+}
+
+// finish records an outcome and counts it.
+func (b *batch) finish(ctx context.Context, r store.Reminder, status store.ReminderStatus, due time.Time, lastErr string) {
+	if !b.record(ctx, r, status, due, lastErr) {
+		return
+	}
+	b.count(func(s *Stats) {
+		switch status {
+		case store.ReminderSent:
+			s.Sent++
+		case store.ReminderExpired:
+			s.Expired++
+		case store.ReminderCancelled:
+			s.Cancelled++
+		case store.ReminderPending:
+			s.Retried++
+		case store.ReminderFailed:
+			s.Failed++
+		}
+	})
+}
+
+// record stores an outcome in a transaction of its own and reports whether
+// it was stored. A lost lease is logged and counted; other errors are
+// returned by RunOnce.
+func (b *batch) record(ctx context.Context, r store.Reminder, status store.ReminderStatus, due time.Time, lastErr string) bool {
+	d := b.d
+	r.Status, r.DueAt, r.LastError = status, due, lastErr
+	if status == store.ReminderSent {
+		r.SentAt = d.now()
+	}
+	err := d.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error { return tx.FinishReminder(ctx, r) })
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		d.log().WarnContext(ctx, "reminder lease lost to another dispatcher", "reminder_id", r.ID,
+			"dedupe_key", r.DedupeKey, "attempt", r.Attempts, "outcome", string(status))
+		b.count(func(s *Stats) { s.Conflicts++ })
+		return false
+	case err != nil:
+		b.mu.Lock()
+		b.errs = append(b.errs, fmt.Errorf("remind: record reminder %d as %s: %w", r.ID, status, err))
+		b.mu.Unlock()
+		return false
+	}
+	return true
+}
+
+func (b *batch) count(fn func(*Stats)) {
+	b.mu.Lock()
+	fn(&b.stats)
+	b.mu.Unlock()
+}
+
+// deliver runs the Deliverer with a time bound; a panic becomes an error
+// (and a retry) instead of taking the process down.
+func (d *Dispatcher) deliver(ctx context.Context, r store.Reminder) (err error) {
+	ctx, cancel := context.WithTimeout(ctx, d.deliverTimeout())
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("remind: deliverer panicked: %v", p)
+		}
+	}()
+	return d.Deliverer.Deliver(ctx, r)
+}
+
+// deadline is the last moment r may still be delivered: its due time plus
+// the kind's max lateness, moved to a working day when there is a calendar.
+func (d *Dispatcher) deadline(r store.Reminder) time.Time {
+	t := r.DueAt.Add(d.maxLateness(r.Kind))
+	if d.Calendar != nil {
+		t = d.Calendar.Next(t)
+	}
+	return t
+}
+
+// backoff is the wait after a failed attempt: 1m, 2m, 4m, … capped at 1h.
+func backoff(attempt int) time.Duration {
+	if attempt < 1 {
+		attempt = 1
+	}
+	if attempt > 7 {
+		return maxBackoff
+	}
+	return min(time.Minute<<(attempt-1), maxBackoff)
+}
+
+// lineBound reports whether a kind is pushed to owners on LINE, where the
+// monthly message quota applies.
+func lineBound(kind string) bool { return kind == KindCheckin || kind == KindNudge }
+
+func (d *Dispatcher) now() time.Time {
+	if d.Now == nil {
+		return time.Now()
+	}
+	return d.Now()
+}
+
+func (d *Dispatcher) log() *slog.Logger {
+	if d.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return d.Logger
+}
+
+func (d *Dispatcher) lease() time.Duration      { return orDefault(d.Lease, DefaultLease) }
+func (d *Dispatcher) batch() int                { return orDefault(d.Batch, DefaultBatch) }
+func (d *Dispatcher) workers() int              { return orDefault(d.Workers, DefaultWorkers) }
+func (d *Dispatcher) maxAttempts() int          { return orDefault(d.MaxAttempts, DefaultMaxAttempts) }
+func (d *Dispatcher) quotaPause() time.Duration { return orDefault(d.QuotaPause, DefaultQuotaPause) }
+func (d *Dispatcher) deliverTimeout() time.Duration {
+	return orDefault(d.DeliverTimeout, DefaultDeliverTimeout)
+}
+
+func (d *Dispatcher) maxLateness(kind string) time.Duration {
+	if l, ok := d.MaxLateness[kind]; ok && l > 0 {
+		return l
+	}
+	if l, ok := defaultLateness[kind]; ok {
+		return l
+	}
+	return 24 * time.Hour
+}
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}

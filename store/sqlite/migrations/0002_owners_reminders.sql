@@ -1,0 +1,30 @@
+-- 0002_owners_reminders: who created and used an invite, owners linked to
+-- their company, and what the reminder dispatcher needs (payload, when it was
+-- sent, when it was enqueued). Conventions as in 0001: fixed-width UTC TEXT
+-- timestamps, NULL for "not set". Columns added to existing tables need a
+-- constant default: the zero time ("0001-01-01T00:00:00.000000Z", read back
+-- as Go's zero time) stands for "unknown" on rows written before 0002.
+
+ALTER TABLE invites ADD COLUMN created_by INTEGER REFERENCES people (id) ON DELETE SET NULL;
+ALTER TABLE invites ADD COLUMN created_at TEXT NOT NULL DEFAULT '0001-01-01T00:00:00.000000Z';
+ALTER TABLE invites ADD COLUMN used_by INTEGER REFERENCES people (id) ON DELETE SET NULL;
+CREATE INDEX invites_company ON invites (company_id);
+
+-- An owner belongs to one company: person_id is the key, and linking again
+-- moves the owner.
+CREATE TABLE owner_links (
+    person_id  INTEGER PRIMARY KEY REFERENCES people (id) ON DELETE CASCADE,
+    company_id INTEGER NOT NULL REFERENCES companies (id) ON DELETE CASCADE,
+    linked_at  TEXT    NOT NULL,
+    reachable  INTEGER NOT NULL CHECK (reachable IN (0, 1))
+) STRICT;
+CREATE INDEX owner_links_company ON owner_links (company_id, linked_at);
+
+ALTER TABLE reminders ADD COLUMN payload TEXT NOT NULL DEFAULT '';
+ALTER TABLE reminders ADD COLUMN sent_at TEXT;
+ALTER TABLE reminders ADD COLUMN created_at TEXT NOT NULL DEFAULT '0001-01-01T00:00:00.000000Z';
+-- Claims look for expired leases; filters and erasure go by company and
+-- recipient.
+CREATE INDEX reminders_lease ON reminders (status, lease_until);
+CREATE INDEX reminders_company ON reminders (company_id);
+CREATE INDEX reminders_recipient ON reminders (recipient_id);

@@ -158,7 +158,8 @@ type Tx interface {
 	// earliest due first: it sets them claimed, LeaseUntil = now+lease and
 	// Attempts+1, and returns them as updated, earliest due first (then ID).
 	// Concurrent claimers never get the same row (FOR UPDATE SKIP LOCKED on
-	// PostgreSQL) and never wait for each other's rows.
+	// PostgreSQL) and never wait for each other's rows. A limit of 0 or less
+	// claims nothing.
 	ClaimReminders(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Reminder, error)
 	// FinishReminder records the outcome of a claimed reminder: r.Status is
 	// sent, failed, expired, cancelled, or pending (retry at r.DueAt); SentAt

@@ -119,8 +119,9 @@ func benchStore(b *testing.B) (store.Store, time.Time) {
 			if err != nil {
 				return err
 			}
-			if _, err := tx.AddCommitment(ctx, store.Commitment{CompanyID: c.ID, Text: "見積書の様式を見直す",
-				Due: "2026-12-25", Status: "open", CreatedAt: made}); err != nil {
+			cm, err := tx.AddCommitment(ctx, store.Commitment{CompanyID: c.ID, Text: "見積書の様式を見直す",
+				Due: "2026-12-25", Status: "open", CreatedAt: made})
+			if err != nil {
 				return err
 			}
 			for oi := range benchReminders / benchCompanies {
@@ -133,7 +134,8 @@ func benchStore(b *testing.B) (store.Store, time.Time) {
 					return err
 				}
 				if _, err := tx.EnqueueReminder(ctx, store.Reminder{Kind: remind.KindCheckin, RecipientID: p.ID, CompanyID: c.ID,
-					DueAt: due, DedupeKey: fmt.Sprintf("checkin:c%d:p%d:2026-12-03", c.ID, p.ID), CreatedAt: made}); err != nil {
+					DueAt: due, DedupeKey: fmt.Sprintf("checkin:c%d:p%d:2026-12-03", cm.ID, p.ID),
+					Payload: fmt.Sprintf(`{"commitment":%d}`, cm.ID), CreatedAt: made}); err != nil {
 					return err
 				}
 			}
@@ -146,7 +148,7 @@ func benchStore(b *testing.B) (store.Store, time.Time) {
 	return st, due
 }
 
-func benchBot(b *testing.B, st store.Store, srv *httptest.Server) *bot.Bot {
+func benchBot(b testing.TB, st store.Store, srv *httptest.Server) *bot.Bot {
 	hc := srv.Client()
 	hc.Transport.(*http.Transport).MaxIdleConnsPerHost = benchWorkers
 	sender, err := line.NewSender(line.Config{AccessToken: "test-token", APIURL: srv.URL, HTTPClient: hc})

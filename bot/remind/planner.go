@@ -66,9 +66,9 @@ var _ bot.Scheduler = (*Planner)(nil)
 // the caller's transaction; Plan runs its own short transactions and may run
 // on every replica at once.
 type Planner struct {
-	Store    store.Store
-	Calendar *calendar.Calendar
-	Digest   cron.Schedule // coordinator digests; nil: none
+	Store    store.Store        // used by Plan only
+	Calendar *calendar.Calendar // required
+	Digest   cron.Schedule      // coordinator digests; nil: none
 	Logger   *slog.Logger
 	Lookback time.Duration // how far back Plan looks for digest slots; 8 days when 0
 }
@@ -115,8 +115,8 @@ func (p *Planner) CommitmentAdded(ctx context.Context, tx store.Tx, c store.Comm
 		if !o.Reachable {
 			continue
 		}
-		// The owner linked when the bot calls this from the link turn: no
-		// slot before that is wanted.
+		// Called from an owner's link turn for an older commitment, the
+		// link is "now": the slots before it are past.
 		now := later(c.CreatedAt, o.LinkedAt)
 		if _, err := p.planCheckins(ctx, tx, c, o, span{from: o.LinkedAt, until: now.Add(planAhead), now: now}); err != nil {
 			return err

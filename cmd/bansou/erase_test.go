@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -223,6 +225,17 @@ func TestEraseCompanyLeavesNoTrace(t *testing.T) {
 	for _, kept := range []string{nameB, ownerB, lineB, advisorSat} {
 		if len(mentions(after, kept)) != len(mentions(before, kept)) {
 			t.Errorf("rows mentioning %q: %d before, %d after", kept, len(mentions(before, kept)), len(mentions(after, kept)))
+		}
+	}
+	for _, file := range []string{db, db + "-wal"} {
+		raw, err := os.ReadFile(file)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{nameA, ownerA, lineA} {
+			if bytes.Contains(raw, []byte(secret)) {
+				t.Errorf("%s still holds %q in freed pages", filepath.Base(file), secret)
+			}
 		}
 	}
 	m := regexp.MustCompile(`（(company:\d+)）`).FindStringSubmatch(out)

@@ -66,7 +66,8 @@ Usage:
   bansou flows check [DIR]
       Validate the built-in flows, or the flow files in DIR.
   bansou serve
-      Run the bot: Slack (HTTP or Socket Mode), /healthz, /readyz, /metrics.
+      Run the bot: Slack (HTTP or Socket Mode), LINE (/line/webhook), reminders and the
+      coordinator digest, /healthz, /readyz, /metrics. Configured by the environment (README).
   bansou migrate [--db URL]
       Bring the database schema up to date.
   bansou export --from YYYY-MM-DD --to YYYY-MM-DD [--include-sensitive] [--out DIR] [--db URL] [--lang ja|en]

@@ -46,6 +46,9 @@ func (t *tx) EnqueueReminder(ctx context.Context, r store.Reminder) (bool, error
 // so concurrent claimers never get the same reminder and never wait for
 // each other.
 func (t *tx) ClaimReminders(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Reminder, error) {
+	if limit <= 0 {
+		return []store.Reminder{}, nil
+	}
 	rs, err := queryAll(ctx, t, scanReminder, `
 		WITH claimed AS (
 			UPDATE reminders SET status = 'claimed', lease_until = $2, attempts = attempts + 1

@@ -46,6 +46,9 @@ func (t *tx) EnqueueReminder(ctx context.Context, r store.Reminder) (bool, error
 // one write transaction at a time, so no other claimer can see the rows
 // between the inner SELECT and the UPDATE.
 func (t *tx) ClaimReminders(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Reminder, error) {
+	if limit <= 0 {
+		return []store.Reminder{}, nil
+	}
 	rs, err := queryAll(ctx, t, scanReminder, `
 		UPDATE reminders SET status = 'claimed', lease_until = :lease_until, attempts = attempts + 1
 		WHERE id IN (

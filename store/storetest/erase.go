@@ -27,12 +27,12 @@ type Erasure struct {
 	// Kept are strings of the other company's data, which must remain.
 	Kept []string
 
-	f          *fixture
-	advisor    store.Person
-	digest     string // dedupe key of the advisor's digest, about no company
-	doomed     built
-	kept       built
-	auditBatch []string // audit subjects written while building
+	f       *fixture
+	advisor store.Person
+	digest  string // dedupe key of the advisor's digest, about no company
+	doomed  built
+	kept    built
+	audited []string // audit subjects written while building
 }
 
 // built is one company as NewErasure made it.
@@ -93,7 +93,7 @@ func (e *Erasure) build(d companyData) built {
 	onboarding := e.session(b.owner.ID, 0, "onboarding", at(3))
 	f.answer(onboarding, b.owner.ID, "O1", d.owner, "", at(3))
 	b.sessions = []store.Session{debrief, checkin, onboarding}
-	e.auditBatch = append(e.auditBatch, fmt.Sprintf("session:%d/step:D2", debrief.ID))
+	e.audited = append(e.audited, fmt.Sprintf("session:%d/step:D2", debrief.ID))
 
 	c := b.company.ID
 	f.commit(store.Commitment{CompanyID: c, SessionID: debrief.ID, Text: d.words + "へ見積り", Due: "2026-04-30", Status: "open", CreatedAt: at(9)})
@@ -173,7 +173,7 @@ func testEraseCompany(t *testing.T, open opener) {
 	f := e.f
 	keptBefore, advisorBefore := f.companyView(e.kept), f.personView(e.advisor.ID)
 	var auditBefore [][]store.AuditEntry
-	for _, subject := range e.auditBatch {
+	for _, subject := range e.audited {
 		auditBefore = append(auditBefore, f.audit(subject))
 	}
 
@@ -196,7 +196,7 @@ func testEraseCompany(t *testing.T, open opener) {
 	if got := f.personView(e.advisor.ID); !reflect.DeepEqual(got, want) {
 		t.Errorf("the advisor:\n got  %+v\n want %+v", got, want)
 	}
-	for i, subject := range e.auditBatch {
+	for i, subject := range e.audited {
 		sameList(t, "audit of "+subject, f.audit(subject), auditBefore[i])
 	}
 	if got := f.audit(e.subject()); len(got) != 1 || got[0].Action != "company.erase" {

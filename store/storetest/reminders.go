@@ -189,6 +189,10 @@ func testClaimLimit(t *testing.T, open opener) {
 	sameKeys(t, "first claim", f.claim(at(10), 2), "a", "b")
 	sameKeys(t, "second claim", f.claim(at(10), 2), "c")
 	sameKeys(t, "third claim", f.claim(at(10), 2))
+	f.enqueue(reminder("d", owner, at(4)))
+	sameKeys(t, "a claim with limit 0", f.claim(at(10), 0))
+	sameKeys(t, "a claim with limit -1", f.claim(at(10), -1))
+	sameKeys(t, "a claim with limit 1", f.claim(at(10), 1), "d")
 }
 
 func testLeaseExpiry(t *testing.T, open opener) {

@@ -20,11 +20,17 @@ type Config struct {
 	Notifiers   map[string]Notifier // alerts to advisors, by channel (slack)
 	Scheduler   Scheduler           // reminders for what a turn created; nil: none
 	UrgentWords []string            // owner text that alerts the advisor; nil: DefaultUrgentWords
+	Calendar    Workdays            // working days for dates told to people; nil: every day
 	Logger      *slog.Logger
 	Now         func() time.Time // the clock; time.Now when nil
 	Location    *time.Location   // local time of the people (Asia/Tokyo)
 	Lang        string           // default language: ja
 	Institution string           // name shown to owners, e.g. ○○商工会
+}
+
+// Workdays moves a time to a working day (bot/calendar implements it).
+type Workdays interface {
+	Next(t time.Time) time.Time
 }
 
 // Bot runs conversations.

@@ -37,6 +37,13 @@ func (t *turn) complete(ctx context.Context, f *flows.Flow, sess store.Session, 
 	if err != nil {
 		return nil, err
 	}
+	if t.person.Role == store.RoleOwner {
+		next, err := t.nextContact(ctx)
+		if err != nil {
+			return nil, err
+		}
+		env.Vars["next_date"] = next.Display(t.lang)
+	}
 	t.notes = append(t.notes, flows.RenderText(f.Outro, env))
 	return []Reply{t.reply(sess.ID, nil, nil)}, nil
 }

@@ -68,7 +68,6 @@ func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
 	env.Vars["last_wall"], env.Vars["hypothesis"] = m.wall, m.hypothesis
 	if t.person.Role == store.RoleOwner {
 		env.Vars["advisor"], err = t.advisorOf(ctx, m.commitment)
-		env.Vars["next_date"] = t.b.nextContact(t.in.ReceivedAt).Display(t.lang)
 	}
 	return env, err
 }

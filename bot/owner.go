@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
@@ -264,7 +263,23 @@ func (t *turn) ownerCompleted(ctx context.Context, sess store.Session, tagged ta
 	return "", false, err
 }
 
-// nextContact is the date an owner is told to expect the next contact.
-func (b *Bot) nextContact(now time.Time) flows.Date {
-	return flows.DateOf(now.In(b.cfg.Location).AddDate(0, 0, 14))
+// nextContact is the date an owner is told to expect the next contact: the
+// next check-in already planned for them, or else two weeks on, moved to a
+// working day when a calendar is configured.
+func (t *turn) nextContact(ctx context.Context) (flows.Date, error) {
+	now := t.in.ReceivedAt
+	planned, err := t.tx.Reminders(ctx, store.ReminderFilter{Kind: "checkin", RecipientID: t.person.ID, Status: store.ReminderPending})
+	if err != nil {
+		return flows.Date{}, err
+	}
+	for _, r := range planned { // earliest due first
+		if r.DueAt.After(now) {
+			return flows.DateOf(r.DueAt.In(t.b.cfg.Location)), nil
+		}
+	}
+	next := now.AddDate(0, 0, 14)
+	if c := t.b.cfg.Calendar; c != nil {
+		next = c.Next(next)
+	}
+	return flows.DateOf(next.In(t.b.cfg.Location)), nil
 }

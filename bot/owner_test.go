@@ -420,3 +420,26 @@ func promptText(r bot.Reply) string {
 	}
 	return r.Prompt.Text
 }
+
+func TestClosingNamesTheNextPlannedCheckin(t *testing.T) {
+	h := newHarness(t)
+	owner := linkedOwner(t, h, "Uowner", "山田製作所")
+	jst, _ := time.LoadLocation("Asia/Tokyo")
+	h.inTx(t, func(ctx context.Context, tx store.Tx) {
+		_, err := tx.EnqueueReminder(ctx, store.Reminder{Kind: "checkin", RecipientID: owner.ID,
+			DueAt: time.Date(2026, 12, 8, 10, 0, 0, 0, jst), DedupeKey: "checkin:next", CreatedAt: h.clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	h.checkIn(t, owner, "k1")
+	sid := h.out.last(t).SessionID
+	h.tapOn(t, "line", "Uowner", sid, "L0", "yes")
+	h.tapOn(t, "line", "Uowner", sid, "L1", "doing")
+	h.tapOn(t, "line", "Uowner", sid, "L2b", "no_time")
+	h.tapOn(t, "line", "Uowner", sid, "L3", "3")
+	r := h.tapOn(t, "line", "Uowner", sid, "L4", "fine")
+	if !strings.Contains(r.Text, "12月8日") {
+		t.Errorf("closing %q does not name the planned check-in (12月8日)", r.Text)
+	}
+}

@@ -115,7 +115,7 @@ func (s *server) wire(set *flows.Set) error {
 		return err
 	}
 	b, err := bot.New(bot.Config{Store: s.store, Flows: set, Senders: ch.senders, Notifiers: ch.notifiers,
-		Scheduler: planner, UrgentWords: s.cfg.urgentWords, Logger: s.log,
+		Scheduler: planner, Calendar: planner.Calendar, UrgentWords: s.cfg.urgentWords, Logger: s.log,
 		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution})
 	if err != nil {
 		return err

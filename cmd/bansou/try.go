@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/bot/calendar"
 	"github.com/bansou/bansou/bot/console"
 	"github.com/bansou/bansou/store"
 )
@@ -51,7 +52,8 @@ func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdi
 	con := console.New(stdout)
 	b, err := bot.New(bot.Config{Store: st, Flows: set, Senders: map[string]bot.Sender{bot.ChannelConsole: con},
 		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Location: loc, Lang: o.lang, Institution: or(getenv("BANSOU_INSTITUTION"), "相談窓口")})
+		Location: loc, Calendar: calendar.New(loc, calendar.DefaultClosures),
+		Lang: o.lang, Institution: or(getenv("BANSOU_INSTITUTION"), "相談窓口")})
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,7 @@ type Config struct {
 	Location      *time.Location // local time of the people (default UTC)
 	TurnTimeout   time.Duration  // bound of the work after one ack (default 30 s)
 	MaxBody       int64          // request body limit (default 1 MiB)
+	LineFriendURL string         // add-friend link of the LINE account, shown with invite codes
 }
 
 // Adapter receives Slack events — over HTTP or Socket Mode — acknowledges

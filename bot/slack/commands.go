@@ -258,20 +258,23 @@ func (a *Adapter) invite(ctx context.Context, user, query string) error {
 	if err != nil {
 		return err
 	}
-	return a.cfg.Sender.postDM(ctx, user, inviteMessage(a.cfg.Lang, inv, a.cfg.Location))
+	return a.cfg.Sender.postDM(ctx, user, inviteMessage(a.cfg.Lang, inv, a.cfg.Location, a.cfg.LineFriendURL))
 }
 
-func inviteMessage(lang string, inv bot.Invite, loc *time.Location) message {
+func inviteMessage(lang string, inv bot.Invite, loc *time.Location, friendURL string) message {
 	until := inv.ExpiresAt.In(loc).Format("2006-01-02 15:04")
+	if friendURL != "" {
+		friendURL = "\n　" + friendURL
+	}
 	text := tr(lang,
 		"*"+inv.Company.Name+"* さまの LINE 招待コード: *"+inv.Code+"*\n"+
 			"有効期限: "+until+"（1回だけ使えます）\n\n"+
 			"経営者の方には、次のようにお伝えください。\n"+
-			"　LINE で当機関の公式アカウントを友だち追加し、トークに招待コード「"+inv.Code+"」を送ってください。",
+			"　LINE で当機関の公式アカウントを友だち追加し、トークに招待コード「"+inv.Code+"」を送ってください。"+friendURL,
 		"LINE invite code for *"+inv.Company.Name+"*: *"+inv.Code+"*\n"+
 			"Valid until "+until+" (single use)\n\n"+
 			"Tell the owner:\n"+
-			"　Add our official LINE account as a friend and send the code \""+inv.Code+"\" in the chat.")
+			"　Add our official LINE account as a friend and send the code \""+inv.Code+"\" in the chat."+friendURL)
 	return textMessage(text)
 }
 

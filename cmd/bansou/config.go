@@ -31,6 +31,7 @@ type config struct {
 	lineChannelSecret string
 	lineAccessToken   string
 	lineAPIURL        string
+	lineFriendURL     string
 
 	digestCron   string   // when coordinators get the digest
 	closures     string   // extra non-working days, e.g. 12/29-01/03
@@ -75,6 +76,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		lineChannelSecret: secrets["LINE_CHANNEL_SECRET"],
 		lineAccessToken:   secrets["LINE_CHANNEL_ACCESS_TOKEN"],
 		lineAPIURL:        get("LINE_API_URL"),
+		lineFriendURL:     get("BANSOU_LINE_FRIEND_URL"),
 
 		digestCron:   or(get("BANSOU_DIGEST_CRON"), "0 9 * * 1"),
 		closures:     or(get("BANSOU_CLOSURES"), "12/29-01/03"),

@@ -124,7 +124,8 @@ func (s *server) wire(set *flows.Set) error {
 	handler := meteredBot{Bot: b, m: tm}
 	if ch.slackAPI != nil {
 		s.slack, err = slackbot.New(slackbot.Config{API: ch.slackAPI, Sender: ch.slackSender, Bot: handler,
-			SigningSecret: s.cfg.slackSigningSecret, Logger: s.log, Lang: s.cfg.lang, Location: s.cfg.location})
+			SigningSecret: s.cfg.slackSigningSecret, Logger: s.log, Lang: s.cfg.lang, Location: s.cfg.location,
+			LineFriendURL: s.cfg.lineFriendURL})
 		if err != nil {
 			return err
 		}

@@ -144,9 +144,13 @@ func historyTags() []historyTag {
 		{tagCommitmentText, "次の一歩", "Next step"},
 		{tagCommitmentDue, "期限", "Due"},
 		{tagWallMain, "いちばん大きな壁", "Biggest wall"},
-		{"checkin.status", "近況", "Status"},
+		{tagCheckinStatus, "近況", "Status"},
+		{"checkin.obstacle", "進めにくい点", "In the way"},
+		{tagConfidence, "続けられそうか（5段階）", "Confidence (1-5)"},
+		{"owner.words", "経営者の言葉", "Owner's words"},
 		{tagSmallWin, "小さな成功", "Small win"},
-		{"callback.wanted", "連絡の希望", "Contact wish"},
+		{tagCallbackWanted, "連絡の希望", "Contact wish"},
+		{tagCallbackSlot, "電話の時間帯", "Call time"},
 		{tagFollowup, "次回フォロー", "Next follow-up"},
 	}
 }

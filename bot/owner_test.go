@@ -443,3 +443,30 @@ func TestClosingNamesTheNextPlannedCheckin(t *testing.T) {
 		t.Errorf("closing %q does not name the planned check-in (12月8日)", r.Text)
 	}
 }
+
+func TestAdvisorSeesTheOwnersCheckinInTheHistory(t *testing.T) {
+	h := newHarness(t)
+	owner := linkedOwner(t, h, "Uowner", "山田製作所")
+	h.checkIn(t, owner, "k1")
+	sid := h.out.last(t).SessionID
+	for _, a := range [][2]string{{"L0", "yes"}, {"L1", "doing"}, {"L2b", "no_time"}, {"L3", "2"}, {"L4", "next_visit"}} {
+		h.tapOn(t, "line", "Uowner", sid, a[0], a[1])
+	}
+	hist, err := h.bot.History(context.Background(), "slack", "U1", "山田製作所")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, e := range hist.Entries {
+		all = append(all, e.Label+"\n"+e.Text)
+	}
+	text := strings.Join(all, "\n")
+	for _, want := range []string{"近況のおうかがい", "進めている", "時間がない", "続けられそうか（5段階）: 2"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("history lacks %q:\n%s", want, text)
+		}
+	}
+	if a := h.alerts.all(); len(a) != 1 || !strings.Contains(a[0].Title, "続けられそうか") {
+		t.Errorf("a confidence of 2 alerts the advisor: %+v", a)
+	}
+}

@@ -20,7 +20,7 @@ func BenchmarkTurn(b *testing.B) {
 	if err := h.bot.Handle(ctx, start); err != nil {
 		b.Fatal(err)
 	}
-	sid := h.out.last(b).SessionID
+	sid := h.out.Last(b).SessionID
 	mode := bot.Incoming{EventID: "mode", Channel: "slack", UserID: "U1", Action: &bot.Action{SessionID: sid, StepID: flows.ModeStep, Value: "quick"}}
 	if err := h.bot.Handle(ctx, mode); err != nil {
 		b.Fatal(err)
@@ -36,7 +36,7 @@ func BenchmarkTurn(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "turns/s")
-	if want := "D5"; b.N%2 == 0 && h.out.last(b).Prompt.StepID != want {
-		b.Fatalf("after %d turns the prompt is %s, want %s", b.N, h.out.last(b).Prompt.StepID, want)
+	if want := "D5"; b.N%2 == 0 && h.out.Last(b).Prompt.StepID != want {
+		b.Fatalf("after %d turns the prompt is %s, want %s", b.N, h.out.Last(b).Prompt.StepID, want)
 	}
 }

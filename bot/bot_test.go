@@ -10,47 +10,19 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/bot/bottest"
 	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
 	"github.com/bansou/bansou/store/sqlite"
 )
-
-// recorder is a Sender that keeps every reply.
-type recorder struct {
-	mu      sync.Mutex
-	replies []bot.Reply
-}
-
-func (r *recorder) Send(_ context.Context, rep bot.Reply) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.replies = append(r.replies, rep)
-	return nil
-}
-
-func (r *recorder) last(t testing.TB) bot.Reply {
-	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.replies) == 0 {
-		t.Fatal("the bot sent nothing")
-	}
-	return r.replies[len(r.replies)-1]
-}
-
-func (r *recorder) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.replies)
-}
 
 // harness is a bot on a real SQLite file with a fixed clock (Friday
 // 2026-11-20 10:00 JST).
 type harness struct {
 	bot    *bot.Bot
 	store  store.Store
-	out    *recorder
-	alerts *alertRecorder
+	out    *bottest.Replies
+	alerts *bottest.Alerts
 	sched  *schedRecorder
 	clock  *clock
 	seq    int
@@ -69,7 +41,7 @@ func newHarness(t testing.TB) *harness {
 	}
 	jst, _ := time.LoadLocation("Asia/Tokyo")
 	clk := &clock{now: time.Date(2026, 11, 20, 10, 0, 0, 0, jst)}
-	out, alerts, sched := &recorder{}, &alertRecorder{}, &schedRecorder{}
+	out, alerts, sched := &bottest.Replies{}, &bottest.Alerts{}, &schedRecorder{}
 	b, err := bot.New(bot.Config{Store: db, Flows: set, Senders: map[string]bot.Sender{"slack": out, "line": out, "console": out},
 		Notifiers: map[string]bot.Notifier{"slack": alerts}, Scheduler: sched,
 		Now: clk.Now, Location: jst, Institution: "みどり商工会"})
@@ -110,7 +82,7 @@ func (h *harness) sayOn(t *testing.T, channel, user, text string) bot.Reply {
 	if err := h.bot.Handle(context.Background(), in); err != nil {
 		t.Fatalf("say %q: %v", text, err)
 	}
-	return h.out.last(t)
+	return h.out.Last(t)
 }
 
 func (h *harness) tap(t *testing.T, user string, sessionID int64, step, value string) bot.Reply {
@@ -126,7 +98,7 @@ func (h *harness) tapOn(t *testing.T, channel, user string, sessionID int64, ste
 	if err := h.bot.Handle(context.Background(), in); err != nil {
 		t.Fatalf("tap %s=%s: %v", step, value, err)
 	}
-	return h.out.last(t)
+	return h.out.Last(t)
 }
 
 func wantPrompt(t *testing.T, r bot.Reply, step string) {
@@ -214,7 +186,7 @@ func TestDuplicateDeliveryHasNoSecondEffect(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r = h.out.last(t)
+	r = h.out.Last(t)
 	wantPrompt(t, r, "D7") // one step forward, not three
 	h.inTx(t, func(ctx context.Context, tx store.Tx) {
 		as, _ := tx.Answers(ctx, r.SessionID)

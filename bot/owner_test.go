@@ -14,25 +14,6 @@ import (
 	"github.com/bansou/bansou/store"
 )
 
-// alertRecorder is a Notifier that keeps every alert.
-type alertRecorder struct {
-	mu     sync.Mutex
-	alerts []bot.Alert
-}
-
-func (r *alertRecorder) Notify(_ context.Context, a bot.Alert) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.alerts = append(r.alerts, a)
-	return nil
-}
-
-func (r *alertRecorder) all() []bot.Alert {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.Alert(nil), r.alerts...)
-}
-
 // schedRecorder is a Scheduler that records what it was asked to plan and
 // enqueues one reminder per request, so the transaction is exercised.
 type schedRecorder struct {
@@ -154,7 +135,7 @@ func TestOwnerFollowsAndLinksWithTheCode(t *testing.T) {
 	adv := h.advisor(t, "U1", "佐藤")
 	inv := h.invite(t, "山田製作所", adv.ID)
 	h.event(t, "Uowner", bot.EventFollow)
-	if r := h.out.last(t); !strings.Contains(r.Text, "招待コード") || r.Prompt != nil {
+	if r := h.out.Last(t); !strings.Contains(r.Text, "招待コード") || r.Prompt != nil {
 		t.Fatalf("greeting %q does not ask for the invite code", r.Text)
 	}
 	r := h.sayOn(t, "line", "Uowner", "こんにちは")
@@ -238,7 +219,7 @@ func TestWholeCheckinStoresAnswersAndClosesTheCommitment(t *testing.T) {
 	if err := h.checkIn(t, owner, "checkin:test:1"); err != nil {
 		t.Fatal(err)
 	}
-	r := h.out.last(t)
+	r := h.out.Last(t)
 	wantPrompt(t, r, "L0")
 	if r.PushKey != "checkin:test:1" || r.ReplyToken != "" || r.UserID != "Uowner" {
 		t.Fatalf("check-in push = key %q token %q user %q", r.PushKey, r.ReplyToken, r.UserID)
@@ -276,8 +257,8 @@ func TestWholeCheckinStoresAnswersAndClosesTheCommitment(t *testing.T) {
 			t.Errorf("small wins = %+v", recs.SmallWins)
 		}
 	})
-	if len(h.alerts.all()) != 0 {
-		t.Errorf("a calm check-in alerted the advisor: %+v", h.alerts.all())
+	if len(h.alerts.All()) != 0 {
+		t.Errorf("a calm check-in alerted the advisor: %+v", h.alerts.All())
 	}
 }
 
@@ -289,7 +270,8 @@ func TestCheckinIsIdempotentPerPushKey(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a, b := h.out.replies[len(h.out.replies)-2], h.out.last(t)
+	all := h.out.All()
+	a, b := all[len(all)-2], all[len(all)-1]
 	if a.SessionID != b.SessionID || a.Prompt.StepID != b.Prompt.StepID || a.PushKey != b.PushKey {
 		t.Fatalf("retried check-in differs: %+v vs %+v", a, b)
 	}
@@ -299,7 +281,7 @@ func TestLaterSnoozesAndSkipEndsTheRound(t *testing.T) {
 	h := newHarness(t)
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	h.checkIn(t, owner, "k1")
-	r := h.tapOn(t, "line", "Uowner", h.out.last(t).SessionID, "L0", "later")
+	r := h.tapOn(t, "line", "Uowner", h.out.Last(t).SessionID, "L0", "later")
 	if !strings.Contains(r.Text, "明日") {
 		t.Errorf("「あとで」 gets %q", r.Text)
 	}
@@ -307,7 +289,7 @@ func TestLaterSnoozesAndSkipEndsTheRound(t *testing.T) {
 		t.Errorf("scheduled %v, want a snoozed check-in", ev)
 	}
 	h.checkIn(t, owner, "k2")
-	r = h.tapOn(t, "line", "Uowner", h.out.last(t).SessionID, "L0", "skip")
+	r = h.tapOn(t, "line", "Uowner", h.out.Last(t).SessionID, "L0", "skip")
 	if !strings.Contains(r.Text, "お休み") {
 		t.Errorf("「今回はお休み」 gets %q", r.Text)
 	}
@@ -324,7 +306,7 @@ func TestUrgentWordsAlertTheAdvisorAtOnce(t *testing.T) {
 	if !strings.Contains(r.Text, "担当者") || !strings.Contains(r.Text, "ご連絡") || r.Prompt != nil {
 		t.Fatalf("owner gets %q (prompt %v)", r.Text, r.Prompt)
 	}
-	alerts := h.alerts.all()
+	alerts := h.alerts.All()
 	if len(alerts) != 1 || alerts[0].UserID != "U1" || alerts[0].Channel != "slack" ||
 		!strings.Contains(alerts[0].Title, "山田製作所") || !strings.Contains(alerts[0].Text, "資金繰り") {
 		t.Fatalf("alerts = %+v", alerts)
@@ -342,13 +324,13 @@ func TestCallRequestAlertsTheAdvisorWithTheSlot(t *testing.T) {
 	h := newHarness(t)
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	h.checkIn(t, owner, "k1")
-	sid := h.out.last(t).SessionID
+	sid := h.out.Last(t).SessionID
 	h.tapOn(t, "line", "Uowner", sid, "L0", "yes")
 	h.tapOn(t, "line", "Uowner", sid, "L1", "changed")
 	r := h.tapOn(t, "line", "Uowner", sid, "L2c_how", "talk")
 	wantPrompt(t, r, "L4b")
 	h.tapOn(t, "line", "Uowner", sid, "L4b", "afternoon")
-	alerts := h.alerts.all()
+	alerts := h.alerts.All()
 	if len(alerts) != 1 || !strings.Contains(alerts[0].Title, "午後") || alerts[0].UserID != "U1" {
 		t.Fatalf("alerts = %+v", alerts)
 	}
@@ -358,11 +340,11 @@ func TestUnfollowStopsPushesUntilTheOwnerReturns(t *testing.T) {
 	h := newHarness(t)
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	h.event(t, "Uowner", bot.EventUnfollow)
-	sent := h.out.count()
+	sent := h.out.Count()
 	if err := h.checkIn(t, owner, "k1"); !errors.Is(err, bot.ErrUnreachable) {
 		t.Fatalf("check-in after unfollow: %v, want ErrUnreachable", err)
 	}
-	if h.out.count() != sent {
+	if h.out.Count() != sent {
 		t.Fatal("something was pushed to an owner who blocked the bot")
 	}
 	h.inTx(t, func(ctx context.Context, tx store.Tx) {
@@ -372,7 +354,7 @@ func TestUnfollowStopsPushesUntilTheOwnerReturns(t *testing.T) {
 		}
 	})
 	h.event(t, "Uowner", bot.EventFollow)
-	if r := h.out.last(t); !strings.Contains(r.Text, "おかえりなさい") {
+	if r := h.out.Last(t); !strings.Contains(r.Text, "おかえりなさい") {
 		t.Errorf("re-follow gets %q", r.Text)
 	}
 	if err := h.checkIn(t, owner, "k2"); err != nil {
@@ -384,7 +366,7 @@ func TestOwnerCannotTouchAnotherCompanysSession(t *testing.T) {
 	h := newHarness(t)
 	ownerA := linkedOwner(t, h, "UownerA", "山田製作所")
 	h.checkIn(t, ownerA, "ka")
-	sessA := h.out.last(t).SessionID
+	sessA := h.out.Last(t).SessionID
 	adv := h.advisor(t, "U1", "佐藤")
 	quickDebrief(t, h, "U1", "田中商店")
 	h.sayOn(t, "line", "UownerB", h.invite(t, "田中商店", adv.ID).Code)
@@ -409,7 +391,7 @@ func TestOwnerMessageOutsideACheckinReachesTheAdvisor(t *testing.T) {
 	if !strings.Contains(r.Text, "担当者にお伝えしました") {
 		t.Errorf("owner gets %q", r.Text)
 	}
-	if a := h.alerts.all(); len(a) != 1 || !strings.Contains(a[0].Text, "木曜") {
+	if a := h.alerts.All(); len(a) != 1 || !strings.Contains(a[0].Text, "木曜") {
 		t.Errorf("alerts = %+v", a)
 	}
 }
@@ -433,7 +415,7 @@ func TestClosingNamesTheNextPlannedCheckin(t *testing.T) {
 		}
 	})
 	h.checkIn(t, owner, "k1")
-	sid := h.out.last(t).SessionID
+	sid := h.out.Last(t).SessionID
 	h.tapOn(t, "line", "Uowner", sid, "L0", "yes")
 	h.tapOn(t, "line", "Uowner", sid, "L1", "doing")
 	h.tapOn(t, "line", "Uowner", sid, "L2b", "no_time")
@@ -448,7 +430,7 @@ func TestAdvisorSeesTheOwnersCheckinInTheHistory(t *testing.T) {
 	h := newHarness(t)
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	h.checkIn(t, owner, "k1")
-	sid := h.out.last(t).SessionID
+	sid := h.out.Last(t).SessionID
 	for _, a := range [][2]string{{"L0", "yes"}, {"L1", "doing"}, {"L2b", "no_time"}, {"L3", "2"}, {"L4", "next_visit"}} {
 		h.tapOn(t, "line", "Uowner", sid, a[0], a[1])
 	}
@@ -466,7 +448,7 @@ func TestAdvisorSeesTheOwnersCheckinInTheHistory(t *testing.T) {
 			t.Errorf("history lacks %q:\n%s", want, text)
 		}
 	}
-	if a := h.alerts.all(); len(a) != 1 || !strings.Contains(a[0].Title, "続けられそうか") {
+	if a := h.alerts.All(); len(a) != 1 || !strings.Contains(a[0].Title, "続けられそうか") {
 		t.Errorf("a confidence of 2 alerts the advisor: %+v", a)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/bot/bottest"
 	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
 	"github.com/bansou/bansou/store/sqlite"
@@ -194,48 +195,6 @@ func (c *clock) advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// alertRecorder is a bot.Notifier standing in for Slack DMs to advisors.
-type alertRecorder struct {
-	mu     sync.Mutex
-	alerts []bot.Alert
-}
-
-func (r *alertRecorder) Notify(_ context.Context, a bot.Alert) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.alerts = append(r.alerts, a)
-	return nil
-}
-
-func (r *alertRecorder) all() []bot.Alert {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.Alert(nil), r.alerts...)
-}
-
-// replyRecorder is the Sender of the advisor's Slack side (the debrief).
-type replyRecorder struct {
-	mu      sync.Mutex
-	replies []bot.Reply
-}
-
-func (r *replyRecorder) Send(_ context.Context, rep bot.Reply) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.replies = append(r.replies, rep)
-	return nil
-}
-
-func (r *replyRecorder) last(t testing.TB) bot.Reply {
-	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.replies) == 0 {
-		t.Fatal("nothing sent to the advisor")
-	}
-	return r.replies[len(r.replies)-1]
-}
-
 // harness is the LINE adapter over real HTTP: signed webhook requests into
 // the adapter, a real bot on a real SQLite file, and the Sender pointed at
 // the recording fake LINE.
@@ -247,9 +206,9 @@ type harness struct {
 	bot     *bot.Bot
 	store   store.Store
 	clock   *clock
-	alerts  *alertRecorder
-	slack   *replyRecorder
-	logs    *syncBuffer
+	alerts  *bottest.Alerts
+	slack   *bottest.Replies
+	logs    *bottest.Log
 	seq     int
 }
 
@@ -276,7 +235,7 @@ func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{line: newFakeLINE(t), store: db, clock: &clock{now: time.Date(2026, 11, 20, 10, 0, 0, 0, jst)},
-		alerts: &alertRecorder{}, slack: &replyRecorder{}, logs: &syncBuffer{}}
+		alerts: &bottest.Alerts{}, slack: &bottest.Replies{}, logs: &bottest.Log{}}
 	if log == nil {
 		log = jsonLogger(h.logs)
 	}
@@ -464,24 +423,6 @@ func (h *harness) inTx(t testing.TB, fn func(ctx context.Context, tx store.Tx)) 
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func jsonLogger(w io.Writer) *slog.Logger {

@@ -32,7 +32,7 @@ func (h *harness) slackTurn(t testing.TB, in bot.Incoming) bot.Reply {
 	if err := h.bot.Handle(context.Background(), in); err != nil {
 		t.Fatal(err)
 	}
-	return h.slack.last(t)
+	return h.slack.Last(t)
 }
 
 // debrief holds 佐藤's quick debrief about company, which leaves the
@@ -305,12 +305,12 @@ func TestCallRequestAlertsTheAdvisor(t *testing.T) {
 	if !strings.Contains(c.text(), "佐藤") || !strings.Contains(c.text(), "お電話") {
 		t.Errorf("after 電話がほしい the owner reads %q", c.text())
 	}
-	alerts := h.alerts.all()
+	alerts := h.alerts.All()
 	if len(alerts) == 0 || alerts[0].Channel != bot.ChannelSlack || alerts[0].UserID != "U1" || !strings.Contains(alerts[0].Title, "山田製作所") {
 		t.Fatalf("alerts %+v, want one to U1 on Slack about 山田製作所", alerts)
 	}
 	h.tap(t, "Uowner", quick(t, c, "午前"), nil)
-	if last := h.alerts.all(); !strings.Contains(last[len(last)-1].Title, "午前") {
+	if last := h.alerts.All(); !strings.Contains(last[len(last)-1].Title, "午前") {
 		t.Errorf("the advisor is not told the time slot: %+v", last)
 	}
 }
@@ -324,7 +324,7 @@ func TestUrgentMessageAlertsTheAdvisor(t *testing.T) {
 	if c.Path != pathReply || !strings.Contains(c.text(), "担当者") || !strings.Contains(c.text(), "ご連絡") {
 		t.Errorf("the owner reads %q (%s)", c.text(), c.Path)
 	}
-	alerts := h.alerts.all()
+	alerts := h.alerts.All()
 	if len(alerts) != 1 || alerts[0].UserID != "U1" || !strings.Contains(alerts[0].Title, "山田製作所") {
 		t.Fatalf("alerts %+v, want one to U1 about 山田製作所", alerts)
 	}

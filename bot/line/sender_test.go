@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/bot/bottest"
 	"github.com/bansou/bansou/flows"
 )
 
@@ -23,10 +24,10 @@ func pushReply(key string) bot.Reply {
 			Options: []flows.Choice{{ID: "yes", Label: "はい"}, {ID: "later", Label: "あとで"}}}}
 }
 
-func newSenderOnly(t *testing.T) (*fakeLINE, *Sender, *syncBuffer) {
+func newSenderOnly(t *testing.T) (*fakeLINE, *Sender, *bottest.Log) {
 	t.Helper()
 	f := newFakeLINE(t)
-	logs := &syncBuffer{}
+	logs := &bottest.Log{}
 	s := newTestSender(t, Config{AccessToken: testToken, APIURL: f.srv.URL,
 		Logger: jsonLogger(logs)})
 	return f, s, logs

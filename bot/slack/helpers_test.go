@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/bot/bottest"
 	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
 	"github.com/bansou/bansou/store/sqlite"
@@ -133,7 +134,7 @@ type harness struct {
 	srv     *httptest.Server
 	store   store.Store
 	reg     *prometheus.Registry
-	logs    *syncBuffer
+	logs    *bottest.Log
 	seq     int
 }
 
@@ -149,7 +150,7 @@ func newHarness(t testing.TB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{slack: newFakeSlack(t), store: db, reg: prometheus.NewRegistry(), logs: &syncBuffer{}}
+	h := &harness{slack: newFakeSlack(t), store: db, reg: prometheus.NewRegistry(), logs: &bottest.Log{}}
 	log := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	api, err := NewAPI(APIConfig{BotToken: "xoxb-test", URL: h.slack.srv.URL, Logger: log, Registerer: h.reg})
 	if err != nil {
@@ -346,22 +347,4 @@ func (h *harness) inTx(t testing.TB, fn func(ctx context.Context, tx store.Tx)) 
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// syncBuffer is a log sink safe for the adapter's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

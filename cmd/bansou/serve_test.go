@@ -21,6 +21,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bansou/bansou/bot/bottest"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -97,7 +99,7 @@ func TestConfigReadsSecretsFromFiles(t *testing.T) {
 // running is a bansou serve started in the test.
 type running struct {
 	base string
-	logs *lockedBuffer
+	logs *bottest.Log
 	done chan error
 	stop context.CancelFunc
 	once sync.Once
@@ -112,7 +114,7 @@ func startServe(t *testing.T, env map[string]string) *running {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{logs: &lockedBuffer{}, done: make(chan error, 1), stop: cancel}
+	r := &running{logs: &bottest.Log{}, done: make(chan error, 1), stop: cancel}
 	addr := make(chan net.Addr, 1)
 	go func() {
 		r.done <- serve(ctx, cfg, slog.New(slog.NewJSONHandler(r.logs, nil)), func(a net.Addr) { addr <- a })
@@ -270,23 +272,6 @@ func (f *recordingSlack) methods() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return strings.Join(f.seen, ",")
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // recordingLINE is a fake Messaging API that records the paths called.

@@ -1,0 +1,94 @@
+// Package bottest holds recording implementations of the bot's channel
+// interfaces (bot.Sender, bot.Notifier) and a log sink safe for concurrent
+// writers, shared by the tests of bot and its adapters. They stand in for a
+// messenger in tests that are about something else; the adapters' own tests
+// go over real HTTP.
+package bottest
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/bansou/bansou/bot"
+)
+
+// Replies is a bot.Sender that keeps every reply.
+type Replies struct {
+	mu      sync.Mutex
+	replies []bot.Reply
+}
+
+// Send records r.
+func (r *Replies) Send(_ context.Context, rep bot.Reply) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.replies = append(r.replies, rep)
+	return nil
+}
+
+// Last is the latest reply; the test fails when nothing was sent.
+func (r *Replies) Last(t testing.TB) bot.Reply {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.replies) == 0 {
+		t.Fatal("the bot sent nothing")
+	}
+	return r.replies[len(r.replies)-1]
+}
+
+// All returns a copy of every reply, oldest first.
+func (r *Replies) All() []bot.Reply {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bot.Reply(nil), r.replies...)
+}
+
+// Count is how many replies were sent.
+func (r *Replies) Count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.replies)
+}
+
+// Alerts is a bot.Notifier that keeps every alert.
+type Alerts struct {
+	mu     sync.Mutex
+	alerts []bot.Alert
+}
+
+// Notify records a.
+func (r *Alerts) Notify(_ context.Context, a bot.Alert) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.alerts = append(r.alerts, a)
+	return nil
+}
+
+// All returns a copy of every alert, oldest first.
+func (r *Alerts) All() []bot.Alert {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bot.Alert(nil), r.alerts...)
+}
+
+// Log is an io.Writer for slog handlers that is safe for concurrent writers.
+type Log struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *Log) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String is everything written so far.
+func (l *Log) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}

@@ -35,8 +35,9 @@ type Workdays interface {
 
 // Bot runs conversations.
 type Bot struct {
-	cfg Config
-	log *slog.Logger
+	cfg         Config
+	log         *slog.Logger
+	urgentWords []string // cfg.UrgentWords, folded once
 }
 
 // New returns a Bot. It fails when a built-in role flow is missing.
@@ -61,7 +62,13 @@ func New(cfg Config) (*Bot, error) {
 			return nil, fmt.Errorf("bot: flow %q is missing", id)
 		}
 	}
-	return &Bot{cfg: cfg, log: cfg.Logger.With("component", "bot")}, nil
+	b := &Bot{cfg: cfg, log: cfg.Logger.With("component", "bot")}
+	for _, w := range cfg.UrgentWords {
+		if w = flows.Fold(w); w != "" {
+			b.urgentWords = append(b.urgentWords, w)
+		}
+	}
+	return b, nil
 }
 
 // errDuplicate ends a transaction whose event was already handled.

@@ -34,16 +34,12 @@ func (t *turn) owner(ctx context.Context) ([]Reply, error) {
 	if !linked {
 		return t.redeem(ctx)
 	}
-	c, err := t.tx.Company(ctx, link.CompanyID)
-	if err != nil {
-		return nil, err
-	}
-	if t.in.Action == nil && t.urgent(t.in.Text) {
-		return t.escalate(ctx, c)
+	if t.in.Action == nil && t.b.urgent(t.in.Text) {
+		return t.escalate(ctx, link.CompanyID)
 	}
 	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return t.ownerMessage(ctx, c)
+		return t.ownerMessage(ctx, link.CompanyID)
 	}
 	if err != nil {
 		return nil, err
@@ -68,10 +64,9 @@ func (t *turn) unfollow(ctx context.Context, linked bool) error {
 func (t *turn) follow(ctx context.Context, link store.OwnerLink, linked bool) ([]Reply, error) {
 	inst := t.b.cfg.Institution
 	if !linked {
-		t.notes = append(t.notes, pick(t.lang,
+		return t.say(pick(t.lang,
 			"友だち追加ありがとうございます。"+inst+"です。\n担当者からお伝えした「招待コード」（英数字8文字）を、このトークにそのまま送ってください。",
-			"Thank you for adding us. This is "+inst+".\nPlease send the invite code (8 letters and digits) your advisor gave you."))
-		return []Reply{t.reply(0, nil, nil)}, nil
+			"Thank you for adding us. This is "+inst+".\nPlease send the invite code (8 letters and digits) your advisor gave you.")), nil
 	}
 	if err := t.tx.SetReachable(ctx, t.person.ID, true); err != nil {
 		return nil, err
@@ -80,44 +75,41 @@ func (t *turn) follow(ctx context.Context, link store.OwnerLink, linked bool) ([
 	if err != nil {
 		return nil, err
 	}
-	t.notes = append(t.notes, pick(t.lang,
+	return t.say(pick(t.lang,
 		"おかえりなさい。"+inst+"です。"+c.Name+"さまとのやりとりを再開します。何かあれば、いつでもこちらに書いてください。",
-		"Welcome back. This is "+inst+". We'll keep in touch about "+c.Name+" here; write to us any time."))
-	return []Reply{t.reply(0, nil, nil)}, nil
+		"Welcome back. This is "+inst+". We'll keep in touch about "+c.Name+" here; write to us any time.")), nil
 }
 
 // ownerMessage answers a linked owner who wrote outside a check-in: the
 // advisor gets the message; the owner is told so.
-func (t *turn) ownerMessage(ctx context.Context, c store.Company) ([]Reply, error) {
+func (t *turn) ownerMessage(ctx context.Context, companyID int64) ([]Reply, error) {
 	text := strings.TrimSpace(t.in.Text)
-	if text == "" && t.in.Action == nil {
-		t.notes = append(t.notes, pick(t.lang, "ありがとうございます。", "Thank you."))
-		return []Reply{t.reply(0, nil, nil)}, nil
-	}
-	if t.in.Action != nil {
-		// A tap on an old question whose check-in is over.
-		t.notes = append(t.notes, pick(t.lang,
+	switch {
+	case t.in.Action != nil: // a tap on an old question whose check-in is over
+		return t.say(pick(t.lang,
 			"このご質問の受付は終わっています。ありがとうございました。何かあれば、こちらに書いてください。",
-			"That question is closed. Thank you. If anything comes up, just write to us here."))
-		return []Reply{t.reply(0, nil, nil)}, nil
+			"That question is closed. Thank you. If anything comes up, just write to us here.")), nil
+	case text == "": // a sticker or a photo
+		return t.say(pick(t.lang, "ありがとうございます。", "Thank you.")), nil
 	}
-	if err := t.alertAdvisors(ctx, c, Alert{
-		Title: pick(t.lang, c.Name+"さまから LINE でメッセージ", "A LINE message from "+c.Name),
-		Text:  text,
-	}); err != nil {
+	c, err := t.tx.Company(ctx, companyID)
+	if err != nil {
 		return nil, err
 	}
-	t.notes = append(t.notes, pick(t.lang,
+	err = t.alertAdvisors(ctx, c, Alert{Title: pick(t.lang, c.Name+"さまから LINE でメッセージ", "A LINE message from "+c.Name), Text: text})
+	if err != nil {
+		return nil, err
+	}
+	return t.say(pick(t.lang,
 		"メッセージありがとうございます。担当者にお伝えしました。",
-		"Thank you for your message. We've passed it on to your advisor."))
-	return []Reply{t.reply(0, nil, nil)}, nil
+		"Thank you for your message. We've passed it on to your advisor.")), nil
 }
 
-// urgent reports whether the owner's text signals a crisis.
-func (t *turn) urgent(text string) bool {
+// urgent reports whether an owner's text signals a crisis.
+func (b *Bot) urgent(text string) bool {
 	folded := flows.Fold(text)
-	for _, w := range t.b.cfg.UrgentWords {
-		if w != "" && strings.Contains(folded, flows.Fold(w)) {
+	for _, w := range b.urgentWords {
+		if strings.Contains(folded, w) {
 			return true
 		}
 	}
@@ -126,7 +118,11 @@ func (t *turn) urgent(text string) bool {
 
 // escalate bypasses the conversation: the advisor is alerted at once with
 // the owner's words, and the owner is told that a person will call.
-func (t *turn) escalate(ctx context.Context, c store.Company) ([]Reply, error) {
+func (t *turn) escalate(ctx context.Context, companyID int64) ([]Reply, error) {
+	c, err := t.tx.Company(ctx, companyID)
+	if err != nil {
+		return nil, err
+	}
 	if err := t.alertAdvisors(ctx, c, Alert{
 		Title: pick(t.lang, "【至急】"+c.Name+"さまからご相談", "URGENT: "+c.Name+" needs help"),
 		Text:  strings.TrimSpace(t.in.Text),
@@ -136,10 +132,9 @@ func (t *turn) escalate(ctx context.Context, c store.Company) ([]Reply, error) {
 	if err := t.audit(ctx, "escalation", c.ID, "keyword"); err != nil {
 		return nil, err
 	}
-	t.notes = append(t.notes, pick(t.lang,
+	return t.say(pick(t.lang,
 		"お知らせいただき、ありがとうございます。担当者からできるだけ早くご連絡します。",
-		"Thank you for telling us. Your advisor will contact you as soon as possible."))
-	return []Reply{t.reply(0, nil, nil)}, nil
+		"Thank you for telling us. Your advisor will contact you as soon as possible.")), nil
 }
 
 // alertAdvisors addresses an alert to every advisor assigned to the company

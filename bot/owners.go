@@ -42,11 +42,11 @@ type CheckInRequest struct {
 func (b *Bot) CheckIn(ctx context.Context, req CheckInRequest) error {
 	var replies []Reply
 	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		t, err := b.ownerTurn(ctx, tx, req)
+		t, link, err := b.ownerTurn(ctx, tx, req)
 		if err != nil {
 			return err
 		}
-		replies, err = t.checkIn(ctx, req)
+		replies, err = t.checkIn(ctx, req, link)
 		return err
 	})
 	if err != nil {
@@ -60,24 +60,24 @@ func (b *Bot) CheckIn(ctx context.Context, req CheckInRequest) error {
 
 // ownerTurn is a turn on behalf of the bot towards a linked, reachable
 // owner, addressed by their LINE id.
-func (b *Bot) ownerTurn(ctx context.Context, tx store.Tx, req CheckInRequest) (*turn, error) {
+func (b *Bot) ownerTurn(ctx context.Context, tx store.Tx, req CheckInRequest) (*turn, store.OwnerLink, error) {
 	link, err := tx.OwnerLink(ctx, req.OwnerID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, ErrUnreachable
+		return nil, link, ErrUnreachable
 	}
 	if err != nil {
-		return nil, err
+		return nil, link, err
 	}
 	if !link.Reachable || (req.CompanyID != 0 && link.CompanyID != req.CompanyID) {
-		return nil, ErrUnreachable
+		return nil, link, ErrUnreachable
 	}
 	p, err := tx.Person(ctx, req.OwnerID)
 	if err != nil {
-		return nil, err
+		return nil, link, err
 	}
 	ids, err := tx.Identities(ctx, p.ID)
 	if err != nil {
-		return nil, err
+		return nil, link, err
 	}
 	in := Incoming{Channel: ChannelLINE, ReceivedAt: b.cfg.Now()}
 	for _, id := range ids {
@@ -86,34 +86,30 @@ func (b *Bot) ownerTurn(ctx context.Context, tx store.Tx, req CheckInRequest) (*
 		}
 	}
 	if in.UserID == "" {
-		return nil, ErrUnreachable
+		return nil, link, ErrUnreachable
 	}
 	lang := p.Locale
 	if lang == "" {
 		lang = b.cfg.Lang
 	}
-	return &turn{b: b, tx: tx, in: in, person: p, lang: lang}, nil
+	return &turn{b: b, tx: tx, in: in, person: p, lang: lang}, link, nil
 }
 
-func (t *turn) checkIn(ctx context.Context, req CheckInRequest) ([]Reply, error) {
-	_, err := t.tx.ActiveSession(ctx, t.person.ID)
+func (t *turn) checkIn(ctx context.Context, req CheckInRequest, link store.OwnerLink) ([]Reply, error) {
+	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
 	if err == nil {
 		if req.Nudge {
 			t.notes = append(t.notes, pick(t.lang,
 				"先日おうかがいした件です。お手すきのときに、ボタンを押してお答えください。",
 				"A gentle reminder of our question the other day. Whenever you have a moment, just tap an answer."))
 		}
-		return t.resend(ctx, false)
+		return t.resendSession(ctx, sess, false)
 	}
 	if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
 	if req.Nudge {
 		return nil, nil // answered (or closed) since the nudge was planned
-	}
-	link, err := t.tx.OwnerLink(ctx, t.person.ID)
-	if err != nil {
-		return nil, err
 	}
 	c, err := t.tx.LatestCommitment(ctx, link.CompanyID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && c.Status != "open") {

@@ -72,6 +72,11 @@ func (t *turn) resend(ctx context.Context, stale bool) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	return t.resendSession(ctx, sess, stale)
+}
+
+// resendSession re-sends the current prompt of sess.
+func (t *turn) resendSession(ctx context.Context, sess store.Session, stale bool) ([]Reply, error) {
 	f, st, err := t.load(sess)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bansou/bansou/bot/digest/digesttest"
 	botslack "github.com/bansou/bansou/bot/slack"
 	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
@@ -36,52 +37,12 @@ func prepareDigestDB(t *testing.T) string {
 	defer db.Close()
 	jst, _ := time.LoadLocation("Asia/Tokyo")
 	now := time.Now().In(jst)
-	at := now.AddDate(0, 0, -30)
-	due := flows.DateOf(now).AddDays(-10).String()
 	err = db.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		adv, err := tx.CreatePerson(ctx, store.Person{Role: store.RoleAdvisor, Name: "佐藤", Locale: "ja"}, "slack", "U1")
-		if err != nil {
-			return err
-		}
 		if _, err := tx.CreatePerson(ctx, store.Person{Role: store.RoleCoordinator, Name: "鈴木", Locale: "en"}, "slack", "UCOORD"); err != nil {
 			return err
 		}
-		c, err := tx.CreateCompany(ctx, store.Company{Name: "山田製作所"})
-		if err != nil {
-			return err
-		}
-		if err := tx.Assign(ctx, c.ID, adv.ID, at); err != nil {
-			return err
-		}
-		s, err := tx.CreateSession(ctx, store.Session{FlowID: "debrief", FlowVersion: 1, CompanyID: c.ID, RespondentID: adv.ID,
-			Channel: "slack", Status: store.SessionCompleted, CreatedAt: at, UpdatedAt: at, CompletedAt: at})
-		if err != nil {
-			return err
-		}
-		for _, a := range []store.Answer{
-			{StepID: "D6a", Value: digestSecret, Sensitive: true},
-			{StepID: "D7", Tag: "owner.words", Value: "「手が回らない」"},
-			{StepID: "D15", Tag: "wall.main", Value: "tsuite_konai"},
-			{StepID: "D34", Tag: "followup.date", Value: due},
-		} {
-			a.SessionID, a.ByPersonID, a.At = s.ID, adv.ID, at
-			if _, err := tx.AddAnswer(ctx, a); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.AddFollowup(ctx, store.Followup{CompanyID: c.ID, AdvisorID: adv.ID, SessionID: s.ID, Due: due, Status: "open", CreatedAt: at}); err != nil {
-			return err
-		}
-		// The owner's latest words, from a check-in, are marked sensitive:
-		// were they shown, they would be the quote on the overdue line.
-		in := now.AddDate(0, 0, -2)
-		cs, err := tx.CreateSession(ctx, store.Session{FlowID: "checkin", FlowVersion: 1, CompanyID: c.ID, RespondentID: adv.ID,
-			Channel: "line", Status: store.SessionCompleted, CreatedAt: in, UpdatedAt: in, CompletedAt: in})
-		if err != nil {
-			return err
-		}
-		_, err = tx.AddAnswer(ctx, store.Answer{SessionID: cs.ID, StepID: "L2c", Tag: "owner.words", Value: "「" + digestSecret + "」", Sensitive: true, At: in})
-		return err
+		return digesttest.SeedOverdue(ctx, tx, digesttest.Overdue{Company: "山田製作所", Wall: "tsuite_konai",
+			Quote: "「手が回らない」", Secret: digestSecret, Now: now})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ type harness struct {
 	out    *bottest.Replies
 	alerts *bottest.Alerts
 	sched  *schedRecorder
-	clock  *clock
+	clock  *bottest.Clock
 	seq    int
 }
 
@@ -40,7 +40,7 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	jst, _ := time.LoadLocation("Asia/Tokyo")
-	clk := &clock{now: time.Date(2026, 11, 20, 10, 0, 0, 0, jst)}
+	clk := bottest.NewClock(time.Date(2026, 11, 20, 10, 0, 0, 0, jst))
 	out, alerts, sched := &bottest.Replies{}, &bottest.Alerts{}, &schedRecorder{}
 	b, err := bot.New(bot.Config{Store: db, Flows: set, Senders: map[string]bot.Sender{"slack": out, "line": out, "console": out},
 		Notifiers: map[string]bot.Notifier{"slack": alerts}, Scheduler: sched,
@@ -49,24 +49,6 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	return &harness{bot: b, store: db, out: out, alerts: alerts, sched: sched, clock: clk}
-}
-
-// clock is the harness's adjustable time.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // say sends text as a Slack user with a fresh event id.

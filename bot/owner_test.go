@@ -185,7 +185,7 @@ func TestWrongCodesAreLimitedToFivePerHour(t *testing.T) {
 	if !strings.Contains(r.Text, "しばらく") || strings.Contains(r.Text, "登録ができました") {
 		t.Fatalf("sixth try within the hour gets %q", r.Text)
 	}
-	h.clock.advance(61 * time.Minute)
+	h.clock.Add(61 * time.Minute)
 	if r := h.sayOn(t, "line", "Uguess", inv.Code); !strings.Contains(r.Text, "登録ができました") {
 		t.Fatalf("after an hour the right code gets %q", r.Text)
 	}
@@ -199,7 +199,7 @@ func TestExpiredAndUsedCodesAreRefused(t *testing.T) {
 		t.Errorf("reused code gets %q", r.Text)
 	}
 	old := h.invite(t, "田中商店", 0)
-	h.clock.advance(8 * 24 * time.Hour)
+	h.clock.Add(8 * 24 * time.Hour)
 	if r := h.sayOn(t, "line", "Uthird", old.Code); !strings.Contains(r.Text, "有効期限") {
 		t.Errorf("expired code gets %q", r.Text)
 	}

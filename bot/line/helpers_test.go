@@ -177,24 +177,6 @@ func (f *fakeLINE) last(t testing.TB) apiCall {
 	return cs[len(cs)-1]
 }
 
-// clock is the bot's adjustable clock, starting Friday 2026-11-20 10:00 JST.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // harness is the LINE adapter over real HTTP: signed webhook requests into
 // the adapter, a real bot on a real SQLite file, and the Sender pointed at
 // the recording fake LINE.
@@ -205,7 +187,7 @@ type harness struct {
 	srv     *httptest.Server
 	bot     *bot.Bot
 	store   store.Store
-	clock   *clock
+	clock   *bottest.Clock
 	alerts  *bottest.Alerts
 	slack   *bottest.Replies
 	logs    *bottest.Log
@@ -234,7 +216,7 @@ func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{line: newFakeLINE(t), store: db, clock: &clock{now: time.Date(2026, 11, 20, 10, 0, 0, 0, jst)},
+	h := &harness{line: newFakeLINE(t), store: db, clock: bottest.NewClock(time.Date(2026, 11, 20, 10, 0, 0, 0, jst)),
 		alerts: &bottest.Alerts{}, slack: &bottest.Replies{}, logs: &bottest.Log{}}
 	if log == nil {
 		log = jsonLogger(h.logs)

@@ -171,13 +171,13 @@ func TestWrongCodesAreRateLimited(t *testing.T) {
 		if !strings.Contains(c.text(), "コード") || !strings.Contains(c.text(), "確認できません") {
 			t.Fatalf("wrong code %d gets %q", i+1, c.text())
 		}
-		h.clock.advance(time.Minute)
+		h.clock.Add(time.Minute)
 	}
 	c := h.say(t, "Uguess", inv.Code)
 	if !strings.Contains(c.text(), "担当者") || h.linked(t, "Uguess") {
 		t.Fatalf("the 6th try within the hour gets %q (linked: %v)", c.text(), h.linked(t, "Uguess"))
 	}
-	h.clock.advance(time.Hour)
+	h.clock.Add(time.Hour)
 	if c := h.say(t, "Uguess", inv.Code); !strings.Contains(c.text(), "山田製作所") || !h.linked(t, "Uguess") {
 		t.Fatalf("an hour later the right code gets %q", c.text())
 	}
@@ -213,7 +213,7 @@ func TestExpiredAndReusedCodesDoNotLink(t *testing.T) {
 	if !strings.Contains(c.text(), "すでに使われて") || h.linked(t, "Usecond") {
 		t.Errorf("a used code gets %q (linked: %v)", c.text(), h.linked(t, "Usecond"))
 	}
-	h.clock.advance(8 * 24 * time.Hour)
+	h.clock.Add(8 * 24 * time.Hour)
 	c = h.say(t, "Ulate", old.Code)
 	if !strings.Contains(c.text(), "有効期限") || h.linked(t, "Ulate") {
 		t.Errorf("an expired code gets %q (linked: %v)", c.text(), h.linked(t, "Ulate"))

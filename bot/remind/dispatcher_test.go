@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/bot/bottest"
 	"github.com/bansou/bansou/bot/remind"
 	"github.com/bansou/bansou/store"
 )
@@ -28,7 +29,7 @@ func parties(t *testing.T, d db) (advisor, owner store.Person, c store.Company) 
 func TestExpiredAfterDowntimeNeverDelivered(t *testing.T) {
 	eachBackend(t, func(t *testing.T, d db) {
 		advisor, owner, c := parties(t, d)
-		clk := newClock(jstAt(2026, 12, 3, 10, 0)) // Thursday
+		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0)) // Thursday
 		rec := &recorder{}
 		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Calendar: newCalendar(), Now: clk.Now}
 		for _, r := range []store.Reminder{
@@ -72,7 +73,7 @@ func TestExpiredAfterDowntimeNeverDelivered(t *testing.T) {
 func TestWeekendDoesNotCountAsLateness(t *testing.T) {
 	eachBackend(t, func(t *testing.T, d db) {
 		advisor, _, c := parties(t, d)
-		clk := newClock(jstAt(2026, 12, 7, 8, 0))
+		clk := bottest.NewClock(jstAt(2026, 12, 7, 8, 0))
 		rec := &recorder{}
 		enqueue(t, d, store.Reminder{Kind: remind.KindFollowup, RecipientID: advisor.ID, CompanyID: c.ID,
 			DueAt: jstAt(2026, 12, 4, 9, 0), DedupeKey: "friday"})
@@ -93,7 +94,7 @@ func TestRetryBackoffThenFailed(t *testing.T) {
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, _ := parties(t, d)
 		start := jstAt(2026, 12, 3, 10, 0)
-		clk := newClock(start)
+		clk := bottest.NewClock(start)
 		rec := &recorder{fail: func(store.Reminder, int) error { return errors.New("connection reset") }}
 		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now, MaxAttempts: 5}
 		enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, DueAt: start, DedupeKey: "flaky"})
@@ -131,7 +132,7 @@ func TestRetryBackoffThenFailed(t *testing.T) {
 func TestRetryAfterHonoured(t *testing.T) {
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, _ := parties(t, d)
-		clk := newClock(jstAt(2026, 12, 3, 10, 0))
+		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
 		rec := &recorder{fail: func(_ store.Reminder, n int) error {
 			if n == 1 {
 				return fmt.Errorf("line: push: %w", &bot.RetryAfterError{After: 90 * time.Second, Err: errors.New("429")})
@@ -164,7 +165,7 @@ func TestQuotaStopsLINEDeliveriesOfTheBatch(t *testing.T) {
 	eachBackend(t, func(t *testing.T, d db) {
 		advisor, owner, c := parties(t, d)
 		now := jstAt(2026, 12, 3, 10, 0)
-		clk := newClock(now)
+		clk := bottest.NewClock(now)
 		var logs bytes.Buffer
 		rec := &recorder{fail: func(r store.Reminder, _ int) error {
 			if r.Kind == remind.KindCheckin || r.Kind == remind.KindNudge {
@@ -210,7 +211,7 @@ func TestQuotaStopsLINEDeliveriesOfTheBatch(t *testing.T) {
 func TestUnreachableAndObsoleteAreCancelled(t *testing.T) {
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, c := parties(t, d)
-		clk := newClock(jstAt(2026, 12, 3, 10, 0))
+		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
 		rec := &recorder{fail: func(r store.Reminder, _ int) error {
 			switch r.DedupeKey {
 			case "blocked":
@@ -270,7 +271,7 @@ func (b *blocker) Deliver(ctx context.Context, r store.Reminder) error {
 func TestKilledDispatcherIsTakenOver(t *testing.T) {
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, c := parties(t, d)
-		clk := newClock(jstAt(2026, 12, 3, 10, 0))
+		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
 		for i := range 6 {
 			enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, CompanyID: c.ID,
 				DueAt: clk.Now(), DedupeKey: fmt.Sprintf("checkin:c1:p%d:2026-12-03", i)})
@@ -319,7 +320,7 @@ func TestKilledDispatcherIsTakenOver(t *testing.T) {
 func TestRunDrainsOnShutdown(t *testing.T) {
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, _ := parties(t, d)
-		clk := newClock(jstAt(2026, 12, 3, 10, 0))
+		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
 		enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, DueAt: clk.Now(), DedupeKey: "in-flight"})
 		slow := &blocker{started: make(chan struct{}), release: make(chan struct{})}
 		disp := &remind.Dispatcher{Store: d, Deliverer: slow, Now: clk.Now}
@@ -344,7 +345,7 @@ func TestRunDrainsOnShutdown(t *testing.T) {
 func TestExactlyOnceAcrossReplicas(t *testing.T) {
 	d := openPostgres(t)
 	_, owner, c := parties(t, d)
-	clk := newClock(jstAt(2026, 12, 3, 10, 0))
+	clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
 	const n = 1000
 	do(t, d, func(ctx context.Context, tx store.Tx) error {
 		for i := range n {

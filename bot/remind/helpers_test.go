@@ -83,32 +83,6 @@ func openPostgres(t testing.TB) db {
 	return db{Store: open(t), reopen: open}
 }
 
-// clock is an injected clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // in runs fn in a transaction that has to succeed and returns its value.
 func in[T any](t testing.TB, s store.Store, fn func(ctx context.Context, tx store.Tx) (T, error)) T {
 	t.Helper()

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bansou/bansou/bot/bottest"
 	"github.com/bansou/bansou/bot/remind"
 	"github.com/bansou/bansou/store"
 )
@@ -48,7 +49,7 @@ func TestTakeoverRepushesWithTheSameRetryKey(t *testing.T) {
 	api := newLineAPI()
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	clk := newClock(jstAt(2026, 11, 30, 10, 0))
+	clk := bottest.NewClock(jstAt(2026, 11, 30, 10, 0))
 
 	crash := &crashAfterSend{next: &remind.Router{Store: d, CheckIns: benchBot(t, d, srv)},
 		sent: make(chan error, 1), release: make(chan struct{})}

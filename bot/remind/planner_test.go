@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bansou/bansou/bot/bottest"
 	"github.com/bansou/bansou/bot/remind"
 	"github.com/bansou/bansou/store"
 )
@@ -114,7 +115,7 @@ type ownerLife struct {
 	t        *testing.T
 	d        db
 	replicas []*remind.Planner
-	clk      *clock
+	clk      *bottest.Clock
 	disp     *remind.Dispatcher
 	pushed   *checkIns
 	company  store.Company
@@ -123,7 +124,7 @@ type ownerLife struct {
 
 func newOwnerLife(t *testing.T, d db) *ownerLife {
 	l := &ownerLife{t: t, d: d, replicas: []*remind.Planner{newPlanner(d), newPlanner(d.reopen(t))},
-		clk: newClock(time.Time{}), pushed: &checkIns{}}
+		clk: bottest.NewClock(time.Time{}), pushed: &checkIns{}}
 	l.disp = &remind.Dispatcher{Store: d, Calendar: newCalendar(), Now: l.clk.Now,
 		Deliverer: &remind.Router{Store: d, CheckIns: l.pushed}}
 	l.company = company(t, d, "山田製作所")
@@ -342,7 +343,7 @@ func TestCheckinSnoozed(t *testing.T) {
 func TestNudgeThenExpiry(t *testing.T) {
 	eachBackend(t, func(t *testing.T, d db) {
 		p := newPlanner(d)
-		clk := newClock(jstAt(2026, 12, 1, 10, 0))
+		clk := bottest.NewClock(jstAt(2026, 12, 1, 10, 0))
 		rec := &recorder{}
 		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Calendar: newCalendar(), Now: clk.Now}
 		c := company(t, d, "山田製作所")

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bansou/bansou/bot/bottest"
 	"github.com/bansou/bansou/bot/remind"
 	"github.com/bansou/bansou/store"
 )
@@ -15,7 +16,7 @@ import (
 func TestServicePlansDispatchesAndStops(t *testing.T) {
 	eachBackend(t, func(t *testing.T, d db) {
 		coord := person(t, d, store.RoleCoordinator, "田中", "slack")
-		clk := newClock(jstAt(2026, 11, 30, 9, 0).Add(30 * time.Second))
+		clk := bottest.NewClock(jstAt(2026, 11, 30, 9, 0).Add(30 * time.Second))
 		p := newPlanner(d)
 		var err error
 		if p.Digest, err = remind.ParseDigestSpec("", jst); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -76,7 +77,20 @@ func TestConcurrentMigrate(t *testing.T) {
 }
 
 // allVersions are the numbers of the files in migrations/.
-var allVersions = []int32{1, 2}
+var allVersions = func() []int32 {
+	entries, err := os.ReadDir("migrations")
+	if err != nil {
+		panic(err)
+	}
+	var out []int32
+	for _, e := range entries {
+		var n int32
+		if _, err := fmt.Sscanf(e.Name(), "%04d_", &n); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}()
 
 func appliedVersions(t *testing.T, url string) []int32 {
 	t.Helper()

@@ -40,5 +40,6 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("OwnerLinks", func(t *testing.T) { testOwnerLinks(t, open) })
 	t.Run("Reminders", func(t *testing.T) { testReminders(t, open) })
 	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
+	t.Run("Access", func(t *testing.T) { testAccess(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
 }

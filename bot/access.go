@@ -3,7 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
-	"slices"
+	"strings"
 
 	"github.com/bansou/bansou/store"
 )
@@ -17,6 +17,9 @@ import (
 //   - advisors see the companies they are assigned to;
 //   - owners see only the company their LINE account is linked to;
 //   - anyone else sees nothing.
+//
+// Who counts as staff at all (an advisor or coordinator on Slack) is Staff's
+// to say; a Slack user who is not staff is refused before any of this.
 
 // CanSee reports whether p may see the records of companyID.
 func CanSee(ctx context.Context, tx store.Tx, p store.Person, companyID int64) (bool, error) {
@@ -24,11 +27,7 @@ func CanSee(ctx context.Context, tx store.Tx, p store.Person, companyID int64) (
 	case store.RoleCoordinator:
 		return true, nil
 	case store.RoleAdvisor:
-		advisors, err := tx.AdvisorsOf(ctx, companyID)
-		if err != nil {
-			return false, err
-		}
-		return slices.ContainsFunc(advisors, func(a store.Person) bool { return a.ID == p.ID }), nil
+		return tx.IsAssigned(ctx, companyID, p.ID)
 	case store.RoleOwner:
 		link, err := tx.OwnerLink(ctx, p.ID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -62,4 +61,77 @@ func VisibleCompanies(ctx context.Context, tx store.Tx, p store.Person) ([]store
 		return []store.Company{c}, nil
 	}
 	return nil, nil
+}
+
+// ErrNoAccess is returned (as an *AccessError) when a person asks for a
+// company whose records they may not see. It says nothing more about the
+// company: the only thing offered is to ask for access.
+var ErrNoAccess = errors.New("bot: no access to this company")
+
+// AccessError names the company as the person wrote it (never as stored).
+type AccessError struct {
+	Company string
+}
+
+func (e *AccessError) Error() string { return ErrNoAccess.Error() }
+
+// Is makes errors.Is(err, ErrNoAccess) work.
+func (e *AccessError) Is(target error) bool { return target == ErrNoAccess }
+
+// noAccess is the reply to someone without access: no record, only the
+// offer to ask for access.
+func noAccess(lang, company string) (string, []Choice) {
+	text := pick(lang,
+		"「"+company+"」の記録は、担当の支援者とコーディネーターだけが見られます。共同での支援や担当の代行などで必要な場合は、閲覧を申請できます。",
+		"Records of \""+company+"\" are visible only to its advisors and coordinators. If you need them (joint support, covering for a colleague), you can ask for access.")
+	return text, []Choice{{Label: pick(lang, "閲覧を申請する", "Ask for access"), Op: Op{Name: OpRequestAccess, Value: company}}}
+}
+
+// NoAccessText is what an adapter shows for an *AccessError outside a turn
+// (for example after /bansou invite): the words and the request button.
+func NoAccessText(lang string, err *AccessError) (string, []Choice) {
+	return noAccess(lang, err.Company)
+}
+
+// admitted reports whether a known person may use bansou from channel: on
+// Slack an advisor must still be staff (a removed member is refused).
+func (b *Bot) admitted(channel, userID string, p store.Person) bool {
+	if channel != ChannelSlack || p.Role != store.RoleAdvisor {
+		return true
+	}
+	return b.cfg.Staff.Member(userID)
+}
+
+// staffPerson finds the staff member behind (channel, userID) for a path
+// outside a turn (history, invite, handover), creating an advisor when
+// enrolment allows it. ok is false for a non-member or an owner.
+func (b *Bot) staffPerson(ctx context.Context, tx store.Tx, channel, userID string, create bool) (store.Person, bool, error) {
+	p, err := tx.PersonByIdentity(ctx, channel, userID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if !create || (channel == ChannelSlack && !b.cfg.Staff.Member(userID)) {
+			return p, false, nil
+		}
+		p, err = tx.CreatePerson(ctx, store.Person{Role: store.RoleAdvisor, Locale: b.cfg.Lang, CreatedAt: b.cfg.Now()}, channel, userID)
+		return p, err == nil, err
+	case err != nil:
+		return p, false, err
+	}
+	return p, p.Role != store.RoleOwner && b.admitted(channel, userID, p), nil
+}
+
+// notRegistered is the answer to a Slack user who is not staff: polite,
+// and who to ask. Nothing is stored about them.
+func (b *Bot) notRegistered(lang string) string {
+	ask := pick(lang, "コーディネーター", "a coordinator")
+	if ids := b.cfg.Staff.Coordinators(); len(ids) > 0 {
+		var ms []string
+		for _, id := range ids {
+			ms = append(ms, "<@"+id+">")
+		}
+		ask += pick(lang, "（"+strings.Join(ms, "、")+"）", " ("+strings.Join(ms, ", ")+")")
+	}
+	return pick(lang,
+		"お問い合わせありがとうございます。bansou は、登録された支援担当者の方だけがお使いいただけます。まだ登録されていないようですので、ご利用を希望される場合は"+ask+"に登録をご依頼ください。",
+		"Thank you for reaching out. bansou is for registered advisors only, and you are not registered yet. To use it, please ask "+ask+" to register you.")
 }

@@ -26,6 +26,7 @@ type Config struct {
 	Location    *time.Location   // local time of the people (Asia/Tokyo)
 	Lang        string           // default language: ja
 	Institution string           // name shown to owners, e.g. ○○商工会
+	Staff       *Staff           // who may use the advisor side on Slack; nil: anyone (open enrolment)
 }
 
 // Workdays moves a time to a working day (bot/calendar implements it).

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -67,6 +68,14 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 	var companyID int64
 	if req.Company != "" {
 		c, err := t.company(ctx, req.Company)
+		var denied *AccessError
+		if errors.As(err, &denied) {
+			if t.person.Role == store.RoleOwner {
+				return nil, nil // a check-in about a company the owner left: nothing to ask
+			}
+			t.refuse(denied.Company)
+			return []Reply{t.reply(0, nil, nil)}, nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -113,6 +122,10 @@ func (b *Bot) Start(ctx context.Context, channel, userID string, req StartReques
 		t, err := b.newTurn(ctx, tx, in)
 		if err != nil {
 			return err
+		}
+		if t.stranger {
+			replies = t.say(b.notRegistered(t.lang))
+			return nil
 		}
 		if replies, err = t.resend(ctx, false); err != nil || len(replies) > 0 {
 			return err

@@ -25,9 +25,17 @@ const (
 	actionBadCode = "invite.wrong_code"
 )
 
-// CreateInvite makes a single-use invite code for the named company (created
-// when new, and assigned to advisorID when not 0). Only its hash is stored.
+// CreateInvite makes a single-use invite code for the named company (found
+// by its normalised name or created when new, and assigned to advisorID
+// when not 0). Only its hash is stored. It checks no access: it is the
+// command line's (whoever runs bansou); Slack goes through InviteAs.
 func (b *Bot) CreateInvite(ctx context.Context, companyName string, advisorID int64) (Invite, error) {
+	return b.createInvite(ctx, companyName, func(context.Context, store.Tx) (int64, error) { return advisorID, nil })
+}
+
+// createInvite makes the code; who decides, in the transaction, whose name
+// it is made in (and may refuse).
+func (b *Bot) createInvite(ctx context.Context, companyName string, who func(context.Context, store.Tx) (int64, error)) (Invite, error) {
 	name := strings.TrimSpace(companyName)
 	if name == "" {
 		return Invite{}, errors.New("bot: invite: company name is empty")
@@ -35,9 +43,16 @@ func (b *Bot) CreateInvite(ctx context.Context, companyName string, advisorID in
 	now := b.cfg.Now()
 	var inv Invite
 	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		c, err := tx.CompanyByName(ctx, name)
-		if errors.Is(err, store.ErrNotFound) {
-			c, err = tx.CreateCompany(ctx, store.Company{Name: name, CreatedAt: now})
+		advisorID, err := who(ctx, tx)
+		if err != nil {
+			return err
+		}
+		c, err := findCompany(ctx, tx, name)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			c, err = createCompany(ctx, tx, name, now)
+		case err == nil && advisorID != 0:
+			err = b.mayInvite(ctx, tx, advisorID, c, name)
 		}
 		if err != nil {
 			return err
@@ -63,6 +78,19 @@ func (b *Bot) CreateInvite(ctx context.Context, companyName string, advisorID in
 		return Invite{}, fmt.Errorf("bot: invite: %w", err)
 	}
 	return inv, nil
+}
+
+// mayInvite is the access rule for an invite to an existing company.
+func (b *Bot) mayInvite(ctx context.Context, tx store.Tx, personID int64, c store.Company, asTyped string) error {
+	p, err := tx.Person(ctx, personID)
+	if err != nil {
+		return err
+	}
+	ok, err := CanSee(ctx, tx, p, c.ID)
+	if err == nil && !ok {
+		err = &AccessError{Company: asTyped}
+	}
+	return err
 }
 
 func newCode() (string, error) {
@@ -212,16 +240,24 @@ func (t *turn) say(text string) []Reply {
 	return []Reply{t.reply(0, nil, nil)}
 }
 
-// InviteAs makes an invite code on behalf of the advisor behind (channel,
-// userID) — for example `/bansou invite 山田製作所` in Slack. The company is
-// assigned to that advisor.
+// ErrNotStaffMember is returned when someone who is not registered staff
+// asks for something only staff may do (NotRegisteredText says whom to ask).
+var ErrNotStaffMember = errors.New("bot: not registered staff")
+
+// InviteAs makes an invite code on behalf of the staff member behind
+// (channel, userID) — for example `/bansou invite 山田製作所` in Slack. A new
+// company is assigned to them; an existing one only if they may see it
+// (otherwise an *AccessError, and nothing of it is told).
+// ErrNotStaffMember for anyone else.
 func (b *Bot) InviteAs(ctx context.Context, channel, userID, company string) (Invite, error) {
-	p, err := b.EnsurePerson(ctx, channel, userID, "", store.RoleAdvisor)
-	if err != nil {
-		return Invite{}, fmt.Errorf("bot: invite: %w", err)
-	}
-	if p.Role == store.RoleOwner {
-		return Invite{}, errors.New("bot: invite: owners cannot invite")
-	}
-	return b.CreateInvite(ctx, company, p.ID)
+	return b.createInvite(ctx, company, func(ctx context.Context, tx store.Tx) (int64, error) {
+		p, ok, err := b.staffPerson(ctx, tx, channel, userID, true)
+		if err == nil && !ok {
+			err = ErrNotStaffMember
+		}
+		return p.ID, err
+	})
 }
+
+// NotRegisteredText is what a person who is not staff is told.
+func (b *Bot) NotRegisteredText() string { return b.notRegistered(b.cfg.Lang) }

@@ -73,7 +73,8 @@ func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
 }
 
 // advisorOf names the advisor an owner talks to: the one who recorded the
-// commitment the check-in is about.
+// commitment the check-in is about while they still support the company,
+// otherwise (after a handover) the company's current advisor.
 func (t *turn) advisorOf(ctx context.Context, c store.Commitment) (string, error) {
 	if c.SessionID == 0 {
 		return "", nil
@@ -81,6 +82,13 @@ func (t *turn) advisorOf(ctx context.Context, c store.Commitment) (string, error
 	s, err := t.tx.Session(ctx, c.SessionID)
 	if err != nil {
 		return "", err
+	}
+	if ok, err := t.tx.IsAssigned(ctx, c.CompanyID, s.RespondentID); err != nil || !ok {
+		advisors, err2 := t.tx.AdvisorsOf(ctx, c.CompanyID)
+		if err = errors.Join(err, err2); err != nil || len(advisors) == 0 {
+			return "", err
+		}
+		return advisors[0].Name, nil
 	}
 	p, err := t.tx.Person(ctx, s.RespondentID)
 	if err != nil {
@@ -134,8 +142,11 @@ func (t *turn) label(tag, value string) string {
 // remember tells an advisor what was recorded last time about the company:
 // the relationship's memory survives staff rotation.
 func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) error {
-	if f.Audience == flows.AudienceOwner {
+	if f.Audience == flows.AudienceOwner || f.ID == FlowHandover {
 		return nil
+	}
+	if err := t.handoverMemo(ctx, c); err != nil {
+		return err
 	}
 	m, err := t.memory(ctx, c.ID)
 	if err != nil || m.empty() {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +18,11 @@ var ErrUnknownCompany = errors.New("bot: unknown company")
 // Overview is an advisor's desk, for a home screen: follow-ups to make, the
 // conversation in progress, the companies they accompany.
 type Overview struct {
-	Lang      string
+	// Registered is false for a Slack user who is not staff; NotRegistered
+	// is then what to tell them (whom to ask), and the rest is empty.
+	Registered    bool
+	NotRegistered string
+	Lang          string
 	Followups []FollowupItem // earliest due first
 	Active    *ActiveItem    // nil when no session is in progress
 	Companies []string       // most recent first
@@ -48,6 +51,7 @@ func (b *Bot) Overview(ctx context.Context, channel, userID string) (Overview, e
 	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 		p, err := tx.PersonByIdentity(ctx, channel, userID)
 		if errors.Is(err, store.ErrNotFound) {
+			ov.Registered = channel != ChannelSlack || b.cfg.Staff.Member(userID)
 			return nil
 		}
 		if err != nil {
@@ -56,8 +60,15 @@ func (b *Bot) Overview(ctx context.Context, channel, userID string) (Overview, e
 		if p.Locale != "" {
 			ov.Lang = p.Locale
 		}
+		if p.Role == store.RoleOwner || !b.admitted(channel, userID, p) {
+			return nil // not staff: an empty desk
+		}
+		ov.Registered = true
 		return b.fillOverview(ctx, tx, p, &ov)
 	})
+	if !ov.Registered {
+		ov.NotRegistered = b.notRegistered(ov.Lang)
+	}
 	if err != nil {
 		return ov, fmt.Errorf("bot: overview: %w", err)
 	}
@@ -140,7 +151,7 @@ type HistoryEntry struct {
 // historyTags are the answers a timeline entry shows, in order. Sensitive
 // and skipped answers are never shown.
 func historyTags() []historyTag {
-	return []historyTag{
+	return append([]historyTag{
 		{tagCommitmentText, "次の一歩", "Next step"},
 		{tagCommitmentDue, "期限", "Due"},
 		{tagWallMain, "いちばん大きな壁", "Biggest wall"},
@@ -152,7 +163,7 @@ func historyTags() []historyTag {
 		{tagCallbackWanted, "連絡の希望", "Contact wish"},
 		{tagCallbackSlot, "電話の時間帯", "Call time"},
 		{tagFollowup, "次回フォロー", "Next follow-up"},
-	}
+	}, memoTags...)
 }
 
 type historyTag struct{ tag, ja, en string }
@@ -183,27 +194,24 @@ func (b *Bot) History(ctx context.Context, channel, userID, company string) (His
 	return h, nil
 }
 
+// visibleCompany finds the named company for a staff member who may see
+// it. Anyone else — a company that does not exist, one they may not see, a
+// person who is not staff — gets ErrUnknownCompany and nothing of it.
 func (b *Bot) visibleCompany(ctx context.Context, tx store.Tx, channel, userID, name string) (store.Person, store.Company, error) {
-	p, err := tx.PersonByIdentity(ctx, channel, userID)
+	p, ok, err := b.staffPerson(ctx, tx, channel, userID, false)
+	if err != nil || !ok {
+		return p, store.Company{}, errors.Join(err, ErrUnknownCompany)
+	}
+	c, err := findCompany(ctx, tx, name)
 	if errors.Is(err, store.ErrNotFound) {
-		return p, store.Company{}, ErrUnknownCompany
-	}
-	if err != nil {
-		return p, store.Company{}, err
-	}
-	c, err := tx.CompanyByName(ctx, strings.TrimSpace(name))
-	if errors.Is(err, store.ErrNotFound) || p.Role == store.RoleOwner {
 		return p, c, ErrUnknownCompany
 	}
-	if err != nil || p.Role == store.RoleCoordinator {
-		return p, c, err
-	}
-	cs, err := tx.CompaniesOf(ctx, p.ID)
 	if err != nil {
 		return p, c, err
 	}
-	if !slices.ContainsFunc(cs, func(x store.Company) bool { return x.ID == c.ID }) {
-		return p, c, ErrUnknownCompany
+	ok, err = CanSee(ctx, tx, p, c.ID)
+	if err != nil || !ok {
+		return p, store.Company{}, errors.Join(err, ErrUnknownCompany)
 	}
 	return p, c, nil
 }
@@ -271,6 +279,7 @@ type Alert struct {
 	Lang    string
 	Title   string // one line, e.g. 「山田製作所から電話の希望」
 	Text    string // details; never sensitive answers
+	Choices []Choice
 }
 
 // Notifier delivers alerts on one channel.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/bansou/bansou/store"
@@ -122,7 +123,15 @@ func (t *turn) checkIn(ctx context.Context, req CheckInRequest, link store.Owner
 	if err != nil {
 		return nil, err
 	}
-	return t.start(ctx, StartRequest{FlowID: FlowCheckin, Company: company.Name})
+	note, err := t.newAdvisorNote(ctx, link.CompanyID)
+	if err != nil {
+		return nil, err
+	}
+	replies, err := t.start(ctx, StartRequest{FlowID: FlowCheckin, Company: company.Name})
+	if note != "" && len(replies) > 0 {
+		replies[0].Text = strings.TrimSpace(note + "\n" + replies[0].Text)
+	}
+	return replies, err
 }
 
 // Invite is a fresh invite code for an owner.

@@ -20,10 +20,15 @@ type turn struct {
 	lang   string
 	notes  []string // said before the prompt
 	alerts []Alert  // sent to advisors after commit
+	// stranger is a Slack user who is not staff: they are told whom to ask
+	// and nothing is stored about them.
+	stranger bool
+	choices  []Choice // buttons offered with the notices
+	resolved *store.Company
 }
 
 func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {
-	p, err := b.resolve(ctx, tx, in)
+	p, admitted, err := b.resolve(ctx, tx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -31,25 +36,40 @@ func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, err
 	if lang == "" {
 		lang = b.cfg.Lang
 	}
-	return &turn{b: b, tx: tx, in: in, person: p, lang: lang}, nil
+	return &turn{b: b, tx: tx, in: in, person: p, lang: lang, stranger: !admitted}, nil
 }
 
-// resolve finds the person behind an event. Unknown Slack and console users
-// become advisors; unknown LINE users become owners (linked later by invite).
-func (b *Bot) resolve(ctx context.Context, tx store.Tx, in Incoming) (store.Person, error) {
-	p, err := tx.PersonByIdentity(ctx, in.Channel, in.UserID)
+// resolve finds the person behind an event. Unknown console users become
+// advisors, unknown Slack users too when they are staff (or enrolment is
+// open); unknown LINE users become owners (linked later by invite).
+// admitted is false for a Slack user who is not staff: nothing is created.
+func (b *Bot) resolve(ctx context.Context, tx store.Tx, in Incoming) (p store.Person, admitted bool, err error) {
+	p, err = tx.PersonByIdentity(ctx, in.Channel, in.UserID)
+	if err == nil {
+		return p, b.admitted(in.Channel, in.UserID, p), nil
+	}
 	if !errors.Is(err, store.ErrNotFound) {
-		return p, err
+		return p, false, err
+	}
+	if in.Channel == ChannelSlack && !b.cfg.Staff.Member(in.UserID) {
+		return store.Person{}, false, nil
 	}
 	role := store.RoleAdvisor
 	if in.Channel == ChannelLINE {
 		role = store.RoleOwner
 	}
-	return tx.CreatePerson(ctx, store.Person{Role: role, Name: in.UserName, Locale: b.cfg.Lang, CreatedAt: in.ReceivedAt}, in.Channel, in.UserID)
+	p, err = tx.CreatePerson(ctx, store.Person{Role: role, Name: in.UserName, Locale: b.cfg.Lang, CreatedAt: in.ReceivedAt}, in.Channel, in.UserID)
+	return p, err == nil, err
 }
 
 // run handles the event: a step of the active session, or a command.
 func (t *turn) run(ctx context.Context) ([]Reply, error) {
+	if t.stranger {
+		return t.say(t.b.notRegistered(t.lang)), nil
+	}
+	if t.in.Op != nil {
+		return t.op(ctx)
+	}
 	if t.person.Role == store.RoleOwner && t.in.Channel == ChannelLINE {
 		return t.owner(ctx)
 	}
@@ -65,6 +85,9 @@ func (t *turn) run(ctx context.Context) ([]Reply, error) {
 
 // resend re-sends the active session's prompt (nothing when there is none).
 func (t *turn) resend(ctx context.Context, stale bool) ([]Reply, error) {
+	if t.stranger {
+		return nil, nil
+	}
 	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
@@ -123,6 +146,19 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 		t.notes = append(t.notes, res.Notice)
 		return []Reply{t.reply(sess.ID, res.Prompt, nil)}, nil
 	}
+	if a := res.Accepted; a != nil && a.Step.Tag == tagCompany && !a.Answer.Skipped {
+		c, err := t.company(ctx, a.Answer.Value)
+		var denied *AccessError
+		if errors.As(err, &denied) {
+			// Not their company: the question stays, nothing is saved.
+			t.refuse(denied.Company)
+			return []Reply{t.reply(sess.ID, f.Render(st, env), nil)}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		t.resolved = &c
+	}
 	return t.save(ctx, f, sess, next, res)
 }
 
@@ -130,13 +166,9 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 // records derived from the answers — all in the turn's transaction.
 func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st flows.State, res flows.Result) ([]Reply, error) {
 	now := t.in.ReceivedAt
-	if res.Accepted != nil && res.Accepted.Step.Tag == tagCompany && !res.Accepted.Answer.Skipped {
-		c, err := t.company(ctx, res.Accepted.Answer.Value)
-		if err != nil {
-			return nil, err
-		}
+	if c := t.resolved; c != nil {
 		sess.CompanyID = c.ID
-		if err := t.remember(ctx, f, c); err != nil {
+		if err := t.remember(ctx, f, *c); err != nil {
 			return nil, err
 		}
 		if res.Prompt != nil {
@@ -198,12 +230,26 @@ func (t *turn) addAnswer(ctx context.Context, sess store.Session, a *flows.Accep
 	return err
 }
 
-// company finds or creates the named company and assigns it to the person.
+// company finds the named company (by its normalised name) or creates it,
+// and assigns it to the staff member. A company that exists but that the
+// person may not see is an *AccessError: nothing of it is read, nothing is
+// assigned. Owners never create companies.
 func (t *turn) company(ctx context.Context, name string) (store.Company, error) {
 	name = strings.TrimSpace(name)
-	c, err := t.tx.CompanyByName(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
-		c, err = t.tx.CreateCompany(ctx, store.Company{Name: name, CreatedAt: t.in.ReceivedAt})
+	c, err := findCompany(ctx, t.tx, name)
+	switch {
+	case errors.Is(err, store.ErrNotFound) && t.person.Role == store.RoleOwner:
+		return store.Company{}, &AccessError{Company: name}
+	case errors.Is(err, store.ErrNotFound):
+		c, err = createCompany(ctx, t.tx, name, t.in.ReceivedAt)
+	case err == nil:
+		ok, err := CanSee(ctx, t.tx, t.person, c.ID)
+		if err != nil {
+			return store.Company{}, err
+		}
+		if !ok {
+			return store.Company{}, &AccessError{Company: name}
+		}
 	}
 	if err != nil {
 		return c, err
@@ -212,6 +258,14 @@ func (t *turn) company(ctx context.Context, name string) (store.Company, error) 
 		err = t.tx.Assign(ctx, c.ID, t.person.ID, t.in.ReceivedAt)
 	}
 	return c, err
+}
+
+// refuse tells the person they may not see the company and offers to ask
+// for access.
+func (t *turn) refuse(company string) {
+	text, choices := noAccess(t.lang, company)
+	t.notes = append(t.notes, text)
+	t.choices = append(t.choices, choices...)
 }
 
 // reply builds the reply of this turn.
@@ -223,7 +277,7 @@ func (t *turn) reply(sessionID int64, p *flows.Prompt, answered *Answered) Reply
 		}
 	}
 	return Reply{Channel: t.in.Channel, UserID: t.in.UserID, ReplyToken: t.in.ReplyToken, SessionID: sessionID,
-		Lang: t.lang, Text: strings.Join(notes, "\n"), Prompt: p, Answered: answered}
+		Lang: t.lang, Text: strings.Join(notes, "\n"), Prompt: p, Answered: answered, Choices: t.choices}
 }
 
 func staleNotice(lang string) string {

@@ -25,6 +25,7 @@ type Incoming struct {
 	UserName   string // display name, when the platform gives one
 	Text       string // what was typed
 	Action     *Action
+	Op         *Op    // a tap on a button the bot offered outside a flow
 	ReplyToken string // LINE: answer for free with this token
 	ReceivedAt time.Time
 }
@@ -45,6 +46,28 @@ type Action struct {
 	Value     string
 }
 
+// Op is a tap on a Choice: a request the bot offered outside any flow
+// (ask for access, approve or reject it, write the handover memo).
+type Op struct {
+	Name  string // one of the Op* constants
+	Value string // what the op is about: a company name, a request id, …
+}
+
+// Ops the bot offers.
+const (
+	OpRequestAccess = "access.request" // Value: the company name as typed
+	OpApprove       = "access.approve" // Value: the access request id
+	OpReject        = "access.reject"  // Value: the access request id
+	OpHandoverMemo  = "handover.memo"  // Value: the handover id
+)
+
+// Choice is a button the bot offers with a notice (not a flow's options).
+type Choice struct {
+	Label string
+	Op    Op
+	Style string // "primary", "danger" or ""
+}
+
 // Reply is what the bot says back: notices, then at most one prompt.
 type Reply struct {
 	Channel    string
@@ -59,6 +82,7 @@ type Reply struct {
 	Text      string        // notices, one per line
 	Prompt    *flows.Prompt // the question to ask, if any
 	Answered  *Answered     // the answer just taken, so buttons can be replaced by it
+	Choices   []Choice      // buttons offered with the notices
 }
 
 // Answered describes the answer accepted in this turn.

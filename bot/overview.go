@@ -23,9 +23,9 @@ type Overview struct {
 	Registered    bool
 	NotRegistered string
 	Lang          string
-	Followups []FollowupItem // earliest due first
-	Active    *ActiveItem    // nil when no session is in progress
-	Companies []string       // most recent first
+	Followups     []FollowupItem // earliest due first
+	Active        *ActiveItem    // nil when no session is in progress
+	Companies     []string       // most recent first
 }
 
 // FollowupItem is one open follow-up.

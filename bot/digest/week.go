@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -14,6 +15,7 @@ func (b *builder) thisWeek(s *snapshot) Section {
 	counts := map[string]int{}
 	companies := map[string]map[int64]bool{}
 	for _, c := range s.companies {
+		closures = append(closures, b.handovers(s, c)...)
 		for _, x := range c.completed("") {
 			if !b.inWeek(x.at()) {
 				continue
@@ -209,4 +211,28 @@ func joinList(xs []flows.Text) flows.Text {
 		ja, en = append(ja, x.JA), append(en, x.In("en"))
 	}
 	return flows.Text{JA: strings.Join(ja, "・"), EN: strings.Join(en, ", ")}
+}
+
+// actionHandover is the audit action bot writes for a handover (引継ぎ),
+// with Detail "from:<id> to:<id> …".
+const actionHandover = "company.handover"
+
+// handovers are the company's handovers this week: who handed it to whom.
+func (b *builder) handovers(s *snapshot, c *company) []dated {
+	var out []dated
+	for _, e := range c.audit {
+		if e.Action != actionHandover || !b.inWeek(e.At) {
+			continue
+		}
+		var from, to int64
+		_, _ = fmt.Sscanf(e.Detail, "from:%d to:%d", &from, &to)
+		who := func(id int64) string { return cmp.Or(s.name(id), fmt.Sprintf("#%d", id)) }
+		line := who(to)
+		if from != 0 {
+			line = who(from) + " → " + who(to)
+		}
+		out = append(out, dated{e.At, Item{Company: c.Name, Advisor: who(to),
+			Text: join(txt("担当交代（"+line+"）", "handed over ("+line+")"), day(b.dateOf(e.At)))}})
+	}
+	return out
 }

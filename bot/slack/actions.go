@@ -33,6 +33,8 @@ func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallbac
 		return "start", func(ctx context.Context) error { return a.start(ctx, user, flowID, company) }
 	case strings.HasPrefix(id, actAnswer):
 		return a.onAnswer(ctx, ic, act)
+	case strings.HasPrefix(id, actOpPrefix):
+		return a.onOp(ic, act)
 	}
 	a.log.InfoContext(ctx, "slack action ignored", "action_id", act.ActionID)
 	return "", nil
@@ -132,4 +134,20 @@ func textMessage(text string) message {
 // startButton is a button that starts flowID about company.
 func startButton(flowID, company, label string, i int) *slack.ButtonBlockElement {
 	return slack.NewButtonBlockElement(actStartPrefx+flowID+":"+strconv.Itoa(i), company, plain(clip(label, maxLabel)))
+}
+
+// onOp turns a tap on one of the bot's Choices into a turn with an Op. The
+// bot decides whether the person may do it.
+func (a *Adapter) onOp(ic slack.InteractionCallback, act *slack.BlockAction) (string, work) {
+	name, _, _ := strings.Cut(strings.TrimPrefix(act.ActionID, actOpPrefix), ":")
+	in := bot.Incoming{Channel: bot.ChannelSlack, UserID: ic.User.ID, UserName: ic.User.Name,
+		Op: &bot.Op{Name: name, Value: act.Value}}
+	ts := act.ActionTs
+	if ts == "" {
+		ts = ic.ActionTs
+	}
+	if ts != "" {
+		in.EventID = "act:" + ic.User.ID + ":" + ts
+	}
+	return "op", func(ctx context.Context) error { return a.cfg.Bot.Handle(ctx, in) }
 }

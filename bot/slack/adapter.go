@@ -21,6 +21,7 @@ type Bot interface {
 	History(ctx context.Context, channel, userID, company string) (bot.History, error)
 	InviteAs(ctx context.Context, channel, userID, company string) (bot.Invite, error)
 	Digest(ctx context.Context, channel, userID string) (*digest.Digest, string, error)
+	Handover(ctx context.Context, req bot.HandoverRequest) (bot.HandoverResult, error)
 }
 
 // Config is what an Adapter needs.

@@ -190,3 +190,14 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
+
+// groupMembers lists the members of a user group (usergroups.users.list).
+func (a *API) groupMembers(ctx context.Context, group string) ([]string, error) {
+	var ids []string
+	err := a.idempotent(ctx, "usergroups.users.list", func() error {
+		var err error
+		ids, err = a.client.GetUserGroupMembersContext(ctx, group)
+		return err
+	})
+	return ids, err
+}

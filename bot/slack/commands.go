@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -51,6 +52,25 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) (*comma
 			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou invite 山田製作所`", "Add the company: `/bansou invite <company>`")), nil
 		}
 		return ack, func(ctx context.Context) error { return a.invite(ctx, user, arg) }
+	case "handover":
+		company, to, ok := parseHandover(arg)
+		if !ok {
+			return ephemeral(tr(lang, "企業名と引き継ぎ先を添えてください。例: `/bansou handover 山田製作所 @鈴木`",
+				"Add the company and the new advisor: `/bansou handover <company> @someone`")), nil
+		}
+		return ack, func(ctx context.Context) error {
+			_, err := a.cfg.Bot.Handover(ctx, bot.HandoverRequest{Channel: bot.ChannelSlack, UserID: user, Company: company,
+				ToChannel: bot.ChannelSlack, ToUserID: to})
+			return err
+		}
+	case "request":
+		if arg == "" {
+			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou request 山田製作所`", "Add the company: `/bansou request <company>`")), nil
+		}
+		return ack, func(ctx context.Context) error {
+			return a.cfg.Bot.Handle(ctx, bot.Incoming{Channel: bot.ChannelSlack, UserID: user, EventID: "cmd:" + cmd.TriggerID,
+				Op: &bot.Op{Name: bot.OpRequestAccess, Value: arg}})
+		}
 	case "history":
 		if arg == "" {
 			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou history 山田製作所`", "Add the company: `/bansou history <company>`")), nil
@@ -66,7 +86,7 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) (*comma
 // parseCommand reads "visit 山田製作所" (or 振り返り, 検証, 履歴, …) into a
 // verb and its argument. Full-width spaces and letters are folded.
 func parseCommand(text string) (verb, arg string) {
-	word, rest, _ := strings.Cut(flows.Fold(text), " ")
+	word, rest, _ := strings.Cut(flows.Fold(unescape(text)), " ")
 	arg = strings.TrimSpace(rest)
 	switch strings.ToLower(word) {
 	case "visit", "debrief", "振り返り", "ふりかえり", "訪問":
@@ -79,10 +99,29 @@ func parseCommand(text string) (verb, arg string) {
 		return "invite", arg
 	case "digest", "ダイジェスト", "要対応", "一覧":
 		return "digest", arg
+	case "handover", "引継ぎ", "引き継ぎ", "引継":
+		return "handover", arg
+	case "request", "申請", "閲覧申請":
+		return "request", arg
 	case "", "help", "ヘルプ", "使い方", "つかいかた", "?":
 		return "help", arg
 	}
 	return word, arg
+}
+
+// mention reads a Slack user mention, <@U123|name> or <@U123>.
+var mention = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
+
+// parseHandover reads "山田製作所 <@U123|suzuki>" into the company and the
+// new advisor's user id.
+func parseHandover(arg string) (company, user string, ok bool) {
+	m := mention.FindStringSubmatchIndex(arg)
+	if m == nil {
+		return "", "", false
+	}
+	user = arg[m[2]:m[3]]
+	company = strings.TrimSpace(arg[:m[0]] + " " + arg[m[1]:])
+	return company, user, company != ""
 }
 
 func helpText(lang string) string {
@@ -92,6 +131,8 @@ func helpText(lang string) string {
 			"• `/bansou checkin <company>` — review how the owner's committed step went\n" +
 			"• `/bansou history <company>` — what has been recorded about the company\n" +
 			"• `/bansou invite <company>` — a one-time code for the owner to connect on LINE\n" +
+			"• `/bansou request <company>` — ask to see a company you do not support yet\n" +
+			"• `/bansou handover <company> @someone` — hand a company over to the next advisor\n" +
 			"• `/bansou digest` — coordinators: what needs attention across all companies\n" +
 			"• `/bansou help` — this help\n" +
 			"During a conversation you can send back, skip, edit or cancel in the DM."
@@ -101,6 +142,8 @@ func helpText(lang string) string {
 		"• `/bansou checkin 企業名` … 前回決めた「次の一歩」がどうなったかを検証します\n" +
 		"• `/bansou history 企業名` … その企業のこれまでの記録をお見せします\n" +
 		"• `/bansou invite 企業名` … 経営者の方が LINE でつながるための招待コードを発行します\n" +
+		"• `/bansou request 企業名` … 担当していない企業の記録の閲覧を申請します\n" +
+		"• `/bansou handover 企業名 @次の担当者` … 企業を次の担当者に引き継ぎます（引継ぎメモをお願いします）\n" +
 		"• `/bansou digest` … （コーディネーター）全企業の要対応・フォロー状況のまとめ\n" +
 		"• `/bansou help` … この説明\n" +
 		"振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。"
@@ -116,6 +159,9 @@ func (a *Adapter) visit(ctx context.Context, user, flowID, query string) error {
 	ov, err := a.cfg.Bot.Overview(ctx, bot.ChannelSlack, user)
 	if err != nil {
 		return err
+	}
+	if !ov.Registered {
+		return a.cfg.Sender.postDM(ctx, user, textMessage(ov.NotRegistered))
 	}
 	exact, close := matchCompanies(query, ov.Companies)
 	if exact == "" && flowID == bot.FlowVerify && len(close) == 1 {
@@ -154,34 +200,10 @@ func candidates(lang, flowID, query string, names []string) message {
 	return m
 }
 
-// matchCompanies compares query with the advisor's companies after folding
-// width, case, white space and legal-form words (株式会社, (株), …). It
-// returns the exact match, if any, and otherwise the prefix matches then
-// the other partial matches.
+// matchCompanies compares query with the companies the person may see,
+// with the bot's one company-name normaliser.
 func matchCompanies(query string, names []string) (exact string, close []string) {
-	q := companyKey(query)
-	if q == "" {
-		return "", nil
-	}
-	var partial []string
-	for _, n := range names {
-		k := companyKey(n)
-		switch {
-		case k == q:
-			return n, nil
-		case strings.HasPrefix(k, q):
-			close = append(close, n)
-		case strings.Contains(k, q) || strings.Contains(q, k):
-			partial = append(partial, n)
-		}
-	}
-	return "", append(close, partial...)
-}
-
-var legalForms = strings.NewReplacer("株式会社", "", "(株)", "", "㈱", "", "有限会社", "", "(有)", "", "㈲", "", "合同会社", "", " ", "")
-
-func companyKey(s string) string {
-	return strings.ToLower(legalForms.Replace(flows.Fold(s)))
+	return bot.MatchCompanies(query, names)
 }
 
 // history sends what was recorded about a company to the DM.
@@ -202,6 +224,9 @@ func (a *Adapter) historyFuzzy(ctx context.Context, user, query string) error {
 	ov, err := a.cfg.Bot.Overview(ctx, bot.ChannelSlack, user)
 	if err != nil {
 		return err
+	}
+	if !ov.Registered {
+		return a.cfg.Sender.postDM(ctx, user, textMessage(ov.NotRegistered))
 	}
 	exact, close := matchCompanies(query, ov.Companies)
 	if exact == "" && len(close) == 1 {
@@ -246,15 +271,24 @@ func historyMessage(h bot.History, loc *time.Location) message {
 // invite makes a one-time LINE invite code for a company and sends it to the
 // advisor's DM with a message they can forward to the owner.
 func (a *Adapter) invite(ctx context.Context, user, query string) error {
+	ov, err := a.cfg.Bot.Overview(ctx, bot.ChannelSlack, user)
+	if err != nil {
+		return err
+	}
+	if !ov.Registered {
+		return a.cfg.Sender.postDM(ctx, user, textMessage(ov.NotRegistered))
+	}
 	name := query
-	if ov, err := a.cfg.Bot.Overview(ctx, bot.ChannelSlack, user); err == nil {
-		if exact, close := matchCompanies(query, ov.Companies); exact != "" {
-			name = exact
-		} else if len(close) == 1 {
-			name = close[0]
-		}
+	if exact, close := matchCompanies(query, ov.Companies); exact != "" {
+		name = exact
+	} else if len(close) == 1 {
+		name = close[0]
 	}
 	inv, err := a.cfg.Bot.InviteAs(ctx, bot.ChannelSlack, user, name)
+	if denied, ok := errors.AsType[*bot.AccessError](err); ok {
+		text, choices := bot.NoAccessText(ov.Lang, denied)
+		return a.cfg.Sender.postDM(ctx, user, choiceMessage(text, choices))
+	}
 	if err != nil {
 		return err
 	}

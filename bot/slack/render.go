@@ -32,6 +32,7 @@ const (
 	actPick       = "pick"        // checkboxes / multi-select: state only, no turn
 	actResume     = "home:resume" // App Home: re-send the current question
 	actStartPrefx = "start:"      // start:<flow id>, value = company name
+	actOpPrefix   = "op:"         // op:<bot op>:<i>, value = the op's value
 )
 
 // message is one Slack message: its blocks, the plain-text fallback shown
@@ -52,6 +53,9 @@ func render(r bot.Reply) message {
 	if r.Text != "" {
 		m.blocks = append(m.blocks, sections(r.Text)...)
 		m.fallback = r.Text
+	}
+	if len(r.Choices) > 0 {
+		m.blocks = append(m.blocks, choiceBlock(r.Choices))
 	}
 	p := r.Prompt
 	if p == nil {
@@ -307,4 +311,29 @@ func tr(lang, ja, en string) string {
 		return en
 	}
 	return ja
+}
+
+// choiceBlock renders the bot's Choices as buttons (a bot.Op each).
+func choiceBlock(choices []bot.Choice) slack.Block {
+	var elems []slack.BlockElement
+	for i, c := range choices[:min(len(choices), maxButtons)] {
+		btn := slack.NewButtonBlockElement(actOpPrefix+c.Op.Name+":"+strconv.Itoa(i), c.Op.Value, plain(clip(c.Label, maxLabel)))
+		switch c.Style {
+		case "primary":
+			btn = btn.WithStyle(slack.StylePrimary)
+		case "danger":
+			btn = btn.WithStyle(slack.StyleDanger)
+		}
+		elems = append(elems, btn)
+	}
+	return slack.NewActionBlock("choices", elems...)
+}
+
+// choiceMessage is a notice with the bot's Choices under it.
+func choiceMessage(text string, choices []bot.Choice) message {
+	m := textMessage(text)
+	if len(choices) > 0 {
+		m.blocks = append(m.blocks, choiceBlock(choices))
+	}
+	return m
 }

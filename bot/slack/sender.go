@@ -91,6 +91,9 @@ func (s *Sender) Notify(ctx context.Context, a bot.Alert) error {
 	if a.Text != "" {
 		blocks = append(blocks, sections(a.Text)...)
 	}
+	if len(a.Choices) > 0 {
+		blocks = append(blocks, choiceBlock(a.Choices))
+	}
 	if _, err := s.api.post(ctx, ch, message{fallback: a.Title, blocks: blocks}); err != nil {
 		return fmt.Errorf("slack: notify: %w", err)
 	}

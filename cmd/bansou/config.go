@@ -11,6 +11,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/bot/calendar"
 )
 
@@ -36,6 +37,8 @@ type config struct {
 	digestCron   string   // when coordinators get the digest
 	closures     string   // extra non-working days, e.g. 12/29-01/03
 	coordinators []string // Slack user ids who receive the digest
+	advisors     []string // Slack user ids of the advisors (staff)
+	advisorGroup string   // a Slack user group whose members are advisors
 	urgentWords  []string // nil: the bot's defaults
 }
 
@@ -81,6 +84,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		digestCron:   or(get("BANSOU_DIGEST_CRON"), "0 9 * * 1"),
 		closures:     or(get("BANSOU_CLOSURES"), "12/29-01/03"),
 		coordinators: list(get("BANSOU_COORDINATORS")),
+		advisors:     list(get("BANSOU_ADVISORS")),
+		advisorGroup: get("BANSOU_ADVISOR_GROUP"),
 		urgentWords:  list(get("BANSOU_URGENT_WORDS")),
 	}
 	loc, err := time.LoadLocation(or(get("BANSOU_TZ"), "Asia/Tokyo"))
@@ -146,7 +151,16 @@ func (c config) validate() []string {
 	if _, err := calendar.ParseClosures(c.closures); err != nil {
 		problems = append(problems, fmt.Sprintf("BANSOU_CLOSURES: %v (e.g. 12/29-01/03,08/13-08/15)", err))
 	}
+	if c.advisorGroup != "" && c.slackBotToken == "" {
+		problems = append(problems, "BANSOU_ADVISOR_GROUP is read from Slack: it needs SLACK_BOT_TOKEN")
+	}
 	return append(problems, c.validateSlack()...)
+}
+
+// staff is who may use the advisor side; nothing configured is open
+// enrolment.
+func (c config) staff() *bot.Staff {
+	return bot.NewStaff(c.advisors, c.coordinators, c.advisorGroup != "")
 }
 
 // list splits a comma-separated setting; empty gives nil.

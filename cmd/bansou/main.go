@@ -44,6 +44,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdInvite(ctx, args[1:], getenv, stdout, stderr)
 	case "digest":
 		err = cmdDigest(ctx, args[1:], getenv, stdout, stderr)
+	case "handover":
+		err = cmdHandover(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -78,6 +80,9 @@ Usage:
       Issue a single-use code (7 days) for the owner to link their LINE account.
   bansou digest --preview [--db PATH] [--lang ja|en]
       Print the coordinator digest as it stands now.
+  bansou handover --company NAME --to SLACK_ID [--db URL]
+      Hand a company over to the next advisor (引継ぎ): follow-ups and reminders move,
+      the previous advisor is asked for a 引継ぎメモ (in Slack when SLACK_BOT_TOKEN is set).
 
 Environment:
   BANSOU_DATABASE_URL  postgres://… or a SQLite file path (default ./bansou.db)

@@ -46,15 +46,17 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 // server is one running bansou: the store, the bot, the channels and the
 // HTTP endpoints.
 type server struct {
-	cfg   config
-	log   *slog.Logger
-	store store.Store
-	reg   *prometheus.Registry
-	slack *slackbot.Adapter
-	line  *linebot.Adapter
-	bot   *bot.Bot
-	rem   *remind.Service
-	mux   *http.ServeMux
+	cfg    config
+	log    *slog.Logger
+	store  store.Store
+	reg    *prometheus.Registry
+	slack  *slackbot.Adapter
+	line   *linebot.Adapter
+	bot    *bot.Bot
+	rem    *remind.Service
+	mux    *http.ServeMux
+	staff  *bot.Staff               // who may use the advisor side
+	groups *slackbot.StaffRefresher // reads BANSOU_ADVISOR_GROUP; nil when not set
 }
 
 // serve runs until ctx ends, then shuts down gracefully: stop intake (HTTP,
@@ -95,6 +97,10 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		s.close()
 		return nil, err
 	}
+	if err := s.bot.IndexCompanyNames(ctx); err != nil {
+		s.close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -114,9 +120,10 @@ func (s *server) wire(set *flows.Set) error {
 	if err != nil {
 		return err
 	}
+	s.staff = s.cfg.staff()
 	b, err := bot.New(bot.Config{Store: s.store, Flows: set, Senders: ch.senders, Notifiers: ch.notifiers,
 		Scheduler: planner, Calendar: planner.Calendar, UrgentWords: s.cfg.urgentWords, Logger: s.log,
-		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution})
+		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution, Staff: s.staff})
 	if err != nil {
 		return err
 	}
@@ -131,6 +138,9 @@ func (s *server) wire(set *flows.Set) error {
 		}
 		if s.cfg.slackSigningSecret != "" {
 			s.slack.Routes(s.mux)
+		}
+		if s.cfg.advisorGroup != "" {
+			s.groups = &slackbot.StaffRefresher{API: ch.slackAPI, Group: s.cfg.advisorGroup, Staff: s.staff, Logger: s.log}
 		}
 	}
 	if s.cfg.line() {
@@ -240,6 +250,11 @@ func (s *server) announce(ctx context.Context, addr net.Addr) {
 		}
 	}
 	s.log.InfoContext(ctx, "bansou serving", "addr", addr.String(), "channels", channels, "lang", s.cfg.lang, "tz", s.cfg.location.String())
+	if s.staff.Open() {
+		s.log.InfoContext(ctx, "open enrolment: every Slack user who writes to bansou becomes an advisor (a single-advisor trial); set BANSOU_ADVISORS or BANSOU_ADVISOR_GROUP, and BANSOU_COORDINATORS, to register staff")
+	} else {
+		s.log.InfoContext(ctx, "staff membership configured", "advisors", len(s.cfg.advisors), "advisor_group", s.cfg.advisorGroup != "", "coordinators", len(s.cfg.coordinators))
+	}
 	if len(channels) == 0 {
 		s.log.InfoContext(ctx, "no channels configured: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) to connect Slack, and LINE_CHANNEL_SECRET with LINE_CHANNEL_ACCESS_TOKEN for LINE")
 	}
@@ -254,6 +269,9 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 	var bg sync.WaitGroup
 	if s.slack != nil && s.cfg.slackAppToken != "" {
 		bg.Go(func() { _ = s.slack.RunSocketMode(intake) })
+	}
+	if s.groups != nil {
+		bg.Go(func() { s.groups.Run(intake) })
 	}
 	bg.Go(func() { s.sweep(intake) })
 	bg.Go(func() {

@@ -57,6 +57,9 @@ func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdi
 	if err != nil {
 		return err
 	}
+	if err := b.IndexCompanyNames(ctx); err != nil {
+		return err
+	}
 	if err := openConversation(ctx, b, st, role, o); err != nil {
 		return err
 	}

@@ -35,6 +35,11 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return newHarnessOn(t, db, nil)
+}
+
+// newHarnessOn is a harness on db with staff membership (nil: open).
+func newHarnessOn(t testing.TB, db store.Store, staff *bot.Staff) *harness {
 	set, err := flows.Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +49,7 @@ func newHarness(t testing.TB) *harness {
 	out, alerts, sched := &bottest.Replies{}, &bottest.Alerts{}, &schedRecorder{}
 	b, err := bot.New(bot.Config{Store: db, Flows: set, Senders: map[string]bot.Sender{"slack": out, "line": out, "console": out},
 		Notifiers: map[string]bot.Notifier{"slack": alerts}, Scheduler: sched,
-		Now: clk.Now, Location: jst, Institution: "みどり商工会"})
+		Now: clk.Now, Location: jst, Institution: "みどり商工会", Staff: staff})
 	if err != nil {
 		t.Fatal(err)
 	}

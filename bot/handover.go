@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -286,8 +287,8 @@ func (h *handover) tell(ctx context.Context, c store.Company, to store.Person) e
 			c.Name+"の担当を、"+from+"さんから引き継ぎました。フォロー予定 "+strconv.FormatInt(h.res.Followups, 10)+" 件も移っています。引継ぎメモは、最初の振り返り（/bansou visit "+c.Name+"）のときにお見せします。",
 			"You now support "+c.Name+", handed over from "+from+", with "+strconv.FormatInt(h.res.Followups, 10)+" follow-up(s). The handover memo will show at your first debrief (/bansou visit "+c.Name+")."))...)
 	}
-	if h.actor == nil {
-		return nil
+	if h.actor == nil || slices.ContainsFunc(h.res.From, func(p store.Person) bool { return p.ID == h.actor.person.ID }) {
+		return nil // the previous advisor's memo request says it already
 	}
 	to2 := h.actor.nameOf(ctx, to)
 	h.out.replies = append(h.out.replies, h.actor.say(pick(h.actor.lang,

@@ -140,6 +140,13 @@ type harness struct {
 
 func newHarness(t testing.TB) *harness {
 	t.Helper()
+	return newHarnessWith(t, nil)
+}
+
+// newHarnessWith is a harness with staff membership (nil: open enrolment)
+// whose alerts go out as DMs through the fake Slack too.
+func newHarnessWith(t testing.TB, staff *bot.Staff) *harness {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "bansou.db"))
 	if err != nil {
@@ -160,6 +167,7 @@ func newHarness(t testing.TB) *harness {
 	jst, _ := time.LoadLocation("Asia/Tokyo")
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, jst)
 	b, err := bot.New(bot.Config{Store: db, Flows: set, Senders: map[string]bot.Sender{bot.ChannelSlack: sender},
+		Notifiers: map[string]bot.Notifier{bot.ChannelSlack: sender}, Staff: staff,
 		Logger: log, Now: func() time.Time { return now }, Location: jst, Institution: "みどり商工会"})
 	if err != nil {
 		t.Fatal(err)

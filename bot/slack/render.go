@@ -2,6 +2,7 @@ package slack
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -285,8 +286,21 @@ func escape(s string) string {
 	if !strings.ContainsAny(s, "&<>") {
 		return s
 	}
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	// A user mention (<@U123>) stays a mention: the bot names people so.
+	var b strings.Builder
+	last := 0
+	for _, m := range userMention.FindAllStringIndex(s, -1) {
+		b.WriteString(esc.Replace(s[last:m[0]]))
+		b.WriteString(s[m[0]:m[1]])
+		last = m[1]
+	}
+	b.WriteString(esc.Replace(s[last:]))
+	return b.String()
 }
+
+// userMention is a Slack user mention as the bot writes it.
+var userMention = regexp.MustCompile(`<@[UW][A-Z0-9]+>`)
 
 // unescape reverses the escaping Slack applies to message text, so what
 // the advisor typed is stored verbatim.

@@ -36,7 +36,9 @@ func testCompanyKey(t *testing.T, open opener) {
 		}
 		return tx.SetCompanyKey(ctx, other.ID, "佐藤商店")
 	})
-	got := must(f, "by key", func(ctx context.Context, tx store.Tx) (store.Company, error) { return tx.CompanyByKey(ctx, "山田製作所") })
+	got := must(f, "by key", func(ctx context.Context, tx store.Tx) (store.Company, error) {
+		return tx.CompanyByKey(ctx, "山田製作所")
+	})
 	if got.ID != c.ID || got.Name != "株式会社山田製作所" {
 		t.Errorf("by key = %+v, want %+v", got, c)
 	}
@@ -95,7 +97,9 @@ func testAccessRequests(t *testing.T, open opener) {
 	f.do("approve", func(ctx context.Context, tx store.Tx) error {
 		return tx.DecideAccessRequest(ctx, r.ID, store.RequestApproved, coord.ID, at(3))
 	})
-	got := must(f, "read", func(ctx context.Context, tx store.Tx) (store.AccessRequest, error) { return tx.AccessRequest(ctx, r.ID) })
+	got := must(f, "read", func(ctx context.Context, tx store.Tx) (store.AccessRequest, error) {
+		return tx.AccessRequest(ctx, r.ID)
+	})
 	want := store.AccessRequest{ID: r.ID, CompanyID: c.ID, RequesterID: a.ID, Status: store.RequestApproved,
 		CreatedAt: at(1), DecidedBy: coord.ID, DecidedAt: at(3)}
 	sameRecord(t, "decided request", got, want)
@@ -171,11 +175,15 @@ func testReassign(t *testing.T, open opener) {
 			DueAt: at(60), DedupeKey: "followup:other"})
 		return err
 	})
-	n := must(f, "follow-ups", func(ctx context.Context, tx store.Tx) (int64, error) { return tx.ReassignFollowups(ctx, c.ID, a.ID, b.ID) })
+	n := must(f, "follow-ups", func(ctx context.Context, tx store.Tx) (int64, error) {
+		return tx.ReassignFollowups(ctx, c.ID, a.ID, b.ID)
+	})
 	if n != 1 {
 		t.Errorf("moved follow-ups = %d, want 1 (the open one of this company)", n)
 	}
-	n = must(f, "reminders", func(ctx context.Context, tx store.Tx) (int64, error) { return tx.ReassignReminders(ctx, c.ID, a.ID, b.ID) })
+	n = must(f, "reminders", func(ctx context.Context, tx store.Tx) (int64, error) {
+		return tx.ReassignReminders(ctx, c.ID, a.ID, b.ID)
+	})
 	if n != 1 {
 		t.Errorf("moved reminders = %d, want 1 (the pending one of this company)", n)
 	}

@@ -107,7 +107,9 @@ type running struct {
 
 func startServe(t *testing.T, env map[string]string) *running {
 	t.Helper()
-	env["BANSOU_DATABASE_URL"] = filepath.Join(t.TempDir(), "bansou.db")
+	if env["BANSOU_DATABASE_URL"] == "" {
+		env["BANSOU_DATABASE_URL"] = filepath.Join(t.TempDir(), "bansou.db")
+	}
 	env["BANSOU_HTTP_ADDR"] = "127.0.0.1:0"
 	cfg, err := loadConfig(envOf(env))
 	if err != nil {

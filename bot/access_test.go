@@ -319,3 +319,28 @@ func TestAccessMatrix(t *testing.T) {
 		})
 	}
 }
+
+// Typing another advisor's company at the debrief's company question is
+// refused the same way: the question stays, nothing is assigned, no
+// memory is shown.
+func TestCompanyQuestionRefusesAnotherAdvisorsCompany(t *testing.T) {
+	w := newWorld(t, backends[0].open)
+	h := w.h
+	r := h.say(t, "UB", "振り返り")
+	r = h.tap(t, "UB", r.SessionID, "_mode", "full")
+	wantPrompt(t, r, "D1")
+	r = h.say(t, "UB", "（株）山田製作所")
+	wantPrompt(t, r, "D1")
+	for _, s := range secrets {
+		if strings.Contains(jsonOf(r), s) {
+			t.Errorf("refusal leaks %q: %s", s, jsonOf(r))
+		}
+	}
+	if len(r.Choices) != 1 || r.Choices[0].Op.Name != bot.OpRequestAccess || w.assignedTo(t, "UB") {
+		t.Errorf("refusal offers %+v; assigned: %v", r.Choices, w.assignedTo(t, "UB"))
+	}
+	r = h.say(t, "UB", "新しいお客さま工房")
+	if r.Prompt == nil || r.Prompt.StepID == "D1" {
+		t.Errorf("a new company is not accepted after a refusal: %+v", r.Prompt)
+	}
+}

@@ -51,11 +51,12 @@ func (c call) blocks(t testing.TB) []map[string]any {
 // fakeSlack is a Slack Web API that records every call and answers ok.
 // fail, when set, may answer a call itself (429, errors).
 type fakeSlack struct {
-	srv  *httptest.Server
-	mu   sync.Mutex
-	ts   int
-	seen []call
-	fail func(method string, w http.ResponseWriter) bool
+	srv   *httptest.Server
+	mu    sync.Mutex
+	ts    int
+	seen  []call
+	fail  func(method string, w http.ResponseWriter) bool
+	group []string // members of every user group
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -93,6 +94,11 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, c.Form.Get("channel"), ts)
 	case "views.publish":
 		fmt.Fprint(w, `{"ok":true,"view":{"id":"V1"}}`)
+	case "usergroups.users.list":
+		f.mu.Lock()
+		users, _ := json.Marshal(f.group)
+		f.mu.Unlock()
+		fmt.Fprintf(w, `{"ok":true,"users":%s}`, users)
 	default:
 		fmt.Fprint(w, `{"ok":true}`)
 	}

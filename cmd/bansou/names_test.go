@@ -78,3 +78,21 @@ func (r *running) command(t *testing.T, secret, user, text string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+func TestStaffConfiguration(t *testing.T) {
+	cfg, err := loadConfig(envOf(map[string]string{"BANSOU_ADVISORS": "UA, UB", "BANSOU_COORDINATORS": "UC"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := cfg.staff()
+	if staff.Open() || !staff.Member("UA") || !staff.Member("UB") || !staff.Member("UC") || staff.Member("UX") {
+		t.Errorf("staff from BANSOU_ADVISORS and BANSOU_COORDINATORS: %+v", staff)
+	}
+	if _, err := loadConfig(envOf(map[string]string{"BANSOU_ADVISOR_GROUP": "S1"})); err == nil || !strings.Contains(err.Error(), "BANSOU_ADVISOR_GROUP") {
+		t.Errorf("a user group without a Slack token: %v", err)
+	}
+	open, _ := loadConfig(envOf(map[string]string{}))
+	if !open.staff().Open() {
+		t.Error("nothing configured is not open enrolment")
+	}
+}

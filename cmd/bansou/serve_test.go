@@ -176,6 +176,9 @@ func TestServeWithNothingConfigured(t *testing.T) {
 	if !strings.Contains(r.logs.String(), "no channels configured") {
 		t.Errorf("serve did not say it has no channels:\n%s", r.logs)
 	}
+	if !strings.Contains(r.logs.String(), "open enrolment") {
+		t.Errorf("serve did not say enrolment is open:\n%s", r.logs)
+	}
 }
 
 // With a bot token and a signing secret, serve answers Slack over HTTP: a

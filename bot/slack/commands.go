@@ -67,10 +67,11 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) (*comma
 		if arg == "" {
 			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou request 山田製作所`", "Add the company: `/bansou request <company>`")), nil
 		}
-		return ack, func(ctx context.Context) error {
-			return a.cfg.Bot.Handle(ctx, bot.Incoming{Channel: bot.ChannelSlack, UserID: user, EventID: "cmd:" + cmd.TriggerID,
-				Op: &bot.Op{Name: bot.OpRequestAccess, Value: arg}})
+		in := bot.Incoming{Channel: bot.ChannelSlack, UserID: user, Op: &bot.Op{Name: bot.OpRequestAccess, Value: arg}}
+		if cmd.TriggerID != "" {
+			in.EventID = "cmd:" + cmd.TriggerID // one per command invocation
 		}
+		return ack, func(ctx context.Context) error { return a.cfg.Bot.Handle(ctx, in) }
 	case "history":
 		if arg == "" {
 			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou history 山田製作所`", "Add the company: `/bansou history <company>`")), nil

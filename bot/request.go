@@ -58,7 +58,7 @@ func (t *turn) requestAccess(ctx context.Context, name string) ([]Reply, error) 
 	if err != nil {
 		return nil, err
 	}
-	who := personName(t.lang, t.person)
+	who := t.nameOf(ctx, t.person)
 	id := strconv.FormatInt(req.ID, 10)
 	for _, p := range approvers {
 		lang := langOf(p, t.b.cfg.Lang)
@@ -156,7 +156,7 @@ func (t *turn) tellDecision(ctx context.Context, req store.AccessRequest, approv
 	if err := t.alertPerson(ctx, requester, a); err != nil {
 		return nil, err
 	}
-	who := personName(t.lang, requester)
+	who := t.nameOf(ctx, requester)
 	if approve {
 		return t.say(pick(t.lang, "承認しました。"+who+"さんが"+c.Name+"の担当に加わりました。", "Approved: "+who+" now supports "+c.Name+".")), nil
 	}
@@ -186,13 +186,4 @@ func langOf(p store.Person, fallback string) string {
 		return p.Locale
 	}
 	return fallback
-}
-
-// personName is how people are named in notices; a name not known yet
-// (Slack names come later) reads 担当者.
-func personName(lang string, p store.Person) string {
-	if p.Name != "" {
-		return p.Name
-	}
-	return pick(lang, "担当者", "an advisor")
 }

@@ -128,7 +128,7 @@ func TestReproductionsAreRefusedOverSlack(t *testing.T) {
 	n = len(h.slack.calls("chat.postMessage"))
 	h.click(t, "UB", h.findButton(t, "UB", 0, actOpPrefix+bot.OpRequestAccess), nil)
 	for _, approver := range []string{"UA", "UC"} {
-		if got := h.dmsTo(approver, n); !strings.Contains(got, "閲覧申請") || !strings.Contains(got, "却下") {
+		if got := h.dmsTo(approver, n); !strings.Contains(got, "閲覧申請") || !strings.Contains(got, "却下") || !strings.Contains(got, `\u003c@UB\u003eさんが`) {
 			t.Errorf("%s gets no request to approve:\n%s", approver, got)
 		}
 	}

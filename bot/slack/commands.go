@@ -244,6 +244,8 @@ func (a *Adapter) historyFuzzy(ctx context.Context, user, query string) error {
 	if len(close) > 0 {
 		text += tr(ov.Lang, "\n候補: ", "\nDid you mean: ") + strings.Join(close[:min(len(close), maxCandidates)], tr(ov.Lang, "、", ", "))
 	}
+	text += tr(ov.Lang, "\n担当していない企業の記録は、`/bansou request 企業名` で閲覧を申請できます。",
+		"\nTo see a company you do not support, ask for access with `/bansou request <company>`.")
 	return a.cfg.Sender.postDM(ctx, user, textMessage(text))
 }
 

@@ -344,3 +344,22 @@ func TestCompanyQuestionRefusesAnotherAdvisorsCompany(t *testing.T) {
 		t.Errorf("a new company is not accepted after a refusal: %+v", r.Prompt)
 	}
 }
+
+// The configuration is the only source of the coordinator role: someone
+// dropped from BANSOU_COORDINATORS sees only their own companies again.
+func TestCoordinatorsFollowTheConfiguration(t *testing.T) {
+	w := newWorld(t, backends[0].open)
+	ctx := context.Background()
+	if _, err := w.h.bot.History(ctx, "slack", "UC", "山田製作所"); err != nil {
+		t.Fatalf("coordinator before: %v", err)
+	}
+	if err := w.h.bot.SyncCoordinators(ctx, "slack", []string{"UE"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.h.bot.History(ctx, "slack", "UC", "山田製作所"); !errors.Is(err, bot.ErrUnknownCompany) {
+		t.Errorf("a coordinator no longer configured still sees the company: %v", err)
+	}
+	if _, _, err := w.h.bot.Digest(ctx, "slack", "UE"); err != nil {
+		t.Errorf("the newly configured coordinator gets no digest: %v", err)
+	}
+}

@@ -1,8 +1,12 @@
 package bot
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"sync"
+
+	"github.com/bansou/bansou/store"
 )
 
 // Staff says who may use the advisor side on Slack: the advisors named in
@@ -65,4 +69,46 @@ func (s *Staff) Coordinators() []string {
 		return nil
 	}
 	return slices.Clone(s.coordinators)
+}
+
+// SyncCoordinators makes the people behind the given ids on channel
+// coordinators (creating them when new) and turns every other coordinator
+// known on that channel back into an advisor: the configuration
+// (BANSOU_COORDINATORS) is the only source of the role.
+func (b *Bot) SyncCoordinators(ctx context.Context, channel string, ids []string) error {
+	for _, id := range ids {
+		if err := b.EnsureRole(ctx, channel, id, store.RoleCoordinator); err != nil {
+			return fmt.Errorf("bot: coordinator %s: %w", id, err)
+		}
+	}
+	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		cs, err := tx.PeopleByRole(ctx, store.RoleCoordinator)
+		if err != nil {
+			return err
+		}
+		for _, p := range cs {
+			idents, err := tx.Identities(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			listed, onChannel := false, false
+			for _, x := range idents {
+				if x.Channel == channel {
+					onChannel = true
+					listed = listed || slices.Contains(ids, x.ExternalID)
+				}
+			}
+			if onChannel && !listed {
+				if err := tx.SetRole(ctx, p.ID, store.RoleAdvisor); err != nil {
+					return err
+				}
+				b.log.InfoContext(ctx, "coordinator no longer configured: now an advisor", "person_id", p.ID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("bot: sync coordinators: %w", err)
+	}
+	return nil
 }

@@ -208,12 +208,11 @@ func (s *server) reminders(b *bot.Bot, p *remind.Planner, ch channels, set *flow
 }
 
 // promoteCoordinators gives the Slack users named in BANSOU_COORDINATORS the
-// coordinator role, so the planner sends them the digest.
+// coordinator role, so the planner sends them the digest and they see every
+// company; a coordinator no longer named becomes an advisor again.
 func (s *server) promoteCoordinators(ctx context.Context) error {
-	for _, id := range s.cfg.coordinators {
-		if err := s.bot.EnsureRole(ctx, bot.ChannelSlack, id, store.RoleCoordinator); err != nil {
-			return fmt.Errorf("serve: coordinator %s: %w", id, err)
-		}
+	if err := s.bot.SyncCoordinators(ctx, bot.ChannelSlack, s.cfg.coordinators); err != nil {
+		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
 }

@@ -190,9 +190,17 @@ func (t *turn) link(ctx context.Context, inv store.Invite) ([]Reply, error) {
 		"You're registered for "+c.Name+". Your advisor at "+inst+" is "+advisor+".\nFrom time to time we'll ask here how things are going; you can answer with a tap. Write to us any time.")), nil
 }
 
-// inviter names the advisor who made the invite, or the company's advisor.
+// inviter names the advisor who made the invite while they still support
+// the company (not after a handover), or else the company's advisor.
 func (t *turn) inviter(ctx context.Context, inv store.Invite) (string, error) {
+	still := false
 	if inv.CreatedBy != 0 {
+		var err error
+		if still, err = t.tx.IsAssigned(ctx, inv.CompanyID, inv.CreatedBy); err != nil {
+			return "", err
+		}
+	}
+	if still {
 		p, err := t.tx.Person(ctx, inv.CreatedBy)
 		if err == nil {
 			return p.Name, nil

@@ -189,7 +189,7 @@ var actions = []action{
 		}
 		return err == nil && strings.Contains(jsonOf(h), "朝礼で月2回、目標を話す"), jsonOf(h)
 	}},
-	{"home", []role{assigned}, func(t *testing.T, w *world, r role) (bool, string) {
+	{"home", []role{assigned, coord}, func(t *testing.T, w *world, r role) (bool, string) {
 		ov, err := w.h.bot.Overview(context.Background(), r.channel, r.id)
 		if err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,6 +81,19 @@ func (b *Bot) fillOverview(ctx context.Context, tx store.Tx, p store.Person, ov 
 	cs, err := tx.CompaniesOf(ctx, p.ID)
 	if err != nil {
 		return err
+	}
+	if p.Role == store.RoleCoordinator {
+		// A coordinator may see every company: their own first, then the rest
+		// by name, so that name matching covers all they may see.
+		all, err := VisibleCompanies(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		for _, c := range all {
+			if !slices.ContainsFunc(cs, func(x store.Company) bool { return x.ID == c.ID }) {
+				cs = append(cs, c)
+			}
+		}
 	}
 	for _, c := range cs {
 		names.byID[c.ID] = c.Name

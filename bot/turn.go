@@ -24,7 +24,7 @@ type turn struct {
 	// and nothing is stored about them.
 	stranger bool
 	choices  []Choice // buttons offered with the notices
-	resolved *store.Company
+	resolved *store.Company // the company the answered company step names, access checked
 }
 
 func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {

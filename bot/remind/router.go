@@ -223,6 +223,10 @@ func (rt *Router) digest(ctx context.Context, r store.Reminder) error {
 	if err != nil {
 		return err
 	}
+	if coordinator.Role != store.RoleCoordinator {
+		// The digest spans every company: only coordinators may see it.
+		return fmt.Errorf("%w: person %d is no longer a coordinator", ErrObsolete, r.RecipientID)
+	}
 	return rt.Digests.SendDigest(ctx, coordinator, r)
 }
 

@@ -147,5 +147,11 @@ func TestRouterDigest(t *testing.T) {
 		if want := `田中 {"slot":"2027-01-11T09:00:00+09:00"}`; len(g.got) != 1 || g.got[0] != want {
 			t.Errorf("digests %q, want %q", g.got, want)
 		}
+		// Someone no longer a coordinator gets no digest (it spans every company).
+		adv := person(t, d, store.RoleAdvisor, "佐藤", "slack")
+		r.RecipientID = adv.ID
+		if err := (&remind.Router{Store: d, Digests: g}).Deliver(t.Context(), r); !errors.Is(err, remind.ErrObsolete) || len(g.got) != 1 {
+			t.Errorf("digest to an advisor: %v, %d digests; want ErrObsolete and none sent", err, len(g.got))
+		}
 	})
 }

@@ -23,7 +23,7 @@ type turn struct {
 	// stranger is a Slack user who is not staff: they are told whom to ask
 	// and nothing is stored about them.
 	stranger bool
-	choices  []Choice // buttons offered with the notices
+	choices  []Choice       // buttons offered with the notices
 	resolved *store.Company // the company the answered company step names, access checked
 }
 

@@ -28,6 +28,9 @@ func (a *Adapter) publishHome(ctx context.Context, user string) error {
 func homeBlocks(ov bot.Overview, loc *time.Location) []slack.Block {
 	lang := ov.Lang
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(tr(lang, "bansou — 伴走支援の記録", "bansou — accompaniment records")))}
+	if !ov.Registered {
+		return append(blocks, sections(ov.NotRegistered)...)
+	}
 	blocks = append(blocks, activeBlocks(ov.Active, lang, loc)...)
 	blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(markdown("*"+tr(lang, "フォロー予定", "Follow-ups")+"*"), nil, nil))
 	blocks = append(blocks, followupBlocks(ov.Followups, lang)...)

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -25,6 +26,10 @@ func TestAdvisorGroupDecidesWhoIsStaff(t *testing.T) {
 	h.dm(t, "UX", "振り返り")
 	if got := h.slack.last(t, "chat.postMessage").Form.Get("text"); !strings.Contains(got, "登録されていない") {
 		t.Fatalf("outside the group: %q", got)
+	}
+	h.event(t, "EvHome", map[string]any{"type": "app_home_opened", "user": "UX", "channel": "DX", "tab": "home", "event_ts": "1.1"}, nil)
+	if view, _ := json.Marshal(h.slack.last(t, "views.publish").JSON); !strings.Contains(string(view), "登録されていない") {
+		t.Errorf("a non-member's Home does not say whom to ask:\n%s", view)
 	}
 	h.slack.mu.Lock()
 	h.slack.group = []string{"UX", "UY"}

@@ -363,3 +363,51 @@ func TestCoordinatorsFollowTheConfiguration(t *testing.T) {
 		t.Errorf("the newly configured coordinator gets no digest: %v", err)
 	}
 }
+
+// Two approvers tap 承認 at the same moment: one decision, one audit entry;
+// the other is told it was already decided.
+func TestConcurrentApprovalsDecideOnce(t *testing.T) {
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			w := newWorld(t, be.open)
+			w.handle(t, other, bot.Incoming{Op: &bot.Op{Name: bot.OpRequestAccess, Value: "山田製作所"}})
+			var reqID string
+			for _, a := range w.h.alerts.All()[w.alerts:] {
+				for _, c := range a.Choices {
+					if c.Op.Name == bot.OpApprove {
+						reqID = c.Op.Value
+					}
+				}
+			}
+			w.mark()
+			errs := make(chan error, 2)
+			for i, r := range []role{assigned, coord} {
+				go func() {
+					errs <- w.h.bot.Handle(context.Background(), bot.Incoming{EventID: "race" + strconv.Itoa(i), Channel: r.channel,
+						UserID: r.id, ReceivedAt: w.h.clock.Now(), Op: &bot.Op{Name: bot.OpApprove, Value: reqID}})
+				}()
+			}
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			out := w.outputsTo(assigned) + w.outputsTo(coord)
+			if strings.Count(out, "承認しました") != 1 || strings.Count(out, "すでに処理されています") != 1 {
+				t.Errorf("two approvals: %s", out)
+			}
+			w.h.inTx(t, func(ctx context.Context, tx store.Tx) {
+				es, _ := tx.Audit(ctx, "company:"+strconv.FormatInt(w.yamada.ID, 10))
+				n := 0
+				for _, e := range es {
+					if e.Action == "access.approved" {
+						n++
+					}
+				}
+				if n != 1 {
+					t.Errorf("%d approvals in the audit log, want 1", n)
+				}
+			})
+		})
+	}
+}

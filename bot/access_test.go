@@ -87,13 +87,12 @@ func newWorld(t *testing.T, open func(t *testing.T) store.Store) *world {
 		t.Fatal(err)
 	}
 	h.advisor(t, "UA", "佐藤")
-	h.advisor(t, "UB", "鈴木")
+	suzuki := h.advisor(t, "UB", "鈴木")
 	h.advisor(t, "UD", "高橋")
 	quickDebrief(t, h, "UA", "山田製作所")
-	quickDebrief(t, h, "UB", "佐藤商店")
 	w := &world{h: h}
-	w.linkOwner(t, "LO", "山田製作所")
-	w.linkOwner(t, "LP", "佐藤商店")
+	w.linkOwner(t, "LO", h.invite(t, "山田製作所", 0))
+	w.linkOwner(t, "LP", h.invite(t, "佐藤商店", suzuki.ID)) // 鈴木's company
 	h.inTx(t, func(ctx context.Context, tx store.Tx) {
 		w.yamada, _ = tx.CompanyByName(ctx, "山田製作所")
 	})
@@ -101,10 +100,10 @@ func newWorld(t *testing.T, open func(t *testing.T) store.Store) *world {
 	return w
 }
 
-func (w *world) linkOwner(t *testing.T, lineID, company string) {
+func (w *world) linkOwner(t *testing.T, lineID string, inv bot.Invite) {
 	t.Helper()
 	w.h.event(t, lineID, bot.EventFollow)
-	if r := w.h.sayOn(t, "line", lineID, w.h.invite(t, company, 0).Code); !strings.Contains(r.Text, "登録ができました") {
+	if r := w.h.sayOn(t, "line", lineID, inv.Code); !strings.Contains(r.Text, "登録ができました") {
 		t.Fatalf("linking %s: %q", lineID, r.Text)
 	}
 }

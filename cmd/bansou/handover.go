@@ -68,15 +68,27 @@ func commandBot(ctx context.Context, getenv func(string) string, db string, stde
 	cfg := bot.Config{Senders: map[string]bot.Sender{}, Notifiers: map[string]bot.Notifier{}, Flows: set, Logger: log,
 		Location: loc, Lang: or(getenv("BANSOU_LANG"), "ja"), Institution: or(getenv("BANSOU_INSTITUTION"), "相談窓口"),
 		Staff: staffOf(getenv)}
-	if token, err := secret(getenv, "SLACK_BOT_TOKEN"); err != nil {
+	token, err := secret(getenv, "SLACK_BOT_TOKEN")
+	if err != nil {
 		return nil, nil, err
-	} else if token != "" {
+	}
+	group := strings.TrimSpace(getenv("BANSOU_ADVISOR_GROUP"))
+	if group != "" && token == "" {
+		return nil, nil, errors.New("BANSOU_ADVISOR_GROUP is read from Slack: it needs SLACK_BOT_TOKEN")
+	}
+	if token != "" {
 		api, err := slackbot.NewAPI(slackbot.APIConfig{BotToken: token, URL: getenv("SLACK_API_URL"), Logger: log, Registerer: prometheus.NewRegistry()})
 		if err != nil {
 			return nil, nil, err
 		}
 		sender := slackbot.NewSender(api, log)
 		cfg.Senders[bot.ChannelSlack], cfg.Notifiers[bot.ChannelSlack] = sender, sender
+		if group != "" {
+			ref := &slackbot.StaffRefresher{API: api, Group: group, Staff: cfg.Staff, Logger: log}
+			if err := ref.Refresh(ctx); err != nil {
+				return nil, nil, fmt.Errorf("reading BANSOU_ADVISOR_GROUP: %w", err)
+			}
+		}
 	}
 	st, err := openStore(ctx, dbURL(db, getenv))
 	if err != nil {

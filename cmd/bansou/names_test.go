@@ -96,3 +96,41 @@ func TestStaffConfiguration(t *testing.T) {
 		t.Error("nothing configured is not open enrolment")
 	}
 }
+
+// bansou handover on the command line moves the company to the Slack user.
+func TestHandoverCommandLine(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "bansou.db")
+	if _, errOut, code := bansou(t, "やめる\n", "try", "--db", db, "--company", "山田製作所"); code != 0 {
+		t.Fatalf("try: exit %d: %s", code, errOut)
+	}
+	out, errOut, code := bansou(t, "", "handover", "--db", db, "--company", "株式会社 山田製作所", "--to", "U9")
+	if code != 0 || !strings.Contains(out, "山田製作所 を引き継ぎました") || !strings.Contains(out, "→ U9") {
+		t.Fatalf("handover: exit %d: %s%s", code, out, errOut)
+	}
+	if _, errOut, code := bansou(t, "", "handover", "--db", db, "--company", "佐藤商店", "--to", "U9"); code == 0 || !strings.Contains(errOut, "unknown company") {
+		t.Errorf("handover of an unknown company: exit %d: %s", code, errOut)
+	}
+	st, err := openStore(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	err = st.InTx(context.Background(), func(ctx context.Context, tx store.Tx) error {
+		p, err := tx.PersonByIdentity(ctx, "slack", "U9")
+		if err != nil {
+			return err
+		}
+		cs, err := tx.CompaniesOf(ctx, p.ID)
+		if err != nil || len(cs) != 1 || cs[0].Name != "山田製作所" {
+			t.Errorf("U9's companies = %+v, %v", cs, err)
+		}
+		console, _ := tx.PersonByIdentity(ctx, "console", "advisor")
+		if cs, _ := tx.CompaniesOf(ctx, console.ID); len(cs) != 0 {
+			t.Errorf("the previous advisor still has %+v", cs)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -93,6 +93,14 @@ func NoAccessText(lang string, err *AccessError) (string, []Choice) {
 	return noAccess(lang, err.Company)
 }
 
+// Admitted reports whether a known person may use bansou as (channel,
+// userID): on Slack an advisor must still be staff (someone who left the
+// advisor group is refused). Paths outside a turn (the web desk) check it
+// before CanSee.
+func (b *Bot) Admitted(channel, userID string, p store.Person) bool {
+	return b.admitted(channel, userID, p)
+}
+
 // admitted reports whether a known person may use bansou from channel: on
 // Slack an advisor must still be staff (a removed member is refused).
 func (b *Bot) admitted(channel, userID string, p store.Person) bool {

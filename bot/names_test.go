@@ -23,3 +23,14 @@ func TestCompanyKeyIgnoresLegalFormWidthAndSpaces(t *testing.T) {
 		t.Error("different names meet")
 	}
 }
+
+func TestAdmittedFollowsStaff(t *testing.T) {
+	h := newHarnessOn(t, backends[0].open(t), bot.NewStaff([]string{"UA"}, nil, false))
+	p := h.advisor(t, "UX", "元職員")
+	if h.bot.Admitted("slack", "UX", p) {
+		t.Error("an advisor who is no longer staff is admitted")
+	}
+	if a := h.advisor(t, "UA", "佐藤"); !h.bot.Admitted("slack", "UA", a) {
+		t.Error("a configured advisor is not admitted")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
 )
 
@@ -161,5 +162,19 @@ func TestHandoverCommand(t *testing.T) {
 	}
 	if got := h.dmsTo("UD", n); !strings.Contains(got, "引き継ぎました") {
 		t.Errorf("the new advisor is not told:\n%s", got)
+	}
+	// 佐藤 writes the memo in the DM; 高橋's first debrief opens with it.
+	for _, text := range []string{"二代目に継がせたい", "結論から話すのがお好き", "補助金の申請中", "スキップ"} {
+		h.dm(t, "UA", text)
+	}
+	p := h.wantStep(t, flows.ReviewStep)
+	h.click(t, "UA", p.button(t, flows.ActionSave), nil)
+	n = len(h.slack.calls("chat.postMessage"))
+	h.command(t, "UD", "C1", "visit 山田製作所")
+	got := h.dmsTo("UD", n)
+	for _, want := range []string{"引継ぎメモ", "二代目に継がせたい", "結論から話すのがお好き", "補助金の申請中", "前回の記録"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the new advisor's first debrief lacks %q:\n%s", want, got)
+		}
 	}
 }

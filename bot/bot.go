@@ -105,6 +105,10 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 	case err != nil:
 		return fmt.Errorf("bot: handle %s event: %w", in.Channel, err)
 	}
+	// The turn is committed: say so even if ctx ends now (shutdown), or the
+	// person would never hear back.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replyTimeout)
+	defer cancel()
 	b.notify(ctx, out.alerts)
 	return b.send(ctx, out.replies)
 }
@@ -126,6 +130,11 @@ func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 			}
 			if !fresh {
 				return errDuplicate
+			}
+		}
+		if c, ok := inboxClaim(ctx); ok {
+			if err := tx.FinishInbox(ctx, c.ID, c.Attempts, b.cfg.Now()); err != nil {
+				return err
 			}
 		}
 		t, err := b.newTurn(ctx, tx, in)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/bot/calendar"
+	"github.com/bansou/bansou/bot/inbox"
 	linebot "github.com/bansou/bansou/bot/line"
 	"github.com/bansou/bansou/bot/remind"
 	slackbot "github.com/bansou/bansou/bot/slack"
@@ -39,7 +40,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
 	return serve(ctx, cfg, log, nil)
 }
 
@@ -54,7 +55,9 @@ type server struct {
 	line  *linebot.Adapter
 	bot   *bot.Bot
 	rem   *remind.Service
-	mux   *http.ServeMux
+	inbox    *inbox.Inbox
+	handlers map[string]inbox.Handler // the inbox's, by channel
+	mux      *http.ServeMux
 }
 
 // serve runs until ctx ends, then shuts down gracefully: stop intake (HTTP,
@@ -122,23 +125,29 @@ func (s *server) wire(set *flows.Set) error {
 	}
 	s.bot = b
 	handler := meteredBot{Bot: b, m: tm}
+	if err := s.newInbox(); err != nil {
+		return err
+	}
 	if ch.slackAPI != nil {
 		s.slack, err = slackbot.New(slackbot.Config{API: ch.slackAPI, Sender: ch.slackSender, Bot: handler,
 			SigningSecret: s.cfg.slackSigningSecret, Logger: s.log, Lang: s.cfg.lang, Location: s.cfg.location,
-			LineFriendURL: s.cfg.lineFriendURL})
+			LineFriendURL: s.cfg.lineFriendURL, Inbox: s.inbox})
 		if err != nil {
 			return err
 		}
 		if s.cfg.slackSigningSecret != "" {
 			s.slack.Routes(s.mux)
 		}
+		s.handlers[bot.ChannelSlack] = s.slack.Process
 	}
 	if s.cfg.line() {
-		s.line, err = linebot.New(linebot.Config{ChannelSecret: s.cfg.lineChannelSecret, Handler: handler, Logger: s.log})
+		s.line, err = linebot.New(linebot.Config{ChannelSecret: s.cfg.lineChannelSecret, Handler: handler, Logger: s.log,
+			Inbox: s.inbox})
 		if err != nil {
 			return err
 		}
 		s.line.Routes(s.mux)
+		s.handlers[bot.ChannelLINE] = s.line.Process
 	}
 	s.rem = s.reminders(b, planner, ch, set)
 	s.routes()
@@ -165,7 +174,8 @@ func (s *server) channels() (channels, error) {
 		ch.senders[bot.ChannelSlack], ch.notifiers[bot.ChannelSlack] = ch.slackSender, ch.slackSender
 	}
 	if s.cfg.line() {
-		sender, err := linebot.NewSender(linebot.Config{AccessToken: s.cfg.lineAccessToken, APIURL: s.cfg.lineAPIURL, Logger: s.log})
+		sender, err := linebot.NewSender(linebot.Config{AccessToken: s.cfg.lineAccessToken, APIURL: s.cfg.lineAPIURL, Logger: s.log,
+			Registerer: s.reg})
 		if err != nil {
 			return ch, err
 		}
@@ -256,6 +266,7 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 		bg.Go(func() { _ = s.slack.RunSocketMode(intake) })
 	}
 	bg.Go(func() { s.sweep(intake) })
+	bg.Go(func() { _ = s.inbox.Run(intake) })
 	bg.Go(func() {
 		if err := s.rem.Run(intake); err != nil {
 			s.log.Error("reminders stopped", "error", err.Error())
@@ -317,4 +328,17 @@ func (s *server) close() {
 	if err := s.store.Close(); err != nil {
 		s.log.Warn("closing the store", "error", err.Error())
 	}
+}
+
+// newInbox makes the inbox every adapter writes to before it answers the
+// platform; its handlers are filled in as the channels are wired.
+func (s *server) newInbox() error {
+	m, err := inbox.NewMetrics(s.reg)
+	if err != nil {
+		return fmt.Errorf("serve: inbox metrics: %w", err)
+	}
+	s.handlers = map[string]inbox.Handler{}
+	s.inbox, err = inbox.New(inbox.Config{Store: s.store, Handlers: s.handlers, Logger: s.log, Metrics: m,
+		Lease: s.cfg.inboxLease, Poll: s.cfg.inboxPoll})
+	return err
 }

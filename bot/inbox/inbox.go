@@ -45,6 +45,9 @@ type Inbox struct {
 	cfg  Config
 	log  *slog.Logger
 	wake chan struct{}
+
+	work  context.Context // parent of the work in flight; Abort cancels it
+	abort context.CancelFunc
 }
 
 // New returns an Inbox.
@@ -64,7 +67,9 @@ func New(cfg Config) (*Inbox, error) {
 	cfg.MaxAttempts = orDefault(cfg.MaxAttempts, 8)
 	cfg.Keep = orDefault(cfg.Keep, 48*time.Hour)
 	cfg.StatsEvery = orDefault(cfg.StatsEvery, 5*time.Second)
-	return &Inbox{cfg: cfg, log: cfg.Logger.With("component", "inbox"), wake: make(chan struct{}, cfg.Workers)}, nil
+	work, abort := context.WithCancel(context.Background())
+	return &Inbox{cfg: cfg, log: cfg.Logger.With("component", "inbox"), wake: make(chan struct{}, cfg.Workers),
+		work: work, abort: abort}, nil
 }
 
 func orDefault[T int | time.Duration](v, def T) T {
@@ -98,6 +103,13 @@ func (ib *Inbox) Add(ctx context.Context, it store.InboxItem) error {
 	ib.cfg.Metrics.intake(it.Channel, "stored")
 	ib.signal()
 	return nil
+}
+
+// Abort cancels the work in flight, as a crash would: its transactions
+// roll back and its rows stay leased until the lease runs out, when any
+// replica claims them again. Tests use it to kill a replica.
+func (ib *Inbox) Abort() {
+	ib.abort()
 }
 
 // signal wakes an idle worker, if one waits.
@@ -165,7 +177,7 @@ func (ib *Inbox) claimAndRun(ctx context.Context) bool {
 // runItem runs it under a timeout shorter than its lease, then records the
 // outcome.
 func (ib *Inbox) runItem(it store.InboxItem) {
-	ctx, cancel := context.WithTimeout(context.Background(), ib.cfg.Lease*2/3)
+	ctx, cancel := context.WithTimeout(ib.work, ib.cfg.Lease*2/3)
 	defer cancel()
 	if it.Attempts > 1 {
 		ib.cfg.Metrics.retried(it.Channel)

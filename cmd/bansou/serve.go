@@ -58,6 +58,7 @@ type server struct {
 	inbox    *inbox.Inbox
 	handlers map[string]inbox.Handler // the inbox's, by channel
 	mux      *http.ServeMux
+	http     *http.Server
 }
 
 // serve runs until ctx ends, then shuts down gracefully: stop intake (HTTP,
@@ -90,6 +91,8 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		return nil, err
 	}
 	s := &server{cfg: cfg, log: log, store: st, reg: prometheus.NewRegistry(), mux: http.NewServeMux()}
+	s.http = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	if err := s.wire(set); err != nil {
 		s.close()
 		return nil, err
@@ -257,8 +260,7 @@ func (s *server) announce(ctx context.Context, addr net.Addr) {
 
 // run serves until ctx ends, then shuts down in order.
 func (s *server) run(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	srv := s.http
 	intake, stopIntake := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopIntake()
 	var bg sync.WaitGroup

@@ -47,14 +47,14 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 // server is one running bansou: the store, the bot, the channels and the
 // HTTP endpoints.
 type server struct {
-	cfg   config
-	log   *slog.Logger
-	store store.Store
-	reg   *prometheus.Registry
-	slack *slackbot.Adapter
-	line  *linebot.Adapter
-	bot   *bot.Bot
-	rem   *remind.Service
+	cfg      config
+	log      *slog.Logger
+	store    store.Store
+	reg      *prometheus.Registry
+	slack    *slackbot.Adapter
+	line     *linebot.Adapter
+	bot      *bot.Bot
+	rem      *remind.Service
 	inbox    *inbox.Inbox
 	handlers map[string]inbox.Handler // the inbox's, by channel
 	mux      *http.ServeMux

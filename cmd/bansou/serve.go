@@ -173,7 +173,7 @@ func (s *server) channels() (channels, error) {
 		if err != nil {
 			return ch, err
 		}
-		ch.slackAPI, ch.slackSender = api, slackbot.NewSender(api, s.log)
+		ch.slackAPI, ch.slackSender = api, slackbot.NewSender(api, s.log, slackbot.WithPrompts(slackbot.StorePrompts(s.store)))
 		ch.senders[bot.ChannelSlack], ch.notifiers[bot.ChannelSlack] = ch.slackSender, ch.slackSender
 	}
 	if s.cfg.line() {
@@ -306,12 +306,19 @@ func (s *server) shutdown(srv *http.Server, stopIntake context.CancelFunc, bg *s
 	return nil
 }
 
-// sweep deletes old inbound event ids every hour.
+// sweep deletes old inbound event ids and closed prompt messages every
+// hour.
 func (s *server) sweep(ctx context.Context) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
 		n, err := s.store.SweepEvents(ctx, time.Now().Add(-eventsKeep))
+		if err == nil {
+			err = s.store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+				_, err := tx.SweepPrompts(ctx, time.Now().Add(-eventsKeep))
+				return err
+			})
+		}
 		switch {
 		case err != nil && ctx.Err() == nil:
 			s.log.WarnContext(ctx, "sweeping inbound events failed", "error", err.Error())

@@ -8,6 +8,9 @@ import (
 	"github.com/bansou/bansou/store"
 )
 
+// channels are the inbox's channels, whose series are created up front.
+var channels = []string{"slack", "line"}
+
 // Metrics are the inbox's Prometheus series. A nil *Metrics records
 // nothing.
 type Metrics struct {
@@ -44,6 +47,11 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
+	}
+	for _, ch := range channels { // the series exist before the first event
+		m.done.WithLabelValues(ch)
+		m.retries.WithLabelValues(ch)
+		m.failures.WithLabelValues(ch)
 	}
 	return m, nil
 }

@@ -72,6 +72,8 @@ func NewSender(cfg Config) (*Sender, error) {
 		if err := cfg.Registerer.Register(s.fallback); err != nil {
 			return nil, fmt.Errorf("line: metrics: %w", err)
 		}
+		s.fallback.WithLabelValues("token")
+		s.fallback.WithLabelValues("error")
 	}
 	if _, err := s.client(context.Background()); err != nil {
 		return nil, fmt.Errorf("line: API URL %q: %w", cfg.APIURL, err)

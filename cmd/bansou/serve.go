@@ -47,18 +47,20 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 // server is one running bansou: the store, the bot, the channels and the
 // HTTP endpoints.
 type server struct {
-	cfg      config
-	log      *slog.Logger
-	store    store.Store
-	reg      *prometheus.Registry
-	slack    *slackbot.Adapter
-	line     *linebot.Adapter
-	bot      *bot.Bot
-	rem      *remind.Service
-	inbox    *inbox.Inbox
-	handlers map[string]inbox.Handler // the inbox's, by channel
-	mux      *http.ServeMux
-	http     *http.Server
+	cfg        config
+	log        *slog.Logger
+	store      store.Store
+	reg        *prometheus.Registry
+	slack      *slackbot.Adapter
+	line       *linebot.Adapter
+	bot        *bot.Bot
+	rem        *remind.Service
+	remMetrics *reminderMetrics
+	inbox      *inbox.Inbox
+	handlers   map[string]inbox.Handler // the inbox's, by channel
+	mux        *http.ServeMux
+	http       *http.Server
+	admin      *admin // nil unless BANSOU_ADMIN_ADDR is set
 }
 
 // serve runs until ctx ends, then shuts down gracefully: stop intake (HTTP,
@@ -100,6 +102,12 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err := s.promoteCoordinators(ctx); err != nil {
 		s.close()
 		return nil, err
+	}
+	if cfg.adminAddr != "" {
+		if s.admin, err = startAdmin(ctx, cfg.adminAddr, log); err != nil {
+			s.close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -152,6 +160,11 @@ func (s *server) wire(set *flows.Set) error {
 		s.line.Routes(s.mux)
 		s.handlers[bot.ChannelLINE] = s.line.Process
 	}
+	rm, err := newReminderMetrics(s.reg)
+	if err != nil {
+		return fmt.Errorf("serve: reminder metrics: %w", err)
+	}
+	s.remMetrics = rm
 	s.rem = s.reminders(b, planner, ch, set)
 	s.routes()
 	return nil
@@ -206,7 +219,8 @@ func (s *server) reminders(b *bot.Bot, p *remind.Planner, ch channels, set *flow
 	if ch.slackSender != nil {
 		router.Digests = &slackDigests{store: s.store, flows: set, loc: s.cfg.location, lang: s.cfg.lang, now: time.Now, sender: ch.slackSender}
 	}
-	d := &remind.Dispatcher{Store: s.store, Deliverer: router, Calendar: p.Calendar, Logger: s.log}
+	d := &remind.Dispatcher{Store: s.store, Deliverer: quotaCounting{Deliverer: router, m: s.remMetrics}, Calendar: p.Calendar,
+		Logger: s.log, Observe: s.remMetrics.observe}
 	return &remind.Service{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log}
 }
 
@@ -269,6 +283,7 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 	}
 	bg.Go(func() { s.sweep(intake) })
 	bg.Go(func() { _ = s.inbox.Run(intake) })
+	bg.Go(func() { s.remMetrics.watchBacklog(intake, s.store, s.log) })
 	bg.Go(func() {
 		if err := s.rem.Run(intake); err != nil {
 			s.log.Error("reminders stopped", "error", err.Error())
@@ -334,6 +349,7 @@ func (s *server) sweep(ctx context.Context) {
 }
 
 func (s *server) close() {
+	s.admin.stop()
 	if err := s.store.Close(); err != nil {
 		s.log.Warn("closing the store", "error", err.Error())
 	}

@@ -43,4 +43,5 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, open) })
 	t.Run("Prompts", func(t *testing.T) { testPrompts(t, open) })
+	t.Run("Backlog", func(t *testing.T) { testBacklog(t, open) })
 }

@@ -1,14 +1,21 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/store"
 )
 
 func getBody(t *testing.T, url string) (int, string) {
@@ -100,5 +107,24 @@ func TestAdminAndLogLevelConfig(t *testing.T) {
 	r := startServe(t, map[string]string{})
 	if code, _ := r.get(t, "/debug/pprof/"); code != http.StatusNotFound {
 		t.Errorf("public pprof without admin: %d", code)
+	}
+}
+
+func TestTurnCause(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("bot: handle slack event: %w", context.DeadlineExceeded), "timeout"},
+		{fmt.Errorf("x: %w", store.ErrConflict), "conflict"},
+		{fmt.Errorf("x: %w", store.ErrLeaseLost), "lease_lost"},
+		{fmt.Errorf("bot: send line reply: %w", bot.ErrQuota), "quota"},
+		{&bot.RetryAfterError{After: time.Second, Err: errors.New("429")}, "rate_limited"},
+		{fmt.Errorf("postgres: begin: %w", &net.OpError{Op: "dial", Err: errors.New("connection refused")}), "unreachable"},
+		{errors.New("flow missing"), "other"},
+	} {
+		if got := turnCause(c.err); got != c.want {
+			t.Errorf("turnCause(%v) = %s, want %s", c.err, got, c.want)
+		}
 	}
 }

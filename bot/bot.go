@@ -122,6 +122,7 @@ type outbox struct {
 
 func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 	var out outbox
+	claim, claimed := inboxClaim(ctx)
 	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 		if in.EventID != "" {
 			fresh, err := tx.MarkEvent(ctx, in.Channel+":"+in.EventID, in.ReceivedAt)
@@ -132,8 +133,8 @@ func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 				return errDuplicate
 			}
 		}
-		if c, ok := inboxClaim(ctx); ok {
-			if err := tx.FinishInbox(ctx, c.ID, c.Attempts, b.cfg.Now()); err != nil {
+		if claimed {
+			if err := tx.FinishInbox(ctx, claim.ID, claim.Attempts, b.cfg.Now()); err != nil {
 				return err
 			}
 		}
@@ -145,6 +146,9 @@ func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 		out.alerts = t.alerts
 		return err
 	})
+	if err == nil && claimed {
+		claim.finished.Store(true)
+	}
 	return out, err
 }
 

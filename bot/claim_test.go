@@ -19,7 +19,7 @@ func TestTurnMarksItsInboxRowDoneInItsTransaction(t *testing.T) {
 	var it store.InboxItem
 	err := h.store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 		if _, _, err := tx.AddInbox(ctx, store.InboxItem{DedupeKey: "slack:msg:D1:1.1", Channel: "slack", PersonKey: "slack:U1",
-			Kind: "event", Payload: []byte("{}"), ReceivedAt: time.Now()}); err != nil {
+			Kind: "event", Payload: []byte("{}"), ReceivedAt: time.Now()}, time.Time{}); err != nil {
 			return err
 		}
 		its, err := tx.ClaimInbox(ctx, time.Now(), time.Minute, 1)
@@ -33,7 +33,7 @@ func TestTurnMarksItsInboxRowDoneInItsTransaction(t *testing.T) {
 	}
 	in := bot.Incoming{EventID: "msg:D1:1.1", Channel: "slack", UserID: "U1", Text: "こんにちは"}
 
-	stale := bot.WithInboxClaim(ctx, bot.InboxClaim{ID: it.ID, Attempts: it.Attempts + 1})
+	stale := bot.WithInboxClaim(ctx, &bot.InboxClaim{ID: it.ID, Attempts: it.Attempts + 1})
 	if err := h.bot.Handle(stale, in); !errors.Is(err, store.ErrLeaseLost) {
 		t.Fatalf("a turn with a lost claim: %v, want ErrLeaseLost", err)
 	}
@@ -47,7 +47,8 @@ func TestTurnMarksItsInboxRowDoneInItsTransaction(t *testing.T) {
 		return nil
 	})
 
-	held := bot.WithInboxClaim(ctx, bot.InboxClaim{ID: it.ID, Attempts: it.Attempts})
+	claim := &bot.InboxClaim{ID: it.ID, Attempts: it.Attempts}
+	held := bot.WithInboxClaim(ctx, claim)
 	if err := h.bot.Handle(held, in); err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +59,9 @@ func TestTurnMarksItsInboxRowDoneInItsTransaction(t *testing.T) {
 		}
 		return nil
 	})
+	if !claim.Finished() {
+		t.Errorf("the claim does not know its turn marked the row done")
+	}
 	if h.out.Count() != 1 {
 		t.Errorf("%d replies, want 1", h.out.Count())
 	}

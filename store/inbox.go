@@ -47,8 +47,12 @@ type InboxStats struct {
 type InboxTx interface {
 	// AddInbox stores it as pending (Status, lease, attempts and DoneAt are
 	// ignored) unless its DedupeKey is taken; it reports whether it was
-	// inserted and returns the row with its ID when it was.
-	AddInbox(ctx context.Context, it InboxItem) (InboxItem, bool, error)
+	// inserted and returns the row with its ID when it was. When leaseUntil
+	// is not zero and the person has no other pending row, the row is
+	// stored already claimed by the caller (Attempts 1, LeaseUntil
+	// leaseUntil), so it can run at once without a claim; adds for one
+	// person are serialised so that two are never both claimed.
+	AddInbox(ctx context.Context, it InboxItem, leaseUntil time.Time) (InboxItem, bool, error)
 	// ClaimInbox leases up to limit pending rows whose lease is unset or
 	// over (LeaseUntil <= now) and which are the oldest pending row (lowest
 	// ID) of their PersonKey: it sets LeaseUntil = now+lease and Attempts+1

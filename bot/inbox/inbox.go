@@ -32,7 +32,7 @@ type Config struct {
 	Metrics  *Metrics         // nil: none
 	Now      func() time.Time // time.Now when nil
 
-	Workers     int           // rows run at once (default 4)
+	Workers     int           // rows run at once (default 16)
 	Lease       time.Duration // how long a claim holds a row (default 30 s); the work's timeout is 2/3 of it
 	Poll        time.Duration // how often idle workers look for rows nobody announced (default 1 s)
 	MaxAttempts int           // tries before a row is given up (default 8)
@@ -48,6 +48,13 @@ type Inbox struct {
 
 	work  context.Context // parent of the work in flight; Abort cancels it
 	abort context.CancelFunc
+
+	// Hand-offs: an event stored already claimed runs at once in this
+	// process, without a claim round trip, while Run runs.
+	slots    chan struct{} // bounds the hand-offs in flight
+	mu       sync.Mutex
+	running  bool
+	handoffs sync.WaitGroup
 }
 
 // New returns an Inbox.
@@ -61,7 +68,7 @@ func New(cfg Config) (*Inbox, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	cfg.Workers = orDefault(cfg.Workers, 4)
+	cfg.Workers = orDefault(cfg.Workers, 16)
 	cfg.Lease = orDefault(cfg.Lease, 30*time.Second)
 	cfg.Poll = orDefault(cfg.Poll, time.Second)
 	cfg.MaxAttempts = orDefault(cfg.MaxAttempts, 8)
@@ -69,7 +76,7 @@ func New(cfg Config) (*Inbox, error) {
 	cfg.StatsEvery = orDefault(cfg.StatsEvery, 5*time.Second)
 	work, abort := context.WithCancel(context.Background())
 	return &Inbox{cfg: cfg, log: cfg.Logger.With("component", "inbox"), wake: make(chan struct{}, cfg.Workers),
-		work: work, abort: abort}, nil
+		work: work, abort: abort, slots: make(chan struct{}, cfg.Workers)}, nil
 }
 
 func orDefault[T int | time.Duration](v, def T) T {
@@ -82,27 +89,71 @@ func orDefault[T int | time.Duration](v, def T) T {
 // Add stores a verified event. When it returns nil the event is durable
 // and the platform may be acknowledged; a repeat of a stored dedupe key is
 // not stored again and is not an error. A zero ReceivedAt means now.
+//
+// While Run runs and a hand-off slot is free, the event is stored already
+// claimed (unless an earlier event of the same person is pending) and runs
+// at once in this process: no claim, no wait for a worker.
 func (ib *Inbox) Add(ctx context.Context, it store.InboxItem) error {
 	if it.ReceivedAt.IsZero() {
 		it.ReceivedAt = ib.cfg.Now()
 	}
+	var leaseUntil time.Time
+	reserved := ib.reserve()
+	if reserved {
+		leaseUntil = ib.cfg.Now().Add(ib.cfg.Lease)
+	}
+	var stored store.InboxItem
 	var inserted bool
 	err := ib.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 		var err error
-		_, inserted, err = tx.AddInbox(ctx, it)
+		stored, inserted, err = tx.AddInbox(ctx, it, leaseUntil)
 		return err
 	})
-	if err != nil {
+	switch {
+	case err != nil:
+		ib.unreserve(reserved)
 		ib.cfg.Metrics.intake(it.Channel, "error")
 		return fmt.Errorf("inbox: add %s event: %w", it.Channel, err)
-	}
-	if !inserted {
+	case !inserted:
+		ib.unreserve(reserved)
 		ib.cfg.Metrics.intake(it.Channel, "duplicate")
 		return nil
 	}
 	ib.cfg.Metrics.intake(it.Channel, "stored")
+	if reserved && stored.Attempts == 1 {
+		go func() {
+			defer ib.unreserve(true)
+			ib.runItem(stored)
+		}()
+		return nil
+	}
+	ib.unreserve(reserved)
 	ib.signal()
 	return nil
+}
+
+// reserve takes a hand-off slot, if Run runs and one is free.
+func (ib *Inbox) reserve() bool {
+	ib.mu.Lock()
+	defer ib.mu.Unlock()
+	if !ib.running {
+		return false
+	}
+	select {
+	case ib.slots <- struct{}{}:
+		ib.handoffs.Add(1)
+		return true
+	default:
+		return false
+	}
+}
+
+// unreserve gives a slot back.
+func (ib *Inbox) unreserve(reserved bool) {
+	if reserved {
+		<-ib.slots
+		ib.handoffs.Done()
+	}
 }
 
 // Abort cancels the work in flight, as a crash would: its transactions
@@ -124,13 +175,22 @@ func (ib *Inbox) signal() {
 // rows) until ctx ends, then waits for the work in flight. Work in flight
 // runs under its own timeout, not under ctx: a graceful stop finishes it.
 func (ib *Inbox) Run(ctx context.Context) error {
+	ib.setRunning(true)
 	var wg sync.WaitGroup
 	for range ib.cfg.Workers {
 		wg.Go(func() { ib.worker(ctx) })
 	}
 	wg.Go(func() { ib.housekeeping(ctx) })
 	wg.Wait()
+	ib.setRunning(false)
+	ib.handoffs.Wait()
 	return nil
+}
+
+func (ib *Inbox) setRunning(on bool) {
+	ib.mu.Lock()
+	defer ib.mu.Unlock()
+	ib.running = on
 }
 
 // worker claims and runs one row at a time; when there is none it waits
@@ -183,8 +243,11 @@ func (ib *Inbox) runItem(it store.InboxItem) {
 		ib.cfg.Metrics.retried(it.Channel)
 	}
 	ib.cfg.Metrics.waited(it.Channel, ib.cfg.Now().Sub(it.ReceivedAt))
-	err := ib.call(bot.WithInboxClaim(ctx, bot.InboxClaim{ID: it.ID, Attempts: it.Attempts}), it)
+	claim := &bot.InboxClaim{ID: it.ID, Attempts: it.Attempts}
+	err := ib.call(bot.WithInboxClaim(ctx, claim), it)
 	switch {
+	case err == nil && claim.Finished():
+		ib.cfg.Metrics.processed(it.Channel) // the turn marked it done
 	case err == nil:
 		ib.finish(ctx, it)
 	case errors.Is(err, store.ErrLeaseLost):

@@ -28,6 +28,9 @@ type config struct {
 
 	inboxLease time.Duration // 0: the inbox's default (tests shorten it)
 	inboxPoll  time.Duration
+	// noInbox runs turns in a goroutine after the ack, as before the
+	// inbox: only the before/after benchmark sets it.
+	noInbox bool
 
 	slackBotToken      string
 	slackAppToken      string

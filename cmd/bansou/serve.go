@@ -139,10 +139,14 @@ func (s *server) wire(set *flows.Set) error {
 	if err := s.newInbox(); err != nil {
 		return err
 	}
+	var intake inboxIntake = s.inbox
+	if s.cfg.noInbox {
+		intake = nil
+	}
 	if ch.slackAPI != nil {
 		s.slack, err = slackbot.New(slackbot.Config{API: ch.slackAPI, Sender: ch.slackSender, Bot: handler,
 			SigningSecret: s.cfg.slackSigningSecret, Logger: s.log, Lang: s.cfg.lang, Location: s.cfg.location,
-			LineFriendURL: s.cfg.lineFriendURL, Inbox: s.inbox})
+			LineFriendURL: s.cfg.lineFriendURL, Inbox: intake})
 		if err != nil {
 			return err
 		}
@@ -153,7 +157,7 @@ func (s *server) wire(set *flows.Set) error {
 	}
 	if s.cfg.line() {
 		s.line, err = linebot.New(linebot.Config{ChannelSecret: s.cfg.lineChannelSecret, Handler: handler, Logger: s.log,
-			Inbox: s.inbox})
+			Inbox: intake})
 		if err != nil {
 			return err
 		}
@@ -353,6 +357,11 @@ func (s *server) close() {
 	if err := s.store.Close(); err != nil {
 		s.log.Warn("closing the store", "error", err.Error())
 	}
+}
+
+// inboxIntake is what the adapters write to (both adapters' Enqueuer).
+type inboxIntake interface {
+	Add(ctx context.Context, it store.InboxItem) error
 }
 
 // newInbox makes the inbox every adapter writes to before it answers the

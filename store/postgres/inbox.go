@@ -22,17 +22,30 @@ func scanInbox(row pgx.CollectableRow) (store.InboxItem, error) {
 	return it, err
 }
 
-// AddInbox inserts it as pending unless its dedupe key is taken.
-func (t *tx) AddInbox(ctx context.Context, it store.InboxItem) (store.InboxItem, bool, error) {
+// AddInbox inserts it as pending unless its dedupe key is taken, claimed
+// by the caller when asked and the person has nothing else pending. The
+// transaction-scoped advisory lock on the person serialises the adds of one
+// person, so the NOT EXISTS of the second sees the first.
+func (t *tx) AddInbox(ctx context.Context, it store.InboxItem, leaseUntil time.Time) (store.InboxItem, bool, error) {
 	if it.Payload == nil {
 		it.Payload = []byte{}
 	}
+	if !leaseUntil.IsZero() {
+		if _, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('bansou.inbox:' || $1, 0))`, it.PersonKey); err != nil {
+			return store.InboxItem{}, false, storeErr("add inbox", err)
+		}
+	}
 	out, err := queryOne(ctx, t, scanInbox, `
-		INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status)
-		VALUES ($1, $2, $3, $4, $5, $6, 'pending')
+		WITH free AS (
+			SELECT $7::timestamptz IS NOT NULL
+			   AND NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = $3 AND status = 'pending') AS claim
+		)
+		INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, lease_until, attempts)
+		SELECT $1, $2, $3, $4, $5, $6, 'pending', CASE WHEN claim THEN $7 END, CASE WHEN claim THEN 1 ELSE 0 END
+		FROM free
 		ON CONFLICT (dedupe_key) DO NOTHING
 		RETURNING `+inboxCols,
-		it.DedupeKey, it.Channel, it.PersonKey, it.Kind, it.Payload, it.ReceivedAt)
+		it.DedupeKey, it.Channel, it.PersonKey, it.Kind, it.Payload, it.ReceivedAt, nullTime(leaseUntil))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.InboxItem{}, false, nil
 	}
@@ -50,6 +63,11 @@ func (t *tx) AddInbox(ctx context.Context, it store.InboxItem) (store.InboxItem,
 func (t *tx) ClaimInbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.InboxItem, error) {
 	if limit <= 0 {
 		return []store.InboxItem{}, nil
+	}
+	// A lease lost in a crash only makes the row claimable again, so the
+	// claim need not wait for its commit to reach the disk.
+	if _, err := t.tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		return nil, storeErr("claim inbox", err)
 	}
 	its, err := queryAll(ctx, t, scanInbox, `
 		WITH picked AS MATERIALIZED (
@@ -73,6 +91,9 @@ func (t *tx) ClaimInbox(ctx context.Context, now time.Time, lease time.Duration,
 
 // FinishInbox marks a row done while the claim still holds.
 func (t *tx) FinishInbox(ctx context.Context, id int64, attempts int, at time.Time) error {
+	if _, err := t.tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		return storeErr("finish inbox", err)
+	}
 	tag, err := t.tx.Exec(ctx, `
 		UPDATE inbox SET status = 'done', done_at = $3, lease_until = NULL
 		WHERE id = $1 AND attempts = $2 AND status = 'pending'`, id, attempts, at)

@@ -21,17 +21,27 @@ func scanInbox(row rowScanner) (store.InboxItem, error) {
 	return it, err
 }
 
-// AddInbox inserts it as pending unless its dedupe key is taken.
-func (t *tx) AddInbox(ctx context.Context, it store.InboxItem) (store.InboxItem, bool, error) {
+// AddInbox inserts it as pending unless its dedupe key is taken, claimed
+// by the caller when asked and the person has nothing else pending (one
+// write transaction at a time makes the check safe).
+func (t *tx) AddInbox(ctx context.Context, it store.InboxItem, leaseUntil time.Time) (store.InboxItem, bool, error) {
 	if it.Payload == nil {
 		it.Payload = []byte{}
 	}
 	out, err := scanInbox(t.tx.QueryRowContext(ctx, `
-		INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status)
-		VALUES (?, ?, ?, ?, ?, ?, 'pending')
+		WITH free AS (
+			SELECT :lease IS NOT NULL
+			   AND NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = :person AND status = 'pending') AS claim
+		)
+		INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, lease_until, attempts)
+		SELECT :key, :channel, :person, :kind, :payload, :received, 'pending',
+		       CASE WHEN claim THEN :lease END, CASE WHEN claim THEN 1 ELSE 0 END
+		FROM free WHERE true
 		ON CONFLICT (dedupe_key) DO NOTHING
 		RETURNING `+inboxCols,
-		it.DedupeKey, it.Channel, it.PersonKey, it.Kind, it.Payload, timeText(it.ReceivedAt)))
+		sql.Named("key", it.DedupeKey), sql.Named("channel", it.Channel), sql.Named("person", it.PersonKey),
+		sql.Named("kind", it.Kind), sql.Named("payload", it.Payload), sql.Named("received", timeText(it.ReceivedAt)),
+		sql.Named("lease", nullTime(leaseUntil))))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.InboxItem{}, false, nil
 	}

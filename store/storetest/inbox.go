@@ -23,6 +23,12 @@ func testInbox(t *testing.T, open opener) {
 	t.Run("a retry waits until its time; a failure lets the person's next row run", func(t *testing.T) {
 		testInboxRetryFail(t, open)
 	})
+	t.Run("an add may come claimed, only when the person has nothing else pending", func(t *testing.T) {
+		testInboxAddClaimed(t, open)
+	})
+	t.Run("racing claimed adds of one person claim one row at most", func(t *testing.T) {
+		testInboxAddClaimedRace(t, open)
+	})
 	t.Run("racing claimers never share a row", func(t *testing.T) {
 		testInboxRace(t, open)
 	})
@@ -40,7 +46,7 @@ func (f *fixture) addInbox(it store.InboxItem) (store.InboxItem, bool) {
 	f.t.Helper()
 	var inserted bool
 	out := must(f, "add inbox "+it.DedupeKey, func(ctx context.Context, tx store.Tx) (store.InboxItem, error) {
-		out, ok, err := tx.AddInbox(ctx, it)
+		out, ok, err := tx.AddInbox(ctx, it, time.Time{})
 		inserted = ok
 		return out, err
 	})
@@ -195,5 +201,62 @@ func testInboxSweep(t *testing.T, open opener) {
 	}
 	if k := keysOf(f.claimInbox(at(3), 10)); fmt.Sprint(k) != "[waiting]" {
 		t.Errorf("after the sweep the claim took %v, want the pending row", k)
+	}
+}
+
+func (f *fixture) addClaimed(it store.InboxItem, leaseUntil time.Time) store.InboxItem {
+	f.t.Helper()
+	return must(f, "add claimed "+it.DedupeKey, func(ctx context.Context, tx store.Tx) (store.InboxItem, error) {
+		out, _, err := tx.AddInbox(ctx, it, leaseUntil)
+		return out, err
+	})
+}
+
+func testInboxAddClaimed(t *testing.T, open opener) {
+	f := setup(t, open)
+	a1 := f.addClaimed(inboxItem("a1", "A", at(0)), at(5))
+	if a1.Attempts != 1 || !a1.LeaseUntil.Equal(at(5).UTC().Truncate(time.Microsecond)) {
+		t.Fatalf("first add of A: %+v, want claimed (attempt 1, lease at(5))", a1)
+	}
+	a2 := f.addClaimed(inboxItem("a2", "A", at(1)), at(5))
+	if a2.Attempts != 0 || !a2.LeaseUntil.IsZero() {
+		t.Errorf("second add of A while a1 is pending: %+v, want unclaimed", a2)
+	}
+	if k := keysOf(f.claimInbox(at(2), 10)); len(k) != 0 {
+		t.Errorf("a claim took %v while a1 is held", k)
+	}
+	f.do("finish a1", func(ctx context.Context, tx store.Tx) error { return tx.FinishInbox(ctx, a1.ID, 1, at(2)) })
+	if k := fmt.Sprint(keysOf(f.claimInbox(at(2), 10))); k != "[a2]" {
+		t.Errorf("after a1 the claim took %s, want [a2]", k)
+	}
+	if b := f.addClaimed(inboxItem("b1", "B", at(1)), time.Time{}); b.Attempts != 0 {
+		t.Errorf("an add without a lease came claimed: %+v", b)
+	}
+}
+
+func testInboxAddClaimedRace(t *testing.T, open opener) {
+	f := setup(t, open)
+	var mu sync.Mutex
+	claimed := 0
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Go(func() {
+			err := f.s.InTx(f.ctx, func(ctx context.Context, tx store.Tx) error {
+				out, _, err := tx.AddInbox(ctx, inboxItem(fmt.Sprint("r", i), "A", at(0)), at(5))
+				if out.Attempts == 1 {
+					mu.Lock()
+					claimed++
+					mu.Unlock()
+				}
+				return err
+			})
+			if err != nil {
+				t.Errorf("add: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if claimed != 1 {
+		t.Errorf("%d racing adds of one person came claimed, want exactly 1", claimed)
 	}
 }

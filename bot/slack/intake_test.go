@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"testing"
 	"time"
 
@@ -98,8 +97,8 @@ func TestUnstoredEventsAreNotAcknowledged(t *testing.T) {
 	if resp := h.command(t, "U1", "D1", "visit"); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("command: %d, want 503", resp.StatusCode)
 	}
-	form := url.Values{"payload": {`{"type":"block_actions","user":{"id":"U1"},"actions":[{"action_id":"` + actResume + `","action_ts":"1.2"}]}`}}
-	if resp := h.post(t, "/slack/interactivity", "application/x-www-form-urlencoded", []byte(form.Encode()), time.Time{}, nil); resp.StatusCode != http.StatusServiceUnavailable {
+	click := clickBody("U1", 1, map[string]any{"type": "button", "action_id": actResume, "block_id": "home", "value": "x"}, nil)
+	if resp := h.post(t, "/slack/interactivity", "application/x-www-form-urlencoded", click, time.Time{}, nil); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("click: %d, want 503", resp.StatusCode)
 	}
 	body, _ := json.Marshal(map[string]any{"type": "event_callback", "event_id": "EvS", "event": messageEvent("U1", "こんにちは", "1763609999.000100")})

@@ -139,8 +139,10 @@ func eventBody(eventID string, inner map[string]any) []byte {
 func clickBody(user string, seq int, action map[string]any, state map[string]any) []byte {
 	action["action_ts"] = fmt.Sprintf("1763600%03d.000200", seq)
 	p := map[string]any{"type": "block_actions", "user": map[string]any{"id": user, "name": "sato"},
-		"actions": []any{action}, "trigger_id": "tr", "container": map[string]any{"type": "message"},
-		"state": map[string]any{"values": state}}
+		"actions": []any{action}, "trigger_id": "tr", "container": map[string]any{"type": "message"}}
+	if state != nil {
+		p["state"] = map[string]any{"values": state}
+	}
 	payload, _ := json.Marshal(p)
 	return []byte(url.Values{"payload": {string(payload)}}.Encode())
 }

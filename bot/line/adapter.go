@@ -81,8 +81,9 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 	mux.Handle("/line/webhook", a)
 }
 
-// ServeHTTP verifies the request and runs a turn per event, in order,
-// before answering: 200 when every event was handled (or ignored), 500
+// ServeHTTP verifies the request. With an inbox it stores the events and
+// answers 200 (500 when they could not be stored); without one it runs a
+// turn per event, in order, before answering: 200 when every event was handled (or ignored), 500
 // when a turn failed, so that LINE may redeliver (the events already
 // handled are then recognised by their webhookEventId and have no second
 // effect). A bad or missing signature gets 400 and no effect.

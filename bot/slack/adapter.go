@@ -44,8 +44,9 @@ type Config struct {
 }
 
 // Adapter receives Slack events — over HTTP or Socket Mode — acknowledges
-// them at once, and runs the bot's turn after the ack, in a goroutine that
-// Wait waits for.
+// them at once, and runs the bot's turn after the ack: from the inbox
+// (Config.Inbox, stored before the ack, run through Process), or without
+// one in a goroutine that Wait waits for.
 type Adapter struct {
 	cfg Config
 	log *slog.Logger

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -75,8 +78,22 @@ func TestConcurrentMigrate(t *testing.T) {
 	}
 }
 
-// allVersions are the numbers of the files in migrations/.
-var allVersions = []int32{1, 2}
+// allVersions are the numbers of the files in migrations/ (NNNN_name.sql),
+// read from the directory so that a new migration needs no edit here.
+var allVersions = func() []int32 {
+	entries, err := os.ReadDir("migrations")
+	if err != nil {
+		panic(err)
+	}
+	var out []int32
+	for _, e := range entries {
+		n, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
+		if err == nil && strings.HasSuffix(e.Name(), ".sql") {
+			out = append(out, int32(n))
+		}
+	}
+	return out
+}()
 
 func appliedVersions(t *testing.T, url string) []int32 {
 	t.Helper()

@@ -171,7 +171,13 @@ func (s *Sender) closePrevious(ctx context.Context, r bot.Reply) {
 	if r.Answered != nil {
 		step, answer = r.Answered.StepID, r.Answered.Text
 	}
-	open, err := s.prompts.Close(ctx, r.SessionID, step, answer, s.now())
+	// Only a tap can beat the post of its own question: a typed answer
+	// leaves no mark.
+	mark := step
+	if clicked.stepID == "" {
+		mark = ""
+	}
+	open, err := s.prompts.Close(ctx, r.SessionID, mark, answer, s.now())
 	if err != nil {
 		s.log.WarnContext(ctx, "could not look up the previous prompt", "session_id", r.SessionID, "error", err.Error())
 		return
@@ -198,12 +204,10 @@ func (s *Sender) closeMessage(ctx context.Context, p store.PromptMessage, answer
 	return s.api.update(ctx, p.ChannelID, p.TS, m.closed(answer))
 }
 
-// noteClick remembers what was clicked on the session's prompt, for the
-// reply that follows (sent by this process: the one running the turn).
+// noteClick remembers that the session's prompt was tapped, and the label
+// of what was tapped ("" for checkboxes and dates), for the reply that
+// follows (sent by this process: the one running the turn).
 func (s *Sender) noteClick(sessionID int64, stepID, label string) {
-	if label == "" {
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	evictOne(s.clicks)

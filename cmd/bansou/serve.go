@@ -190,7 +190,7 @@ func (s *server) channels() (channels, error) {
 		if err != nil {
 			return ch, err
 		}
-		ch.slackAPI, ch.slackSender = api, slackbot.NewSender(api, s.log, slackbot.WithPrompts(slackbot.StorePrompts(s.store)))
+		ch.slackAPI, ch.slackSender = api, slackbot.NewSender(api, s.log, s.promptOptions()...)
 		ch.senders[bot.ChannelSlack], ch.notifiers[bot.ChannelSlack] = ch.slackSender, ch.slackSender
 	}
 	if s.cfg.line() {
@@ -375,4 +375,14 @@ func (s *server) newInbox() error {
 	s.inbox, err = inbox.New(inbox.Config{Store: s.store, Handlers: s.handlers, Logger: s.log, Metrics: m,
 		Lease: s.cfg.inboxLease, Poll: s.cfg.inboxPoll})
 	return err
+}
+
+// promptOptions keep the Slack prompt messages in the store when replicas
+// share it (PostgreSQL), so any replica can close them; one SQLite process
+// keeps them in memory and spares every reply a write transaction.
+func (s *server) promptOptions() []slackbot.SenderOption {
+	if _, shared := s.store.(remind.Locker); shared {
+		return []slackbot.SenderOption{slackbot.WithPrompts(slackbot.StorePrompts(s.store))}
+	}
+	return nil
 }

@@ -106,6 +106,10 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 	case err != nil:
 		return fmt.Errorf("bot: handle %s event: %w", in.Channel, err)
 	}
+	// The turn is committed: say so even if ctx ends now (shutdown), or the
+	// person would never hear back.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replyTimeout)
+	defer cancel()
 	b.notify(ctx, out.alerts)
 	return b.send(ctx, out.replies)
 }
@@ -119,6 +123,7 @@ type outbox struct {
 
 func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 	var out outbox
+	claim, claimed := inboxClaim(ctx)
 	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 		if in.EventID != "" {
 			fresh, err := tx.MarkEvent(ctx, in.Channel+":"+in.EventID, in.ReceivedAt)
@@ -129,6 +134,11 @@ func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 				return errDuplicate
 			}
 		}
+		if claimed {
+			if err := tx.FinishInbox(ctx, claim.ID, claim.Attempts, b.cfg.Now()); err != nil {
+				return err
+			}
+		}
 		t, err := b.newTurn(ctx, tx, in)
 		if err != nil {
 			return err
@@ -137,6 +147,9 @@ func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 		out.alerts = t.alerts
 		return err
 	})
+	if err == nil && claimed {
+		claim.finished.Store(true)
+	}
 	return out, err
 }
 

@@ -3,16 +3,20 @@ package line
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/store"
 )
 
 // Handler runs one turn: *bot.Bot, possibly wrapped (metrics).
@@ -29,6 +33,19 @@ type Config struct {
 	Logger        *slog.Logger
 	Handler       Handler          // runs the turns; required by New
 	Now           func() time.Time // the clock, when an event has no timestamp (time.Now)
+	// Inbox, when set, stores every event before the webhook answers 200;
+	// its workers run the turns through Process. Without it the turns run
+	// before the answer.
+	Inbox Enqueuer
+	// Registerer, when set, gets the Sender's series (reply tokens that
+	// fell back to push).
+	Registerer prometheus.Registerer
+}
+
+// Enqueuer makes a verified event durable before the webhook answers
+// (*inbox.Inbox does).
+type Enqueuer interface {
+	Add(ctx context.Context, it store.InboxItem) error
 }
 
 // Webhook limits.
@@ -64,8 +81,9 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 	mux.Handle("/line/webhook", a)
 }
 
-// ServeHTTP verifies the request and runs a turn per event, in order,
-// before answering: 200 when every event was handled (or ignored), 500
+// ServeHTTP verifies the request. With an inbox it stores the events and
+// answers 200 (500 when they could not be stored); without one it runs a
+// turn per event, in order, before answering: 200 when every event was handled (or ignored), 500
 // when a turn failed, so that LINE may redeliver (the events already
 // handled are then recognised by their webhookEventId and have no second
 // effect). A bad or missing signature gets 400 and no effect.
@@ -82,6 +100,10 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			http.Error(w, http.StatusText(status), status)
 		}
+		return
+	}
+	if a.cfg.Inbox != nil {
+		a.enqueue(w, r, cb)
 		return
 	}
 	// The turns outlive a client that hangs up: a turn cut off mid-way
@@ -142,6 +164,45 @@ func (a *Adapter) event(ctx context.Context, ev webhook.EventInterface) (err err
 	}()
 	in, ok := a.incoming(ctx, ev)
 	if !ok {
+		return nil
+	}
+	return a.cfg.Handler.Handle(ctx, in)
+}
+
+// enqueue stores every event of the request in the inbox, then answers
+// 200; 500 when one could not be stored, so that LINE redelivers (the
+// events already stored are recognised by their webhookEventId).
+func (a *Adapter) enqueue(w http.ResponseWriter, r *http.Request, cb *webhook.CallbackRequest) {
+	ctx := r.Context()
+	for _, ev := range cb.Events {
+		in, ok := a.incoming(ctx, ev)
+		if !ok {
+			continue
+		}
+		key := "line:" + in.EventID
+		if in.EventID == "" {
+			key = "line:" + in.UserID + ":" + strconv.FormatInt(in.ReceivedAt.UnixNano(), 10)
+		}
+		payload, err := json.Marshal(in)
+		if err == nil {
+			err = a.cfg.Inbox.Add(ctx, store.InboxItem{DedupeKey: key, Channel: bot.ChannelLINE,
+				PersonKey: bot.ChannelLINE + ":" + in.UserID, Kind: "incoming", Payload: payload, ReceivedAt: in.ReceivedAt})
+		}
+		if err != nil {
+			a.log.ErrorContext(ctx, "line event not stored; answering 500", "event_type", ev.GetType(), "error", err.Error())
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// Process runs an inbox row of the LINE channel: the stored bot.Incoming.
+// A reply token may have expired by now; the Sender then pushes instead.
+func (a *Adapter) Process(ctx context.Context, it store.InboxItem) error {
+	var in bot.Incoming
+	if err := json.Unmarshal(it.Payload, &in); err != nil {
+		a.log.ErrorContext(ctx, "line inbox row dropped", "inbox_id", it.ID, "error", err.Error())
 		return nil
 	}
 	return a.cfg.Handler.Handle(ctx, in)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bansou/bansou/bot"
 )
@@ -42,6 +43,7 @@ type Sender struct {
 	hc       *http.Client
 	log      *slog.Logger
 	backoff  time.Duration
+	fallback *prometheus.CounterVec // replies that went out as pushes, by reason; nil: not counted
 }
 
 var _ bot.Sender = (*Sender)(nil)
@@ -63,6 +65,16 @@ func NewSender(cfg Config) (*Sender, error) {
 	}
 	s := &Sender{token: cfg.AccessToken, endpoint: strings.TrimRight(cfg.APIURL, "/"), hc: cfg.HTTPClient,
 		log: cfg.Logger.With("component", "line"), backoff: pushBackoff}
+	if cfg.Registerer != nil {
+		s.fallback = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "bansou_line_reply_fallback_total",
+			Help: "Replies sent as pushes because the reply token was refused (token: expired or used; error: the reply call failed)."},
+			[]string{"reason"})
+		if err := cfg.Registerer.Register(s.fallback); err != nil {
+			return nil, fmt.Errorf("line: metrics: %w", err)
+		}
+		s.fallback.WithLabelValues("token")
+		s.fallback.WithLabelValues("error")
+	}
 	if _, err := s.client(context.Background()); err != nil {
 		return nil, fmt.Errorf("line: API URL %q: %w", cfg.APIURL, err)
 	}
@@ -85,6 +97,7 @@ func (s *Sender) Send(ctx context.Context, r bot.Reply) error {
 			return err
 		}
 		s.log.WarnContext(ctx, "line reply failed, pushing instead", "session_id", r.SessionID, "error", err.Error())
+		s.countFallback(err)
 	}
 	if r.UserID == "" {
 		return errors.New("line: send: no reply token and no user id")
@@ -252,4 +265,18 @@ func texts(msgs []messaging_api.MessageInterface) []string {
 		}
 	}
 	return out
+}
+
+// countFallback counts a reply that is pushed instead: the token was
+// refused (too old by the time the inbox ran the turn, or used) or the
+// reply call failed.
+func (s *Sender) countFallback(err error) {
+	if s.fallback == nil {
+		return
+	}
+	reason := "error"
+	if strings.Contains(strings.ToLower(err.Error()), "reply token") {
+		reason = "token"
+	}
+	s.fallback.WithLabelValues(reason).Inc()
 }

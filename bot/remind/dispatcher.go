@@ -82,6 +82,9 @@ type Dispatcher struct {
 	// monthly quota ran out; DefaultQuotaPause when 0.
 	QuotaPause     time.Duration
 	DeliverTimeout time.Duration // bound of one delivery; DefaultDeliverTimeout when 0
+	// Observe, when set, is told the outcome counts of every RunOnce
+	// (metrics).
+	Observe func(Stats)
 }
 
 // Stats counts the outcomes of one RunOnce.
@@ -120,6 +123,9 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (Stats, error) {
 	}
 	b := &batch{d: d, claimedAt: now}
 	b.run(context.WithoutCancel(ctx), claimed)
+	if d.Observe != nil {
+		d.Observe(b.stats)
+	}
 	return b.stats, errors.Join(b.errs...)
 }
 

@@ -85,7 +85,10 @@ func (s *Service) plan(ctx context.Context, logger *slog.Logger) {
 	if s.Now != nil {
 		now = s.Now()
 	}
-	st, err := s.Planner.Plan(ctx, now)
+	st, planned, err := s.Planner.PlanRound(ctx, now)
+	if !planned && err == nil {
+		logger.DebugContext(ctx, "another replica is planning; round skipped")
+	}
 	if err != nil && ctx.Err() == nil {
 		logger.ErrorContext(ctx, "reminder planning failed", "error", err)
 	}

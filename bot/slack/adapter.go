@@ -38,11 +38,16 @@ type Config struct {
 	TurnTimeout   time.Duration  // bound of the work after one ack (default 30 s)
 	MaxBody       int64          // request body limit (default 1 MiB)
 	LineFriendURL string         // add-friend link of the LINE account, shown with invite codes
+	// Inbox, when set, stores every event with work to do before it is
+	// acknowledged; its workers run the work through Process. Without it
+	// the work runs in a goroutine after the ack (lost if the process dies).
+	Inbox Enqueuer
 }
 
 // Adapter receives Slack events — over HTTP or Socket Mode — acknowledges
-// them at once, and runs the bot's turn after the ack, in a goroutine that
-// Wait waits for.
+// them at once, and runs the bot's turn after the ack: from the inbox
+// (Config.Inbox, stored before the ack, run through Process), or without
+// one in a goroutine that Wait waits for.
 type Adapter struct {
 	cfg Config
 	log *slog.Logger

@@ -57,6 +57,9 @@ type fakeSlack struct {
 	seen  []call
 	fail  func(method string, w http.ResponseWriter) bool
 	group []string // members of every user group
+	// hold, when set, runs after a call is recorded and before it is
+	// answered: a test can keep a call in flight.
+	hold func(c call)
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -85,7 +88,11 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	f.seen = append(f.seen, c)
 	f.ts++
 	ts := fmt.Sprintf("1763600000.%06d", f.ts)
+	hold := f.hold
 	f.mu.Unlock()
+	if hold != nil {
+		hold(c)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	switch method {
 	case "conversations.open":
@@ -159,17 +166,24 @@ func newHarnessWith(t testing.TB, staff *bot.Staff) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return newHarnessOn(t, db, newFakeSlack(t), staff)
+}
+
+// newHarnessOn is a harness on db and fake; senderOpts configure its
+// Sender (WithPrompts for a replica sharing the prompts through db).
+func newHarnessOn(t testing.TB, db store.Store, fake *fakeSlack, staff *bot.Staff, senderOpts ...SenderOption) *harness {
+	t.Helper()
 	set, err := flows.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{slack: newFakeSlack(t), store: db, reg: prometheus.NewRegistry(), logs: &bottest.Log{}}
+	h := &harness{slack: fake, store: db, reg: prometheus.NewRegistry(), logs: &bottest.Log{}}
 	log := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	api, err := NewAPI(APIConfig{BotToken: "xoxb-test", URL: h.slack.srv.URL, Logger: log, Registerer: h.reg})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sender := NewSender(api, log)
+	sender := NewSender(api, log, senderOpts...)
 	jst, _ := time.LoadLocation("Asia/Tokyo")
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, jst)
 	b, err := bot.New(bot.Config{Store: db, Flows: set, Senders: map[string]bot.Sender{bot.ChannelSlack: sender},

@@ -54,8 +54,10 @@ func (a *Adapter) verify(h http.Header, body []byte) error {
 }
 
 // serveEvents answers the Events API: url_verification with the challenge,
-// everything else with an immediate 200 and the work after it. Events that
-// do not parse (unknown types) get 200 too, or Slack would retry them.
+// everything else with an immediate 200 and the work after it (stored in
+// the inbox first, when there is one: 503 when that fails, so Slack
+// retries). Events that do not parse (unknown types) get 200 too, or Slack
+// would retry them.
 func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byte) {
 	ev, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken())
 	if err != nil {
@@ -71,8 +73,13 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byt
 		}
 	}
 	what, wk := a.onEvent(r.Context(), ev, r.Header.Get("X-Slack-Retry-Num"))
+	key, user := eventKey(ev)
+	if err := a.enqueue(r.Context(), wk, kindEvent, body, key, user); err != nil {
+		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
-	a.spawn(what, wk)
+	a.spawnUnlessQueued(what, wk)
 }
 
 // serveInteractivity answers button clicks, selects and date picks.
@@ -88,8 +95,13 @@ func (a *Adapter) serveInteractivity(w http.ResponseWriter, r *http.Request, bod
 		return
 	}
 	what, wk := a.onInteraction(r.Context(), ic)
+	key, user := interactionKey(ic)
+	if err := a.enqueue(r.Context(), wk, kindInteraction, []byte(form.Get("payload")), key, user); err != nil {
+		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
-	a.spawn(what, wk)
+	a.spawnUnlessQueued(what, wk)
 }
 
 // serveCommands answers /bansou: help at once, other work after the ack.
@@ -103,11 +115,17 @@ func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request, body []b
 	cmd := slack.SlashCommand{Command: form.Get("command"), Text: form.Get("text"), UserID: form.Get("user_id"),
 		UserName: form.Get("user_name"), ChannelID: form.Get("channel_id"), TeamID: form.Get("team_id"), TriggerID: form.Get("trigger_id")}
 	ack, wk := a.onCommand(r.Context(), cmd)
+	key, user := commandKey(cmd)
+	payload, _ := json.Marshal(cmd)
+	if err := a.enqueue(r.Context(), wk, kindCommand, payload, key, user); err != nil {
+		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+		return
+	}
 	if ack != nil {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(ack)
 	} else {
 		w.WriteHeader(http.StatusOK)
 	}
-	a.spawn("command", wk)
+	a.spawnUnlessQueued("command", wk)
 }

@@ -5,32 +5,39 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/store"
 )
 
-// maxRemembered bounds the prompt messages the Sender keeps in memory.
+// maxRemembered bounds the sessions the Sender keeps in memory.
 const maxRemembered = 10000
 
-// Sender delivers bot replies as Block Kit messages in the person's DM with
-// the bot, one prompt per message. When the next reply of a session
-// arrives, the previous prompt message is updated: its buttons are replaced
-// by the chosen answer, so the DM reads as a clean record.
-//
-// Which message holds a session's last prompt is kept in memory only. This
-// is best-effort: after a restart, or on another replica, the old buttons
-// stay; tapping them gets 「その回答はすでに受け付けています」 from the bot
-// and the current question again.
-type Sender struct {
-	api *API
-	log *slog.Logger
+// clockSkew is how much earlier than this replica's clock another
+// replica's answer may be stamped and still count as arriving during a
+// post.
+const clockSkew = 2 * time.Second
 
-	mu      sync.Mutex
-	dms     map[string]string       // Slack user id → DM channel id
-	prompts map[int64]promptMessage // session id → its last interactive prompt
-	clicks  map[int64]click         // session id → the label just clicked
+// Sender delivers bot replies as Block Kit messages in the person's DM with
+// the bot, one prompt per message. When the next reply of a session is
+// sent, the messages still showing the session's buttons are updated: the
+// buttons are replaced by the chosen answer, so the DM reads as a clean
+// record. Which message holds which question is kept in Prompts — in the
+// store (StorePrompts) so that any replica can close it; an answer that
+// arrives while its question is still being posted leaves a mark, and the
+// poster closes its own message when it records it.
+type Sender struct {
+	api     *API
+	log     *slog.Logger
+	prompts Prompts
+	now     func() time.Time
+
+	mu     sync.Mutex
+	dms    map[string]string // Slack user id → DM channel id
+	clicks map[int64]click   // session id → the label just clicked
 }
 
 // click is the label of a button or option someone clicked, so choices the
@@ -39,24 +46,29 @@ type click struct {
 	stepID, label string
 }
 
-// promptMessage is a posted prompt that still shows its buttons.
-type promptMessage struct {
-	channel, ts, stepID string
-	msg                 message
-}
-
 var (
 	_ bot.Sender   = (*Sender)(nil)
 	_ bot.Notifier = (*Sender)(nil)
 )
 
+// SenderOption configures a Sender.
+type SenderOption func(*Sender)
+
+// WithPrompts keeps the prompt messages in p (StorePrompts for replicas)
+// instead of this process's memory.
+func WithPrompts(p Prompts) SenderOption { return func(s *Sender) { s.prompts = p } }
+
 // NewSender returns a Sender posting through api.
-func NewSender(api *API, log *slog.Logger) *Sender {
+func NewSender(api *API, log *slog.Logger, opts ...SenderOption) *Sender {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Sender{api: api, log: log.With("component", "slack"), dms: map[string]string{},
-		prompts: map[int64]promptMessage{}, clicks: map[int64]click{}}
+	s := &Sender{api: api, log: log.With("component", "slack"), dms: map[string]string{}, now: time.Now,
+		prompts: newMemPrompts(), clicks: map[int64]click{}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Send renders r in the DM with r.UserID. A failed chat.postMessage is
@@ -71,14 +83,33 @@ func (s *Sender) Send(ctx context.Context, r bot.Reply) error {
 	if m.empty() {
 		return nil
 	}
+	since := s.now().Add(-clockSkew)
 	ts, err := s.api.post(ctx, ch, m)
 	if err != nil {
 		return fmt.Errorf("slack: send reply to session %d: %w", r.SessionID, err)
 	}
 	if m.interactive && r.SessionID != 0 {
-		s.remember(r.SessionID, promptMessage{channel: ch, ts: ts, stepID: r.Prompt.StepID, msg: m})
+		s.record(ctx, r.SessionID, r.Prompt.StepID, ch, ts, m, since)
 	}
 	return nil
+}
+
+// record keeps the posted prompt for whoever answers it. When its answer
+// came in while it was being posted, it closes the message itself.
+// Failures are logged: the buttons are cosmetic, the answers are saved.
+func (s *Sender) record(ctx context.Context, sessionID int64, stepID, ch, ts string, m message, since time.Time) {
+	body, err := encodeClosable(m)
+	if err == nil {
+		var saved store.PromptMessage
+		saved, err = s.prompts.Save(ctx, store.PromptMessage{SessionID: sessionID, StepID: stepID, ChannelID: ch, TS: ts,
+			Body: body, At: s.now()}, since)
+		if err == nil && saved.Closed {
+			err = s.api.update(ctx, ch, ts, m.closed(saved.Answer))
+		}
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "could not record the prompt message", "session_id", sessionID, "step_id", stepID, "error", err.Error())
+	}
 }
 
 // Notify delivers an alert as a DM.
@@ -128,7 +159,7 @@ func (s *Sender) dm(ctx context.Context, user string) (string, error) {
 	return ch, nil
 }
 
-// closePrevious replaces the buttons of the session's last prompt by the
+// closePrevious replaces the buttons of the session's open prompts by the
 // answer just taken (or by nothing, when the conversation moved otherwise).
 // Failures are logged: the record is cosmetic, the answer is saved.
 func (s *Sender) closePrevious(ctx context.Context, r bot.Reply) {
@@ -136,39 +167,50 @@ func (s *Sender) closePrevious(ctx context.Context, r bot.Reply) {
 		return
 	}
 	s.mu.Lock()
-	prev, ok := s.prompts[r.SessionID]
 	clicked := s.clicks[r.SessionID]
-	delete(s.prompts, r.SessionID)
 	delete(s.clicks, r.SessionID)
 	s.mu.Unlock()
-	if !ok {
+	step, answer := clicked.stepID, clicked.label
+	if r.Answered != nil {
+		step, answer = r.Answered.StepID, r.Answered.Text
+	}
+	// Only a tap can beat the post of its own question: a typed answer
+	// leaves no mark.
+	mark := step
+	if clicked.stepID == "" {
+		mark = ""
+	}
+	open, err := s.prompts.Close(ctx, r.SessionID, mark, answer, s.now())
+	if err != nil {
+		s.log.WarnContext(ctx, "could not look up the previous prompt", "session_id", r.SessionID, "error", err.Error())
 		return
 	}
-	var answer string
-	switch {
-	case r.Answered != nil && r.Answered.StepID == prev.stepID:
-		answer = r.Answered.Text
-	case clicked.stepID == prev.stepID:
-		answer = clicked.label
-	}
-	if err := s.api.update(ctx, prev.channel, prev.ts, prev.msg.closed(answer)); err != nil {
-		s.log.WarnContext(ctx, "could not close the previous prompt", "session_id", r.SessionID, "step_id", prev.stepID, "error", err.Error())
+	for _, p := range open {
+		text := ""
+		switch {
+		case p.StepID == step:
+			text = answer
+		case p.StepID == clicked.stepID:
+			text = clicked.label
+		}
+		if err := s.closeMessage(ctx, p, text); err != nil {
+			s.log.WarnContext(ctx, "could not close the previous prompt", "session_id", r.SessionID, "step_id", p.StepID, "error", err.Error())
+		}
 	}
 }
 
-func (s *Sender) remember(sessionID int64, p promptMessage) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	evictOne(s.prompts)
-	s.prompts[sessionID] = p
+func (s *Sender) closeMessage(ctx context.Context, p store.PromptMessage, answer string) error {
+	m, err := decodeClosable(p.Body)
+	if err != nil {
+		return err
+	}
+	return s.api.update(ctx, p.ChannelID, p.TS, m.closed(answer))
 }
 
-// noteClick remembers what was clicked on the session's prompt, for the
-// reply that follows.
+// noteClick remembers that the session's prompt was tapped, and the label
+// of what was tapped ("" for checkboxes and dates), for the reply that
+// follows (sent by this process: the one running the turn).
 func (s *Sender) noteClick(sessionID int64, stepID, label string) {
-	if label == "" {
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	evictOne(s.clicks)

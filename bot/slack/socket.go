@@ -59,28 +59,41 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 	}
 }
 
-// onSocketEvent acknowledges an envelope at once, then spawns its work.
+// onSocketEvent acknowledges an envelope at once (after storing it in the
+// inbox, when there is one: not at all when that fails), then spawns its work.
 func (a *Adapter) onSocketEvent(ctx context.Context, ack acker, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI:
 		ev, _ := evt.Data.(slackevents.EventsAPIEvent)
 		what, wk := a.onEvent(ctx, ev, retryOf(evt.Request))
+		key, user := eventKey(ev)
+		if a.enqueue(ctx, wk, kindEvent, rawPayload(evt.Request), key, user) != nil {
+			return // not acked: Slack delivers the envelope again
+		}
 		a.ack(ctx, ack, evt.Request, nil)
-		a.spawn(what, wk)
+		a.spawnUnlessQueued(what, wk)
 	case socketmode.EventTypeInteractive:
 		ic, _ := evt.Data.(slack.InteractionCallback)
 		what, wk := a.onInteraction(ctx, ic)
+		key, user := interactionKey(ic)
+		if a.enqueue(ctx, wk, kindInteraction, rawPayload(evt.Request), key, user) != nil {
+			return
+		}
 		a.ack(ctx, ack, evt.Request, nil)
-		a.spawn(what, wk)
+		a.spawnUnlessQueued(what, wk)
 	case socketmode.EventTypeSlashCommand:
 		cmd, _ := evt.Data.(slack.SlashCommand)
 		reply, wk := a.onCommand(ctx, cmd)
+		key, user := commandKey(cmd)
+		if a.enqueue(ctx, wk, kindCommand, rawPayload(evt.Request), key, user) != nil {
+			return
+		}
 		var payload any
 		if reply != nil {
 			payload = reply
 		}
 		a.ack(ctx, ack, evt.Request, payload)
-		a.spawn("command", wk)
+		a.spawnUnlessQueued("command", wk)
 	case socketmode.EventTypeErrorBadMessage:
 		a.ackBadMessage(ctx, ack, evt)
 	case socketmode.EventTypeConnected:
@@ -117,6 +130,14 @@ func (a *Adapter) ackBadMessage(ctx context.Context, ack acker, evt socketmode.E
 	_ = json.Unmarshal(bad.Message, &env)
 	a.log.InfoContext(ctx, "slack event ignored", "reason", "unparsed", "envelope_type", env.Type, "error", errString(bad.Cause))
 	a.ack(ctx, ack, &socketmode.Request{EnvelopeID: env.EnvelopeID}, nil)
+}
+
+// rawPayload is the envelope's payload as Slack sent it.
+func rawPayload(req *socketmode.Request) []byte {
+	if req == nil {
+		return nil
+	}
+	return req.Payload
 }
 
 func retryOf(req *socketmode.Request) string {

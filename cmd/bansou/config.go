@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -23,6 +24,14 @@ type config struct {
 	lang        string
 	flowsDir    string
 	institution string
+	adminAddr   string     // pprof listener; "" is off
+	logLevel    slog.Level // BANSOU_LOG_LEVEL
+
+	inboxLease time.Duration // 0: the inbox's default (tests shorten it)
+	inboxPoll  time.Duration
+	// noInbox runs turns in a goroutine after the ack, as before the
+	// inbox: only the before/after benchmark sets it.
+	noInbox bool
 
 	slackBotToken      string
 	slackAppToken      string
@@ -70,6 +79,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		lang:        or(get("BANSOU_LANG"), "ja"),
 		flowsDir:    get("BANSOU_FLOWS_DIR"),
 		institution: or(get("BANSOU_INSTITUTION"), "相談窓口"),
+		adminAddr:   get("BANSOU_ADMIN_ADDR"),
 
 		slackBotToken:      secrets["SLACK_BOT_TOKEN"],
 		slackAppToken:      secrets["SLACK_APP_TOKEN"],
@@ -93,6 +103,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		problems = append(problems, fmt.Sprintf("BANSOU_TZ: unknown time zone %q", get("BANSOU_TZ")))
 	}
 	c.location = loc
+	if err := c.logLevel.UnmarshalText([]byte(or(get("BANSOU_LOG_LEVEL"), "info"))); err != nil {
+		problems = append(problems, fmt.Sprintf("BANSOU_LOG_LEVEL must be debug, info, warn or error, not %q", get("BANSOU_LOG_LEVEL")))
+	}
 	problems = append(problems, c.validate()...)
 	if len(problems) > 0 {
 		return c, fmt.Errorf("invalid configuration:\n  - %s", strings.Join(problems, "\n  - "))
@@ -128,6 +141,11 @@ func (c config) validate() []string {
 	}
 	if _, _, err := net.SplitHostPort(c.httpAddr); err != nil {
 		problems = append(problems, fmt.Sprintf("BANSOU_HTTP_ADDR %q is not host:port (e.g. :8080)", c.httpAddr))
+	}
+	if c.adminAddr != "" {
+		if _, _, err := net.SplitHostPort(c.adminAddr); err != nil {
+			problems = append(problems, fmt.Sprintf("BANSOU_ADMIN_ADDR %q is not host:port (e.g. 127.0.0.1:6060)", c.adminAddr))
+		}
 	}
 	if c.flowsDir != "" {
 		if fi, err := os.Stat(c.flowsDir); err != nil || !fi.IsDir() {

@@ -90,4 +90,6 @@ Environment:
   BANSOU_TZ            time zone of the people (default Asia/Tokyo)
   BANSOU_LANG          ja (default) or en
   BANSOU_LINE_FRIEND_URL  add-friend URL of the LINE official account, shown by invite
+  BANSOU_LOG_LEVEL     debug, info (default), warn or error
+  BANSOU_ADMIN_ADDR    host:port of the admin listener with /debug/pprof (off by default)
 `

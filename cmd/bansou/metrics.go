@@ -14,6 +14,7 @@ import (
 type turnMetrics struct {
 	turns   *prometheus.CounterVec
 	latency *prometheus.HistogramVec
+	errors  *prometheus.CounterVec
 }
 
 func newTurnMetrics(reg prometheus.Registerer) (*turnMetrics, error) {
@@ -27,8 +28,17 @@ func newTurnMetrics(reg prometheus.Registerer) (*turnMetrics, error) {
 			Help:    "Time to run one turn, including sending the reply.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"channel"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bansou_turn_errors_total",
+			Help: "Failed turns, by channel and cause (timeout, canceled, conflict, lease_lost, quota, rate_limited, unreachable, other).",
+		}, []string{"channel", "cause"}),
 	}
-	for _, c := range []prometheus.Collector{m.turns, m.latency} {
+	for _, ch := range []string{bot.ChannelSlack, bot.ChannelLINE} {
+		for _, cause := range turnCauses {
+			m.errors.WithLabelValues(ch, cause)
+		}
+	}
+	for _, c := range []prometheus.Collector{m.turns, m.latency, m.errors} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -52,6 +62,9 @@ func (mb meteredBot) Handle(ctx context.Context, in bot.Incoming) error {
 		outcome = "timeout"
 	case err != nil:
 		outcome = "error"
+	}
+	if err != nil {
+		mb.m.errors.WithLabelValues(in.Channel, turnCause(err)).Inc()
 	}
 	mb.m.turns.WithLabelValues(in.Channel, outcome).Inc()
 	mb.m.latency.WithLabelValues(in.Channel).Observe(time.Since(start).Seconds())

@@ -17,6 +17,7 @@ import (
 
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/bot/calendar"
+	"github.com/bansou/bansou/bot/inbox"
 	linebot "github.com/bansou/bansou/bot/line"
 	"github.com/bansou/bansou/bot/remind"
 	slackbot "github.com/bansou/bansou/bot/slack"
@@ -39,24 +40,29 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
 	return serve(ctx, cfg, log, nil)
 }
 
 // server is one running bansou: the store, the bot, the channels and the
 // HTTP endpoints.
 type server struct {
-	cfg    config
-	log    *slog.Logger
-	store  store.Store
-	reg    *prometheus.Registry
-	slack  *slackbot.Adapter
-	line   *linebot.Adapter
-	bot    *bot.Bot
-	rem    *remind.Service
-	mux    *http.ServeMux
-	staff  *bot.Staff               // who may use the advisor side
-	groups *slackbot.StaffRefresher // reads BANSOU_ADVISOR_GROUP; nil when not set
+	cfg        config
+	log        *slog.Logger
+	store      store.Store
+	reg        *prometheus.Registry
+	slack      *slackbot.Adapter
+	line       *linebot.Adapter
+	bot        *bot.Bot
+	rem        *remind.Service
+	remMetrics *reminderMetrics
+	inbox      *inbox.Inbox
+	handlers   map[string]inbox.Handler // the inbox's, by channel
+	mux        *http.ServeMux
+	http       *http.Server
+	admin      *admin                   // nil unless BANSOU_ADMIN_ADDR is set
+	staff      *bot.Staff               // who may use the advisor side
+	groups     *slackbot.StaffRefresher // reads BANSOU_ADVISOR_GROUP; nil when not set
 }
 
 // serve runs until ctx ends, then shuts down gracefully: stop intake (HTTP,
@@ -89,6 +95,8 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		return nil, err
 	}
 	s := &server{cfg: cfg, log: log, store: st, reg: prometheus.NewRegistry(), mux: http.NewServeMux()}
+	s.http = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	if err := s.wire(set); err != nil {
 		s.close()
 		return nil, err
@@ -100,6 +108,12 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err := s.bot.IndexCompanyNames(ctx); err != nil {
 		s.close()
 		return nil, err
+	}
+	if cfg.adminAddr != "" {
+		if s.admin, err = startAdmin(ctx, cfg.adminAddr, log); err != nil {
+			s.close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -129,10 +143,17 @@ func (s *server) wire(set *flows.Set) error {
 	}
 	s.bot = b
 	handler := meteredBot{Bot: b, m: tm}
+	if err := s.newInbox(); err != nil {
+		return err
+	}
+	var intake inboxIntake = s.inbox
+	if s.cfg.noInbox {
+		intake = nil
+	}
 	if ch.slackAPI != nil {
 		s.slack, err = slackbot.New(slackbot.Config{API: ch.slackAPI, Sender: ch.slackSender, Bot: handler,
 			SigningSecret: s.cfg.slackSigningSecret, Logger: s.log, Lang: s.cfg.lang, Location: s.cfg.location,
-			LineFriendURL: s.cfg.lineFriendURL})
+			LineFriendURL: s.cfg.lineFriendURL, Inbox: intake})
 		if err != nil {
 			return err
 		}
@@ -142,14 +163,22 @@ func (s *server) wire(set *flows.Set) error {
 		if s.cfg.advisorGroup != "" {
 			s.groups = &slackbot.StaffRefresher{API: ch.slackAPI, Group: s.cfg.advisorGroup, Staff: s.staff, Logger: s.log}
 		}
+		s.handlers[bot.ChannelSlack] = s.slack.Process
 	}
 	if s.cfg.line() {
-		s.line, err = linebot.New(linebot.Config{ChannelSecret: s.cfg.lineChannelSecret, Handler: handler, Logger: s.log})
+		s.line, err = linebot.New(linebot.Config{ChannelSecret: s.cfg.lineChannelSecret, Handler: handler, Logger: s.log,
+			Inbox: intake})
 		if err != nil {
 			return err
 		}
 		s.line.Routes(s.mux)
+		s.handlers[bot.ChannelLINE] = s.line.Process
 	}
+	rm, err := newReminderMetrics(s.reg)
+	if err != nil {
+		return fmt.Errorf("serve: reminder metrics: %w", err)
+	}
+	s.remMetrics = rm
 	s.rem = s.reminders(b, planner, ch, set)
 	s.routes()
 	return nil
@@ -171,11 +200,12 @@ func (s *server) channels() (channels, error) {
 		if err != nil {
 			return ch, err
 		}
-		ch.slackAPI, ch.slackSender = api, slackbot.NewSender(api, s.log)
+		ch.slackAPI, ch.slackSender = api, slackbot.NewSender(api, s.log, s.promptOptions()...)
 		ch.senders[bot.ChannelSlack], ch.notifiers[bot.ChannelSlack] = ch.slackSender, ch.slackSender
 	}
 	if s.cfg.line() {
-		sender, err := linebot.NewSender(linebot.Config{AccessToken: s.cfg.lineAccessToken, APIURL: s.cfg.lineAPIURL, Logger: s.log})
+		sender, err := linebot.NewSender(linebot.Config{AccessToken: s.cfg.lineAccessToken, APIURL: s.cfg.lineAPIURL, Logger: s.log,
+			Registerer: s.reg})
 		if err != nil {
 			return ch, err
 		}
@@ -203,7 +233,8 @@ func (s *server) reminders(b *bot.Bot, p *remind.Planner, ch channels, set *flow
 	if ch.slackSender != nil {
 		router.Digests = &slackDigests{store: s.store, flows: set, loc: s.cfg.location, lang: s.cfg.lang, now: time.Now, sender: ch.slackSender}
 	}
-	d := &remind.Dispatcher{Store: s.store, Deliverer: router, Calendar: p.Calendar, Logger: s.log}
+	d := &remind.Dispatcher{Store: s.store, Deliverer: quotaCounting{Deliverer: router, m: s.remMetrics}, Calendar: p.Calendar,
+		Logger: s.log, Observe: s.remMetrics.observe}
 	return &remind.Service{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log}
 }
 
@@ -261,8 +292,7 @@ func (s *server) announce(ctx context.Context, addr net.Addr) {
 
 // run serves until ctx ends, then shuts down in order.
 func (s *server) run(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	srv := s.http
 	intake, stopIntake := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopIntake()
 	var bg sync.WaitGroup
@@ -273,6 +303,8 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 		bg.Go(func() { s.groups.Run(intake) })
 	}
 	bg.Go(func() { s.sweep(intake) })
+	bg.Go(func() { _ = s.inbox.Run(intake) })
+	bg.Go(func() { s.remMetrics.watchBacklog(intake, s.store, s.log) })
 	bg.Go(func() {
 		if err := s.rem.Run(intake); err != nil {
 			s.log.Error("reminders stopped", "error", err.Error())
@@ -310,12 +342,19 @@ func (s *server) shutdown(srv *http.Server, stopIntake context.CancelFunc, bg *s
 	return nil
 }
 
-// sweep deletes old inbound event ids every hour.
+// sweep deletes old inbound event ids and closed prompt messages every
+// hour.
 func (s *server) sweep(ctx context.Context) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
 		n, err := s.store.SweepEvents(ctx, time.Now().Add(-eventsKeep))
+		if err == nil {
+			err = s.store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+				_, err := tx.SweepPrompts(ctx, time.Now().Add(-eventsKeep))
+				return err
+			})
+		}
 		switch {
 		case err != nil && ctx.Err() == nil:
 			s.log.WarnContext(ctx, "sweeping inbound events failed", "error", err.Error())
@@ -331,7 +370,36 @@ func (s *server) sweep(ctx context.Context) {
 }
 
 func (s *server) close() {
+	s.admin.stop()
 	if err := s.store.Close(); err != nil {
 		s.log.Warn("closing the store", "error", err.Error())
 	}
+}
+
+// inboxIntake is what the adapters write to (both adapters' Enqueuer).
+type inboxIntake interface {
+	Add(ctx context.Context, it store.InboxItem) error
+}
+
+// newInbox makes the inbox every adapter writes to before it answers the
+// platform; its handlers are filled in as the channels are wired.
+func (s *server) newInbox() error {
+	m, err := inbox.NewMetrics(s.reg)
+	if err != nil {
+		return fmt.Errorf("serve: inbox metrics: %w", err)
+	}
+	s.handlers = map[string]inbox.Handler{}
+	s.inbox, err = inbox.New(inbox.Config{Store: s.store, Handlers: s.handlers, Logger: s.log, Metrics: m,
+		Lease: s.cfg.inboxLease, Poll: s.cfg.inboxPoll})
+	return err
+}
+
+// promptOptions keep the Slack prompt messages in the store when replicas
+// share it (PostgreSQL), so any replica can close them; one SQLite process
+// keeps them in memory and spares every reply a write transaction.
+func (s *server) promptOptions() []slackbot.SenderOption {
+	if _, shared := s.store.(remind.Locker); shared {
+		return []slackbot.SenderOption{slackbot.WithPrompts(slackbot.StorePrompts(s.store))}
+	}
+	return nil
 }

@@ -332,6 +332,12 @@ func TestServeLINEWebhook(t *testing.T) {
 	if code := post(base64.StdEncoding.EncodeToString(mac.Sum(nil))); code != http.StatusOK {
 		t.Fatalf("signed webhook: %d", code)
 	}
+	// The webhook answered once the event was in the inbox; a worker runs
+	// the turn right after.
+	deadline := time.Now().Add(10 * time.Second)
+	for fake.calls() == "" && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if got := fake.calls(); got != "/v2/bot/message/reply" {
 		t.Errorf("LINE calls = %q, want one reply", got)
 	}

@@ -55,3 +55,32 @@ func TestDurableServerSettings(t *testing.T) {
 		t.Errorf("fsync = %s, synchronous_commit = %s; want on, on", fsync, sync)
 	}
 }
+
+// A restart ends the sessions of the moment; new connections work again.
+func TestRestart(t *testing.T) {
+	if os.Getenv(pgtest.EnvURL) != "" {
+		t.Skip("restart needs a local cluster, not " + pgtest.EnvURL)
+	}
+	s := pgtest.StartServer(t, pgtest.Fast)
+	url := s.CreateDB(t, "")
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if err := s.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Ping(ctx); err == nil {
+		t.Error("a connection from before the restart still answers")
+	}
+	again, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatalf("after the restart: %v", err)
+	}
+	defer again.Close(context.Background())
+	if err := again.Ping(ctx); err != nil {
+		t.Errorf("a new connection after the restart: %v", err)
+	}
+}

@@ -199,3 +199,19 @@ func unavailable(tb testing.TB, err error) {
 	}
 	tb.Skipf("SKIPPING POSTGRESQL TESTS: %v. Install PostgreSQL (apt-get install postgresql) or set %s.", err, EnvURL)
 }
+
+// Restart restarts a local cluster as an operator would during a fault:
+// pg_ctl restart -m fast, which ends every session at once. It waits until
+// the server accepts connections again. An external server cannot be
+// restarted.
+func (s *Server) Restart() error {
+	if s.dir == "" {
+		return errors.New("pgtest: cannot restart an external server")
+	}
+	err := s.run.command(s.dir, filepath.Join(s.bin, "pg_ctl"), "-D", s.data(), "-l", s.log(),
+		"-m", "fast", "-w", "-t", "60", "-o", s.options(), "restart")
+	if err != nil {
+		return fmt.Errorf("pgtest: pg_ctl restart: %w%s", err, s.logTail())
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/bansou/bansou/store"
+)
+
+const promptCols = `session_id, step_id, channel_id, ts, body, closed, answer, at`
+
+func scanPrompt(row pgx.CollectableRow) (store.PromptMessage, error) {
+	var m store.PromptMessage
+	err := row.Scan(&m.SessionID, &m.StepID, &m.ChannelID, &m.TS, &m.Body, &m.Closed, &m.Answer, &m.At)
+	return m, err
+}
+
+// lockPromptSession serialises SavePrompt and ClosePrompts of one session
+// until the transaction ends, so a post being recorded and an answer
+// closing its session never miss each other.
+func (t *tx) lockPromptSession(ctx context.Context, sessionID int64) error {
+	_, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('bansou.prompt_messages', $1))`, sessionID)
+	return err
+}
+
+// SavePrompt records a posted prompt, or consumes the mark its answer left.
+func (t *tx) SavePrompt(ctx context.Context, m store.PromptMessage, since time.Time) (store.PromptMessage, error) {
+	if err := t.lockPromptSession(ctx, m.SessionID); err != nil {
+		return m, storeErr("save prompt", err)
+	}
+	if m.Body == nil {
+		m.Body = []byte{}
+	}
+	marked, err := queryOne(ctx, t, scanPrompt, `
+		UPDATE prompt_messages SET channel_id = $3, ts = $4, body = $5
+		WHERE id = (SELECT id FROM prompt_messages
+		            WHERE session_id = $1 AND step_id = $2 AND channel_id = '' AND at >= $6
+		            ORDER BY id DESC LIMIT 1)
+		RETURNING `+promptCols, m.SessionID, m.StepID, m.ChannelID, m.TS, m.Body, since)
+	if err == nil {
+		return marked, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return m, storeErr("save prompt", err)
+	}
+	m.Closed, m.Answer = false, ""
+	_, err = t.tx.Exec(ctx, `
+		INSERT INTO prompt_messages (session_id, step_id, channel_id, ts, body, closed, answer, at)
+		VALUES ($1, $2, $3, $4, $5, false, '', $6)`, m.SessionID, m.StepID, m.ChannelID, m.TS, m.Body, m.At)
+	return m, storeErr("save prompt", err)
+}
+
+// ClosePrompts closes the session's open prompts, leaving a mark for an
+// answered step whose message is not recorded yet.
+func (t *tx) ClosePrompts(ctx context.Context, sessionID int64, answeredStep, answer string, at time.Time) ([]store.PromptMessage, error) {
+	if err := t.lockPromptSession(ctx, sessionID); err != nil {
+		return nil, storeErr("close prompts", err)
+	}
+	ms, err := queryAll(ctx, t, scanPrompt, `
+		WITH closed AS (
+			UPDATE prompt_messages SET closed = true
+			WHERE session_id = $1 AND NOT closed
+			RETURNING id, `+promptCols+`)
+		SELECT `+promptCols+` FROM closed ORDER BY id`, sessionID)
+	if err != nil {
+		return nil, storeErr("close prompts", err)
+	}
+	if answeredStep == "" || hasStep(ms, answeredStep) {
+		return ms, nil
+	}
+	_, err = t.tx.Exec(ctx, `
+		INSERT INTO prompt_messages (session_id, step_id, channel_id, ts, body, closed, answer, at)
+		VALUES ($1, $2, '', '', ''::bytea, true, $3, $4)`, sessionID, answeredStep, answer, at)
+	return ms, storeErr("close prompts: mark", err)
+}
+
+func hasStep(ms []store.PromptMessage, step string) bool {
+	for _, m := range ms {
+		if m.StepID == step {
+			return true
+		}
+	}
+	return false
+}
+
+// SweepPrompts deletes closed prompt messages recorded before cutoff.
+func (t *tx) SweepPrompts(ctx context.Context, cutoff time.Time) (int64, error) {
+	tag, err := t.tx.Exec(ctx, `DELETE FROM prompt_messages WHERE closed AND at < $1`, cutoff)
+	if err != nil {
+		return 0, storeErr("sweep prompts", err)
+	}
+	return tag.RowsAffected(), nil
+}

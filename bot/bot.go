@@ -26,6 +26,7 @@ type Config struct {
 	Location    *time.Location   // local time of the people (Asia/Tokyo)
 	Lang        string           // default language: ja
 	Institution string           // name shown to owners, e.g. ○○商工会
+	PublicURL   string           // where bansou serve is reached (BANSOU_PUBLIC_URL), for web sign-in links
 }
 
 // Workdays moves a time to a working day (bot/calendar implements it).

@@ -21,6 +21,8 @@ type Bot interface {
 	History(ctx context.Context, channel, userID, company string) (bot.History, error)
 	InviteAs(ctx context.Context, channel, userID, company string) (bot.Invite, error)
 	Digest(ctx context.Context, channel, userID string) (*digest.Digest, string, error)
+	WebLink(ctx context.Context, channel, userID string) (bot.WebLink, error)
+	WebLogout(ctx context.Context, channel, userID string) (int64, error)
 }
 
 // Config is what an Adapter needs.

@@ -56,6 +56,8 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) (*comma
 			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou history 山田製作所`", "Add the company: `/bansou history <company>`")), nil
 		}
 		return ack, func(ctx context.Context) error { return a.history(ctx, user, arg) }
+	case "web":
+		return ack, func(ctx context.Context) error { return a.web(ctx, user, arg) }
 	}
 	if verb != "help" {
 		a.log.InfoContext(ctx, "unknown slash command", "verb", verb)
@@ -79,6 +81,8 @@ func parseCommand(text string) (verb, arg string) {
 		return "invite", arg
 	case "digest", "ダイジェスト", "要対応", "一覧":
 		return "digest", arg
+	case "web", "ウェブ", "画面":
+		return "web", arg
 	case "", "help", "ヘルプ", "使い方", "つかいかた", "?":
 		return "help", arg
 	}
@@ -93,6 +97,7 @@ func helpText(lang string) string {
 			"• `/bansou history <company>` — what has been recorded about the company\n" +
 			"• `/bansou invite <company>` — a one-time code for the owner to connect on LINE\n" +
 			"• `/bansou digest` — coordinators: what needs attention across all companies\n" +
+			"• `/bansou web` — a sign-in link to the web desk (portfolio, company records, trends); `/bansou web logout` signs out everywhere\n" +
 			"• `/bansou help` — this help\n" +
 			"During a conversation you can send back, skip, edit or cancel in the DM."
 	}
@@ -102,6 +107,7 @@ func helpText(lang string) string {
 		"• `/bansou history 企業名` … その企業のこれまでの記録をお見せします\n" +
 		"• `/bansou invite 企業名` … 経営者の方が LINE でつながるための招待コードを発行します\n" +
 		"• `/bansou digest` … （コーディネーター）全企業の要対応・フォロー状況のまとめ\n" +
+		"• `/bansou web` … ウェブ画面（ポートフォリオ・企業カルテ・推移）のサインイン用リンクをDMでお送りします。`/bansou web logout` ですべての端末からサインアウトします\n" +
 		"• `/bansou help` … この説明\n" +
 		"振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。"
 }

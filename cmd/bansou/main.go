@@ -44,6 +44,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdInvite(ctx, args[1:], getenv, stdout, stderr)
 	case "digest":
 		err = cmdDigest(ctx, args[1:], getenv, stdout, stderr)
+	case "web-link":
+		err = cmdWebLink(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -78,6 +80,8 @@ Usage:
       Issue a single-use code (7 days) for the owner to link their LINE account.
   bansou digest --preview [--db PATH] [--lang ja|en]
       Print the coordinator digest as it stands now.
+  bansou web-link --slack-id U… [--db URL]
+      Print a single-use sign-in link (10 minutes) to the web desk under /app/, for local trials.
 
 Environment:
   BANSOU_DATABASE_URL  postgres://… or a SQLite file path (default ./bansou.db)
@@ -85,4 +89,5 @@ Environment:
   BANSOU_TZ            time zone of the people (default Asia/Tokyo)
   BANSOU_LANG          ja (default) or en
   BANSOU_LINE_FRIEND_URL  add-friend URL of the LINE official account, shown by invite
+  BANSOU_PUBLIC_URL    where people reach serve, for web sign-in links (default http://localhost:PORT)
 `

@@ -36,7 +36,7 @@ func tr(lang, ja, en string) string {
 }
 
 var funcs = template.FuncMap{
-	"t": tr,
+	"t":   tr,
 	"add": func(a, b int) int { return a + b },
 }
 

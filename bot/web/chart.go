@@ -22,8 +22,12 @@ type chart struct {
 
 type series struct {
 	Name   string
-	Values []float64 // one per category
+	Values []float64 // one per category; noValue where there is nothing to measure
 }
+
+// noValue marks a category with nothing to measure (no follow-up was due):
+// no bar, and — in the table, unlike a measured 0.
+const noValue = -1
 
 // palette is colour-blind safe (Okabe–Ito).
 var palette = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"}
@@ -44,7 +48,7 @@ func (c chart) Bars() int {
 func (c chart) total(i int) float64 {
 	t := 0.0
 	for _, s := range c.Series {
-		t += s.Values[i]
+		t += max(s.Values[i], 0)
 	}
 	return t
 }
@@ -152,4 +156,10 @@ type legendItem struct {
 }
 
 // Cell is a table value.
-func (c chart) Cell(si, i int) string { return num(c.Series[si].Values[i]) + c.Unit }
+func (c chart) Cell(si, i int) string {
+	v := c.Series[si].Values[i]
+	if v < 0 {
+		return "—"
+	}
+	return num(v) + c.Unit
+}

@@ -157,8 +157,8 @@ func followupsOnTime(p period, rec store.PeriodRecords, now time.Time, lang stri
 		due[m]++
 		end := d.AddDate(0, 0, 1)
 		if slices.ContainsFunc(rec.Sessions, func(s store.Session) bool {
-			return s.CompanyID == f.CompanyID && s.Status == store.SessionCompleted && slices.Contains(visitFlows, s.FlowID) &&
-				!s.CompletedAt.Before(f.CreatedAt) && s.CompletedAt.Before(end)
+			return s.CompanyID == f.CompanyID && s.ID != f.SessionID && s.Status == store.SessionCompleted &&
+				slices.Contains(visitFlows, s.FlowID) && s.CompletedAt.After(f.CreatedAt) && s.CompletedAt.Before(end)
 		}) {
 			done[m]++
 		}
@@ -167,9 +167,11 @@ func followupsOnTime(p period, rec store.PeriodRecords, now time.Time, lang stri
 	return c
 }
 
+// percent is part of whole in whole per cent, or noValue where whole is 0.
 func percent(part, whole []float64) []float64 {
 	out := make([]float64, len(part))
 	for i := range part {
+		out[i] = noValue
 		if whole[i] > 0 {
 			out[i] = math.Round(part[i] / whole[i] * 100)
 		}

@@ -322,6 +322,33 @@ func TestTrendsChartsHaveTheRightBars(t *testing.T) {
 	if got, want := bars["load"], 3; got != want {
 		t.Errorf("advisor load chart has %d bars, want %d", got, want)
 	}
+	wantOnTime := map[string][2]int{} // month → on time, due
+	for _, f := range d.seed.Followups {
+		if day := f.At.In(tokyo); !day.Before(from) && day.Format("2006-01-02") < today.Format("2006-01-02") {
+			m := wantOnTime[day.Format("1月")]
+			if f.Value != "" {
+				m[0]++
+			}
+			m[1]++
+			wantOnTime[day.Format("1月")] = m
+		}
+	}
+	onTimeBars := 0
+	for month, m := range wantOnTime {
+		want := fmt.Sprintf("<tr><th scope=\"row\">%s</th><td>%d%%</td></tr>", month, (m[0]*100+m[1]/2)/m[1])
+		if !strings.Contains(onTimeTable(page), want) {
+			t.Errorf("on-time table lacks %s", want)
+		}
+		if m[0] > 0 {
+			onTimeBars++
+		}
+	}
+	if got := chartBars(page)["ontime"]; got != onTimeBars || onTimeBars == 0 {
+		t.Errorf("on-time chart has %d bars, want %d", got, onTimeBars)
+	}
+	if !strings.Contains(onTimeTable(page), "<td>—</td>") {
+		t.Error("months with nothing due are not told apart from 0%")
+	}
 	if !strings.Contains(page, "<table>") || !strings.Contains(page, "<caption") {
 		t.Error("no data tables beside the charts")
 	}
@@ -329,6 +356,12 @@ func TestTrendsChartsHaveTheRightBars(t *testing.T) {
 	if !strings.Contains(quarter, "2026年10月〜2026年12月") {
 		t.Error("this quarter is not October to December")
 	}
+}
+
+func onTimeTable(page string) string {
+	_, rest, _ := strings.Cut(page, `id="ontime"`)
+	table, _, _ := strings.Cut(rest, "</table>")
+	return table
 }
 
 var svgRE = regexp.MustCompile(`<svg [^>]*data-chart="(\w+)" data-bars="(\d+)"`)

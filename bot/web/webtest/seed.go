@@ -27,6 +27,7 @@ type Seed struct {
 	AdvisorOf   map[int64]int64 // company id → advisor id
 	Walls       []Dated         // each debrief's main wall (option id)
 	Wins        []time.Time     // each small win
+	Followups   []Dated         // each follow-up's due day; Value "on time" when it was done in time
 	Overdue     map[int64]bool  // companies whose next follow-up is overdue
 	Sensitive   string          // the text of every 要配慮 answer
 }
@@ -122,10 +123,24 @@ func (s *Seed) company(ctx context.Context, tx store.Tx, i int, now time.Time) e
 		return err
 	}
 	fu := store.Followup{CompanyID: c.ID, AdvisorID: adv.ID, SessionID: deb.ID, Due: due, Status: "open", CreatedAt: visit}
+	// Every other company had its follow-up visit in time (10 days later).
+	if again := visit.Add(10 * 24 * time.Hour); i%2 == 0 && again.Before(now) {
+		if _, err := s.session(ctx, tx, "verify", adv.ID, c.ID, again, []store.Answer{
+			{StepID: "V3", Value: "応募が2件あった", Tag: "facts"},
+		}); err != nil {
+			return err
+		}
+		fu.Status = "done"
+	}
 	if _, err := tx.AddFollowup(ctx, fu); err != nil {
 		return err
 	}
-	s.Overdue[c.ID] = due < now.Format(time.DateOnly)
+	s.Overdue[c.ID] = fu.Status == "open" && due < now.Format(time.DateOnly)
+	done := ""
+	if fu.Status == "done" {
+		done = "on time"
+	}
+	s.Followups = append(s.Followups, Dated{CompanyID: c.ID, Value: done, At: visit.Add(14 * 24 * time.Hour)})
 	if i%4 == 0 {
 		if _, err := tx.AddReferral(ctx, store.Referral{CompanyID: c.ID, SessionID: deb.ID, Targets: []string{"yorozu"}, Reason: "販路開拓", Status: "pending", CreatedAt: visit}); err != nil {
 			return err
@@ -148,7 +163,7 @@ func (s *Seed) company(ctx context.Context, tx store.Tx, i int, now time.Time) e
 			return err
 		}
 	}
-	if i%5 == 0 {
+	if i%5 == 0 && checkin.Before(now) {
 		if _, err := tx.AddSmallWin(ctx, store.SmallWin{CompanyID: c.ID, SessionID: deb.ID, Text: "初めての応募があった", Source: "owner", CreatedAt: checkin}); err != nil {
 			return err
 		}

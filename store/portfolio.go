@@ -27,7 +27,7 @@ type Portfolio interface {
 // (or time) means there is none.
 type CompanyFacts struct {
 	Advisors     []Person          // most recently assigned first
-	LastVisit    Session           // the newest completed visit session
+	LastVisit    time.Time         // when the newest completed visit session completed
 	Tagged       map[string]Answer // newest answer per tag, in completed sessions
 	Commitment   Commitment        // the newest open commitment
 	NextFollowup Followup          // the earliest open follow-up

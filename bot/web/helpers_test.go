@@ -181,7 +181,6 @@ func (d *desk) ofAdvisor(i int) (mine, others []store.Company) {
 	return mine, others
 }
 
-
 func secureHandler(t *testing.T, d *desk) http.Handler {
 	t.Helper()
 	h, err := web.New(web.Config{Auth: d.bot, Store: d.st, Flows: d.flows, Location: tokyo, Now: d.clock.Now, Secure: true})

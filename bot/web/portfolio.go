@@ -101,7 +101,10 @@ type portfolioData struct {
 	Groups   []filterGroup
 	Columns  []column
 	ClearURL string
+	L        rowLabels // words repeated on every row, looked up once
 }
+
+type rowLabels struct{ Due, Overdue, Confidence string }
 
 type filterGroup struct {
 	Label   string
@@ -125,7 +128,8 @@ func (h *Handler) portfolio(ctx context.Context, q *request) error {
 		return err
 	}
 	f := readFilters(q.r.URL.Query())
-	d := portfolioData{Total: len(rows), Filters: f, ClearURL: "/app/"}
+	d := portfolioData{Total: len(rows), Filters: f, ClearURL: "/app/",
+		L: rowLabels{Due: tr(q.lang, "期限", "due"), Overdue: tr(q.lang, "期限切れ", "overdue"), Confidence: tr(q.lang, "自信", "confidence")}}
 	for _, r := range rows {
 		if f.match(r) {
 			d.Rows = append(d.Rows, r)
@@ -169,8 +173,8 @@ func (h *Handler) portfolioRows(ctx context.Context, tx store.Tx, viewer store.P
 		if w, ok := f.Tagged["wall.main"]; ok && !w.Skipped {
 			r.WallID, r.Wall = w.Value, l.tagged(bot.FlowDebrief, w)
 		}
-		if !f.LastVisit.CompletedAt.IsZero() {
-			r.LastVisit = f.LastVisit.CompletedAt.In(h.cfg.Location).Format("2006-01-02")
+		if !f.LastVisit.IsZero() {
+			r.LastVisit = f.LastVisit.In(h.cfg.Location).Format("2006-01-02")
 		}
 		r.Overdue = r.Followup != "" && r.Followup < today
 		r.CheckIn = l.tagged(bot.FlowCheckin, f.Tagged["checkin.status"])

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/bot/web/webtest"
+	"github.com/bansou/bansou/store"
 )
 
 func TestSignInFromSlackLinkOpensASession(t *testing.T) {
@@ -419,5 +421,29 @@ func TestCSVForTheFiltersShown(t *testing.T) {
 	}
 	if status, _ := b.post("/app/export", url.Values{"csrf": {token}, "from": {"2026-12-01"}, "to": {"2026-11-01"}}); status != http.StatusBadRequest {
 		t.Errorf("export of a backwards period: %d, want 400", status)
+	}
+}
+
+func TestPortfolioEscapesWhatPeopleTyped(t *testing.T) {
+	d := newDesk(t, 1, 1)
+	err := d.st.InTx(t.Context(), func(ctx context.Context, tx store.Tx) error {
+		c, err := tx.CreateCompany(ctx, store.Company{Name: `<b>悪</b>"&'`, Municipality: `<i>市</i>`, CreatedAt: today})
+		if err != nil {
+			return err
+		}
+		_, err = tx.AddCommitment(ctx, store.Commitment{CompanyID: c.ID, Text: `<script>alert(1)</script>`, Status: "open", CreatedAt: today})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, page := d.signIn(webtest.CoordinatorSlackID).get("/app/")
+	for _, raw := range []string{"<b>悪</b>", "<script>", "<i>市</i>"} {
+		if strings.Contains(page, raw) {
+			t.Errorf("page holds %s unescaped", raw)
+		}
+	}
+	if !strings.Contains(page, "&lt;b&gt;悪&lt;/b&gt;&#34;&amp;&#39;") || !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("the escaped name or commitment is missing")
 	}
 }

@@ -41,18 +41,26 @@ func (t *tx) PortfolioFacts(ctx context.Context, companyIDs []int64, visitFlows,
 		f.Advisors = append(f.Advisors, a.p)
 		out[a.company] = f
 	}
-	visits, err := queryAll(ctx, t, scanSession, `
-		SELECT DISTINCT ON (company_id) `+sessionCols+`
+	type visit struct {
+		company int64
+		at      time.Time
+	}
+	visits, err := queryAll(ctx, t, func(row pgx.CollectableRow) (visit, error) {
+		var v visit
+		err := row.Scan(&v.company, &v.at)
+		return v, err
+	}, `
+		SELECT company_id, max(completed_at)
 		FROM sessions
 		WHERE company_id = ANY ($1) AND status = 'completed' AND flow_id = ANY ($2)
-		ORDER BY company_id, completed_at DESC, id DESC`, ids, nonNil(visitFlows))
+		GROUP BY company_id`, ids, nonNil(visitFlows))
 	if err != nil {
 		return fail("visits", err)
 	}
-	for _, s := range visits {
-		f := out[s.CompanyID]
-		f.LastVisit = s
-		out[s.CompanyID] = f
+	for _, v := range visits {
+		f := out[v.company]
+		f.LastVisit = v.at
+		out[v.company] = f
 	}
 	answers, err := queryAll(ctx, t, scanCompanyAnswer, `
 		SELECT DISTINCT ON (s.company_id, a.tag) s.company_id, `+answerCols+`

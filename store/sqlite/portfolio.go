@@ -49,21 +49,27 @@ func (t *tx) PortfolioFacts(ctx context.Context, companyIDs []int64, visitFlows,
 		f.Advisors = append(f.Advisors, a.p)
 		out[a.company] = f
 	}
-	visits, err := queryAll(ctx, t, scanSession, `
-		SELECT id, flow_id, flow_version, mode, company_id, respondent_id, channel, status,
-		       step, state, version, created_at, updated_at, completed_at
-		FROM (SELECT s.*, row_number() OVER (PARTITION BY company_id ORDER BY completed_at DESC, id DESC) AS n
-		      FROM sessions s
-		      WHERE company_id IN (SELECT value FROM json_each(?)) AND status = 'completed'
-		        AND flow_id IN (SELECT value FROM json_each(?)))
-		WHERE n = 1`, ids, jsonList(visitFlows))
+	type visit struct {
+		company int64
+		at      time.Time
+	}
+	visits, err := queryAll(ctx, t, func(r rowScanner) (visit, error) {
+		var v visit
+		err := r.Scan(&v.company, timeCol{&v.at})
+		return v, err
+	}, `
+		SELECT company_id, max(completed_at)
+		FROM sessions
+		WHERE company_id IN (SELECT value FROM json_each(?)) AND status = 'completed'
+		  AND flow_id IN (SELECT value FROM json_each(?))
+		GROUP BY company_id`, ids, jsonList(visitFlows))
 	if err != nil {
 		return fail("visits", err)
 	}
-	for _, s := range visits {
-		f := out[s.CompanyID]
-		f.LastVisit = s
-		out[s.CompanyID] = f
+	for _, v := range visits {
+		f := out[v.company]
+		f.LastVisit = v.at
+		out[v.company] = f
 	}
 	type tagged struct {
 		company int64

@@ -84,7 +84,9 @@ func testWebSignIn(t *testing.T, open opener) {
 		if n != 2 {
 			t.Errorf("EndWebSessions ended %d, want 2", n)
 		}
-		_, err := get(f, func(ctx context.Context, tx store.Tx) (store.WebSession, error) { return tx.WebSessionByHash(ctx, "s1") })
+		_, err := get(f, func(ctx context.Context, tx store.Tx) (store.WebSession, error) {
+			return tx.WebSessionByHash(ctx, "s1")
+		})
 		wantErr(t, "ended session", err, store.ErrNotFound)
 		err = f.s.InTx(f.ctx, func(ctx context.Context, tx store.Tx) error { return tx.TouchWebSession(ctx, ids[1], at(31)) })
 		wantErr(t, "touch ended session", err, store.ErrNotFound)
@@ -93,7 +95,9 @@ func testWebSignIn(t *testing.T, open opener) {
 		})
 		sameRecord(t, "other person's session", still, kept)
 		f.do("end one", func(ctx context.Context, tx store.Tx) error { return tx.EndWebSession(ctx, kept.ID) })
-		_, err = get(f, func(ctx context.Context, tx store.Tx) (store.WebSession, error) { return tx.WebSessionByHash(ctx, "s3") })
+		_, err = get(f, func(ctx context.Context, tx store.Tx) (store.WebSession, error) {
+			return tx.WebSessionByHash(ctx, "s3")
+		})
 		wantErr(t, "ended one", err, store.ErrNotFound)
 	})
 }

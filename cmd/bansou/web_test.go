@@ -77,4 +77,3 @@ func TestServeHasTheDesk(t *testing.T) {
 		t.Errorf("style sheet: %d", status)
 	}
 }
-

@@ -128,7 +128,8 @@ func (b *Bot) SignIn(ctx context.Context, linkToken string) (string, error) {
 
 // WebViewer returns the person signed in with sessionToken, inside the
 // caller's transaction, and keeps the session alive. ErrWebSignedOut when
-// the session is unknown, ended or idle for WebIdleLimit (it is deleted).
+// the session is unknown, ended or idle for WebIdleLimit; an idle session is
+// deleted (commit the transaction to make that last).
 func (b *Bot) WebViewer(ctx context.Context, tx store.Tx, sessionToken string) (store.Person, error) {
 	if sessionToken == "" {
 		return store.Person{}, ErrWebSignedOut

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/bansou/bansou/bot"
@@ -113,19 +114,30 @@ func (h *Handler) signedIn(page func(ctx context.Context, q *request) error) htt
 		if c, err := r.Cookie(cookieName); err == nil {
 			token = c.Value
 		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		}
+		signedOut := false
 		err := h.cfg.Store.InTx(r.Context(), func(ctx context.Context, tx store.Tx) error {
 			p, err := h.cfg.Auth.WebViewer(ctx, tx, token)
+			if errors.Is(err, bot.ErrWebSignedOut) {
+				signedOut = true // commit: an idle session is deleted for good
+				return nil
+			}
 			if err != nil {
 				return err
 			}
 			q := &request{w: w, r: r, tx: tx, viewer: p, lang: langOf(p), csrf: csrfToken(token)}
 			if r.Method == http.MethodPost {
-				if err := r.ParseForm(); err != nil || !validCSRF(r.PostFormValue("csrf"), q.csrf) {
+				if err := r.ParseForm(); err != nil || !sameOrigin(r) || !validCSRF(r.PostFormValue("csrf"), q.csrf) {
 					return errBadCSRF
 				}
 			}
 			return page(ctx, q)
 		})
+		if err == nil && signedOut {
+			err = bot.ErrWebSignedOut
+		}
 		switch {
 		case err == nil:
 		case errors.Is(err, bot.ErrWebSignedOut):
@@ -140,6 +152,21 @@ func (h *Handler) signedIn(page func(ctx context.Context, q *request) error) htt
 			h.message(w, http.StatusInternalServerError, langOf(store.Person{}), msgError)
 		}
 	}
+}
+
+// maxForm bounds a posted form (the CSV form is a few hundred bytes).
+const maxForm = 16 << 10
+
+// sameOrigin refuses a POST that a browser says came from another site
+// (the Origin header, sent with every cross-site POST). Without the header
+// (old browsers, command-line clients) the CSRF token alone decides.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == r.Host
 }
 
 var (
@@ -192,7 +219,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	h.secureHeaders(w)
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	lang := langOf(store.Person{})
-	if err := r.ParseForm(); err != nil {
+	if err := r.ParseForm(); err != nil || !sameOrigin(r) {
 		h.message(w, http.StatusBadRequest, lang, msgLinkInvalid)
 		return
 	}

@@ -119,14 +119,25 @@ func TestSessionEndsAfterEightIdleHours(t *testing.T) {
 			t.Fatalf("portfolio after %v idle: %d, want 200", bot.WebIdleLimit-time.Minute, status)
 		}
 	}
+	u, _ := url.Parse(d.srv.URL + "/app/")
+	cookie := b.c.Jar.Cookies(u)[0]
 	d.clock.Add(bot.WebIdleLimit)
 	status, page := b.get("/app/")
 	if status != http.StatusUnauthorized || !strings.Contains(page, "/bansou web") || strings.Contains(page, d.seed.Companies[0].Name) {
 		t.Errorf("after 8 idle hours: %d, want 401, the way back and no data", status)
 	}
-	d.clock.Add(-bot.WebIdleLimit) // the ended session stays ended
-	if status, _ := b.get("/app/"); status != http.StatusUnauthorized {
-		t.Errorf("ended session came back: %d", status)
+	// The ended session stays ended, even for a browser that kept the
+	// cookie and a clock turned back.
+	d.clock.Add(-bot.WebIdleLimit)
+	req, _ := http.NewRequest("GET", d.srv.URL+"/app/", nil)
+	req.AddCookie(cookie)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("ended session came back: %d", res.StatusCode)
 	}
 }
 
@@ -445,5 +456,38 @@ func TestPortfolioEscapesWhatPeopleTyped(t *testing.T) {
 	}
 	if !strings.Contains(page, "&lt;b&gt;悪&lt;/b&gt;&#34;&amp;&#39;") || !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 		t.Error("the escaped name or commitment is missing")
+	}
+}
+
+func TestCrossSitePostsAreRefused(t *testing.T) {
+	d := newDesk(t, 2, 1)
+	b := d.signIn(webtest.CoordinatorSlackID)
+	token := b.csrf()
+	req, _ := http.NewRequest("POST", d.srv.URL+"/app/signout", strings.NewReader(url.Values{"csrf": {token}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	res, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site sign-out: %d, want 403", res.StatusCode)
+	}
+	if status, _ := b.get("/app/"); status != 200 {
+		t.Errorf("the cross-site post ended the session: %d", status)
+	}
+	link := d.link(webtest.AdvisorSlackID(0))
+	u, _ := url.Parse(link)
+	req, _ = http.NewRequest("POST", d.srv.URL+"/app/signin", strings.NewReader(url.Values{"t": {u.Query().Get("t")}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	res, err = d.browser().c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode == http.StatusSeeOther {
+		t.Error("a cross-site page signed a browser in")
 	}
 }

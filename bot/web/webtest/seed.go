@@ -39,9 +39,10 @@ type Dated struct {
 	At        time.Time
 }
 
-// Slack ids of the seeded staff.
+// CoordinatorSlackID is the Slack id of the seeded coordinator.
 const CoordinatorSlackID = "U-COORD"
 
+// AdvisorSlackID is the Slack id of the seeded advisor with index i.
 func AdvisorSlackID(i int) string { return fmt.Sprintf("U-ADV-%d", i) }
 
 // WallIDs are the options of the debrief's wall.main step (D15).

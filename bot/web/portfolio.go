@@ -104,7 +104,10 @@ type portfolioData struct {
 	L        rowLabels // words repeated on every row, looked up once
 }
 
-type rowLabels struct{ Due, Overdue, Confidence string }
+type rowLabels struct {
+	Due, Overdue, Confidence string
+	Cols                     []string // the column titles, for phones (rows stack there)
+}
 
 type filterGroup struct {
 	Label   string
@@ -138,6 +141,9 @@ func (h *Handler) portfolio(ctx context.Context, q *request) error {
 	sortRows(d.Rows, f.Sort, f.Desc)
 	d.Groups = groups(rows, f, q.lang)
 	d.Columns = columns(f, q.lang)
+	for _, c := range d.Columns {
+		d.L.Cols = append(d.L.Cols, c.Label)
+	}
 	h.render(q.w, 200, "portfolio", q.page(tr(q.lang, "ポートフォリオ", "Portfolio"), "portfolio", d))
 	return nil
 }

@@ -26,22 +26,24 @@ func (d portfolioData) Body() template.HTML {
 		if r.Municipality != "" {
 			b.WriteString(`<br><small>` + e(r.Municipality) + `</small>`)
 		}
-		b.WriteString(`</th><td>` + e(r.Advisors) + `</td><td>` + e(r.Stage) + `</td><td>` + e(r.Wall) + `</td><td>` + e(r.LastVisit) + `</td><td>`)
+		b.WriteString(`</th><td data-label="` + e(d.L.Cols[1]) + `">` + e(r.Advisors) + `</td><td data-label="` + e(d.L.Cols[2]) + `">` + e(r.Stage) +
+			`</td><td data-label="` + e(d.L.Cols[3]) + `">` + e(r.Wall) + `</td><td data-label="` + e(d.L.Cols[4]) + `">` + e(r.LastVisit) +
+			`</td><td data-label="` + e(d.L.Cols[5]) + `">`)
 		if r.Commitment != "" {
 			b.WriteString(`<q class="owner">` + e(r.Commitment) + `</q>`)
 			if r.CommitDue != "" {
 				b.WriteString(`<br><small>` + e(d.L.Due) + ` ` + e(r.CommitDue) + `</small>`)
 			}
 		}
-		b.WriteString(`</td><td class="fu">` + e(r.Followup))
+		b.WriteString(`</td><td class="fu" data-label="` + e(d.L.Cols[6]) + `">` + e(r.Followup))
 		if r.Overdue {
 			b.WriteString(` <strong class="late">` + e(d.L.Overdue) + `</strong>`)
 		}
-		b.WriteString(`</td><td>` + e(r.CheckIn))
+		b.WriteString(`</td><td data-label="` + e(d.L.Cols[7]) + `">` + e(r.CheckIn))
 		if r.Confidence != "" {
 			b.WriteString(`<br><small>` + e(d.L.Confidence) + ` ` + e(r.Confidence) + `/5</small>`)
 		}
-		b.WriteString(`</td><td>` + e(r.Referral) + "</td></tr>\n")
+		b.WriteString(`</td><td data-label="` + e(d.L.Cols[8]) + `">` + e(r.Referral) + "</td></tr>\n")
 	}
 	return template.HTML(b.String()) // every value above is escaped
 }

@@ -188,7 +188,7 @@ func validCSRF(got, want string) bool {
 func (h *Handler) secureHeaders(w http.ResponseWriter) {
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Referrer-Policy", "same-origin") // "no-referrer" would make browsers send Origin: null
 	w.Header().Set("Cache-Control", "no-store")
 }
 

@@ -365,6 +365,15 @@ func TestTrendsChartsHaveTheRightBars(t *testing.T) {
 	if !strings.Contains(page, "<table>") || !strings.Contains(page, "<caption") {
 		t.Error("no data tables beside the charts")
 	}
+	// An advisor's trends count their own companies only.
+	status, own := d.signIn(webtest.AdvisorSlackID(2)).get("/app/trends?period=fy")
+	mine, others := d.ofAdvisor(2)
+	if got := chartBars(own); status != 200 || got["load"] != 1 || strings.Contains(own, "支援者01") {
+		t.Errorf("advisor's trends: %d, load bars %d, want 1 (themselves)", status, got["load"])
+	}
+	if !strings.Contains(own, fmt.Sprintf("<tr><th scope=\"row\">支援者03</th><td>%d</td></tr>", len(mine))) || len(others) == 0 {
+		t.Errorf("advisor's load table does not count their %d companies", len(mine))
+	}
 	_, quarter := d.signIn(webtest.CoordinatorSlackID).get("/app/trends")
 	if !strings.Contains(quarter, "2026年10月〜2026年12月") {
 		t.Error("this quarter is not October to December")

@@ -83,7 +83,7 @@ func TestBrowserDesk(t *testing.T) {
 	if n != len(seed.Companies) {
 		t.Errorf("portfolio shows %d companies, want %d", n, len(seed.Companies))
 	}
-	step("screenshot", b.Screenshot(ctx, shots+"/portfolio.png"))
+	step("screenshot", b.Screenshot(ctx, shots+"/portfolio.png", 0))
 
 	// Filter by a wall.
 	wall := "tarinai"
@@ -124,7 +124,28 @@ func TestBrowserDesk(t *testing.T) {
 	if marked == 0 {
 		t.Error("the 要配慮 answer is not marked on the coordinator's company page")
 	}
-	step("screenshot", b.Screenshot(ctx, shots+"/company.png"))
+	step("screenshot", b.Screenshot(ctx, shots+"/company.png", 0))
+
+	// Printed on A4: no navigation, no forms.
+	step("print media", b.Media(ctx, "print"))
+	var header string
+	eval(`getComputedStyle(document.querySelector("header.top")).display`, &header)
+	if header != "none" {
+		t.Errorf("the header prints (display %q)", header)
+	}
+	step("screenshot", b.Screenshot(ctx, shots+"/company-print.png", 0))
+	step("screen media", b.Media(ctx, ""))
+
+	// On a phone the portfolio's rows stack: no sideways scrolling.
+	step("phone", b.Resize(ctx, 390, 844, true))
+	step("open the portfolio", b.Navigate(ctx, r.base+"/app/"))
+	var overflow bool
+	eval(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow)
+	if overflow {
+		t.Error("the portfolio scrolls sideways on a phone")
+	}
+	step("screenshot", b.Screenshot(ctx, shots+"/portfolio-phone.png", 1400))
+	step("desktop", b.Resize(ctx, 1280, 900, false))
 
 	// Trends: the bars drawn per chart.
 	step("open trends", b.Navigate(ctx, r.base+"/app/trends?period=fy"))
@@ -153,6 +174,6 @@ func TestBrowserDesk(t *testing.T) {
 	if len(charts) != 6 {
 		t.Errorf("%d charts, want 6", len(charts))
 	}
-	step("screenshot", b.Screenshot(ctx, shots+"/trends.png"))
+	step("screenshot", b.Screenshot(ctx, shots+"/trends.png", 0))
 	t.Logf("screenshots in %s", shots)
 }

@@ -211,6 +211,17 @@ func (b *Browser) open(ctx context.Context, width, height int) error {
 		map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}, nil)
 }
 
+// Resize sets the page's size in CSS pixels; mobile emulates a phone.
+func (b *Browser) Resize(ctx context.Context, width, height int, mobile bool) error {
+	return b.call(ctx, b.session, "Emulation.setDeviceMetricsOverride",
+		map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}, nil)
+}
+
+// Media emulates a CSS media type: "print", or "" for the screen.
+func (b *Browser) Media(ctx context.Context, media string) error {
+	return b.call(ctx, b.session, "Emulation.setEmulatedMedia", map[string]any{"media": media}, nil)
+}
+
 // Navigate opens url and waits for the page to load.
 func (b *Browser) Navigate(ctx context.Context, url string) error {
 	return b.AndWait(ctx, func() error {
@@ -280,8 +291,12 @@ func (b *Browser) Eval(ctx context.Context, expr string, out any) error {
 	return json.Unmarshal(r.Result.Value, out)
 }
 
-// Screenshot saves a PNG of the whole page to path.
-func (b *Browser) Screenshot(ctx context.Context, path string) error {
+// Screenshot saves a PNG of the page to path: its top maxHeight CSS
+// pixels, or the whole page (up to 6,000 pixels) when maxHeight is 0.
+func (b *Browser) Screenshot(ctx context.Context, path string, maxHeight float64) error {
+	if maxHeight <= 0 {
+		maxHeight = 6000
+	}
 	var m struct {
 		CSS struct {
 			Width  float64 `json:"width"`
@@ -295,7 +310,7 @@ func (b *Browser) Screenshot(ctx context.Context, path string) error {
 		Data string `json:"data"`
 	}
 	err := b.call(ctx, b.session, "Page.captureScreenshot", map[string]any{"format": "png", "captureBeyondViewport": true,
-		"clip": map[string]any{"x": 0, "y": 0, "width": m.CSS.Width, "height": min(m.CSS.Height, 6000), "scale": 1}}, &shot)
+		"clip": map[string]any{"x": 0, "y": 0, "width": m.CSS.Width, "height": min(m.CSS.Height, maxHeight), "scale": 1}}, &shot)
 	if err != nil {
 		return err
 	}

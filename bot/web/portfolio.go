@@ -25,6 +25,7 @@ type row struct {
 	Name         string
 	Advisors     string
 	AdvisorIDs   []int64
+	AdvisorNames []string
 	Stage        string
 	Wall         string
 	WallID       string
@@ -172,6 +173,7 @@ func (h *Handler) portfolioRows(ctx context.Context, tx store.Tx, viewer store.P
 			Stage: c.Stage, Commitment: f.Commitment.Text, CommitDue: f.Commitment.Due, Followup: f.NextFollowup.Due}
 		for _, a := range f.Advisors {
 			r.AdvisorIDs = append(r.AdvisorIDs, a.ID)
+			r.AdvisorNames = append(r.AdvisorNames, personName(a))
 		}
 		if r.Stage == "" {
 			r.Stage = l.tagged(bot.FlowIntake, f.Tagged["stage"])
@@ -355,10 +357,9 @@ func groups(rows []row, f filters, lang string) []filterGroup {
 		return g
 	}
 	advisors := count(func(r row) [][2]string {
-		names := strings.Split(r.Advisors, "、")
 		var kv [][2]string
 		for i, id := range r.AdvisorIDs {
-			kv = append(kv, [2]string{strconv.FormatInt(id, 10), names[i]})
+			kv = append(kv, [2]string{strconv.FormatInt(id, 10), r.AdvisorNames[i]})
 		}
 		return kv
 	})

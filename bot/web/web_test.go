@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,7 +14,9 @@ import (
 
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/bot/web/webtest"
+	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/export"
 )
 
 func TestSignInFromSlackLinkOpensASession(t *testing.T) {
@@ -498,5 +501,28 @@ func TestCrossSitePostsAreRefused(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode == http.StatusSeeOther {
 		t.Error("a cross-site page signed a browser in")
+	}
+}
+
+// With no filter the desk's CSV is byte for byte the file bansou export
+// writes for the same days.
+func TestCSVIsTheSameAsBansouExport(t *testing.T) {
+	d := newDesk(t, 6, 2)
+	b := d.signIn(webtest.CoordinatorSlackID)
+	token := b.csrf()
+	from, to := flows.DateOf(today.AddDate(0, -6, 0)), flows.DateOf(today)
+	res, err := export.Write(t.Context(), d.st, export.Options{From: from, To: to, Location: tokyo, Flows: d.flows, Lang: "ja", Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for kind, path := range map[string]string{"sessions": res.SessionsPath, "answers": res.AnswersPath} {
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, got := b.post("/app/export", url.Values{"csrf": {token}, "from": {from.String()}, "to": {to.String()}, "kind": {kind}})
+		if status != 200 || got != string(want) {
+			t.Errorf("%s: %d, the desk's CSV (%d bytes) differs from bansou export's (%d bytes)", kind, status, len(got), len(want))
+		}
 	}
 }

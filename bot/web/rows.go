@@ -13,7 +13,7 @@ import (
 // 1,000 companies depends on it). Every value passes html.EscapeString.
 func (d portfolioData) Body() template.HTML {
 	var b strings.Builder
-	b.Grow(len(d.Rows) * 900)
+	b.Grow(len(d.Rows) * rowBytes)
 	e := html.EscapeString
 	for _, r := range d.Rows {
 		id := strconv.FormatInt(r.ID, 10)

@@ -526,3 +526,25 @@ func TestCSVIsTheSameAsBansouExport(t *testing.T) {
 		}
 	}
 }
+
+func TestPagesInEnglishForEnglishSpeakers(t *testing.T) {
+	d := newDesk(t, 3, 1)
+	err := d.st.InTx(t.Context(), func(ctx context.Context, tx store.Tx) error {
+		_, err := tx.CreatePerson(ctx, store.Person{Role: store.RoleCoordinator, Name: "Alex", Locale: "en", CreatedAt: today}, bot.ChannelSlack, "U-EN")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := d.signIn("U-EN")
+	for path, want := range map[string]string{
+		"/app/":       "<h1>Portfolio",
+		"/app/trends": "Main walls by month",
+		fmt.Sprintf("/app/companies/%d", d.seed.Companies[0].ID): "In the owner&#39;s words",
+	} {
+		status, page := b.get(path)
+		if status != 200 || !strings.Contains(page, want) || !strings.Contains(page, `<html lang="en">`) {
+			t.Errorf("%s in English: %d, want %q", path, status, want)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -123,7 +122,6 @@ func BenchmarkPortfolio(b *testing.B) {
 	}
 	times := make([]time.Duration, 0, b.N)
 	var statements int64
-	cpu0 := processCPU()
 	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
@@ -135,7 +133,6 @@ func BenchmarkPortfolio(b *testing.B) {
 		statements = max(statements, n)
 	}
 	b.StopTimer()
-	cpu := processCPU() - cpu0
 	slices.Sort(times)
 	pct := func(p float64) float64 {
 		return float64(times[min(len(times)-1, int(float64(len(times))*p))].Microseconds()) / 1000
@@ -143,18 +140,7 @@ func BenchmarkPortfolio(b *testing.B) {
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(float64(statements), "statements/page")
-	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(times)), "go-cpu-ms/page")
 	if statements > 10 {
 		b.Errorf("%d statements per page, want ≤ 10", statements)
 	}
-}
-
-// processCPU is the CPU time this process used so far (user + system): the
-// Go side of a page, without PostgreSQL's.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

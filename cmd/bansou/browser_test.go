@@ -16,15 +16,15 @@ import (
 // protocol against bansou serve on a seeded store: sign in through the
 // link, open the portfolio, filter by a wall, open a company, read the
 // trend charts' bars, and save screenshots of the three pages (to
-// BANSOU_SCREENSHOTS, or a temporary directory). Without Chromium the test
-// fails on CI and is skipped elsewhere.
+// BANSOU_SCREENSHOTS, or a temporary directory). Without Chromium or the
+// Japanese fonts the test fails on CI and is skipped elsewhere.
 func TestBrowserDesk(t *testing.T) {
 	chromium := webtest.FindChromium()
-	if chromium == "" {
+	if chromium == "" || !webtest.HasJapaneseFonts() {
 		if os.Getenv("CI") != "" {
-			t.Fatal("chromium is not installed (.ci/run installs it with apt-get: chromium fonts-noto-cjk)")
+			t.Fatalf("chromium (found %q) or fonts-noto-cjk is not installed (.ci/run installs both with apt-get)", chromium)
 		}
-		t.Skip("chromium is not installed; apt-get install -y chromium fonts-noto-cjk")
+		t.Skip("chromium or fonts-noto-cjk is not installed; apt-get install -y chromium fonts-noto-cjk")
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()

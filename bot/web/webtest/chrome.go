@@ -33,6 +33,17 @@ func FindChromium() string {
 	return ""
 }
 
+// HasJapaneseFonts reports whether a Noto CJK font (fonts-noto-cjk) is
+// installed: without one, Chromium draws Japanese as boxes.
+func HasJapaneseFonts() bool {
+	for _, pattern := range []string{"/usr/share/fonts/opentype/noto/NotoSansCJK*", "/usr/share/fonts/*/*/NotoSansCJK*", "/usr/share/fonts/*/NotoSansCJK*"} {
+		if m, _ := filepath.Glob(pattern); len(m) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Browser is a headless Chromium driven over the DevTools protocol: one
 // page, attached in flat session mode.
 type Browser struct {

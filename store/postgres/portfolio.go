@@ -31,7 +31,7 @@ func (t *tx) PortfolioFacts(ctx context.Context, companyIDs []int64, visitFlows,
 	}, `
 		SELECT a.company_id, `+personCols+`
 		FROM assignments a JOIN people p ON p.id = a.advisor_id
-		WHERE a.company_id = ANY ($1)
+		WHERE a.company_id IN (SELECT unnest($1::bigint[]))
 		ORDER BY a.company_id, a.assigned_at DESC, p.id DESC`, ids)
 	if err != nil {
 		return fail("advisors", err)
@@ -52,7 +52,7 @@ func (t *tx) PortfolioFacts(ctx context.Context, companyIDs []int64, visitFlows,
 	}, `
 		SELECT company_id, max(completed_at)
 		FROM sessions
-		WHERE company_id = ANY ($1) AND status = 'completed' AND flow_id = ANY ($2)
+		WHERE company_id IN (SELECT unnest($1::bigint[])) AND status = 'completed' AND flow_id = ANY ($2)
 		GROUP BY company_id`, ids, nonNil(visitFlows))
 	if err != nil {
 		return fail("visits", err)
@@ -65,7 +65,7 @@ func (t *tx) PortfolioFacts(ctx context.Context, companyIDs []int64, visitFlows,
 	answers, err := queryAll(ctx, t, scanCompanyAnswer, `
 		SELECT DISTINCT ON (s.company_id, a.tag) s.company_id, `+answerCols+`
 		FROM answers a JOIN sessions s ON s.id = a.session_id
-		WHERE s.company_id = ANY ($1) AND s.status = 'completed' AND a.tag = ANY ($2)
+		WHERE s.company_id IN (SELECT unnest($1::bigint[])) AND s.status = 'completed' AND a.tag = ANY ($2)
 		ORDER BY s.company_id, a.tag, a.at DESC, a.session_id DESC, a.revision DESC`, ids, nonNil(tags))
 	if err != nil {
 		return fail("answers", err)
@@ -77,7 +77,7 @@ func (t *tx) PortfolioFacts(ctx context.Context, companyIDs []int64, visitFlows,
 		SELECT DISTINCT ON (company_id) id, company_id, COALESCE(session_id, 0), text,
 			COALESCE(to_char(due, 'YYYY-MM-DD'), ''), status, created_at
 		FROM commitments
-		WHERE company_id = ANY ($1) AND status = 'open'
+		WHERE company_id IN (SELECT unnest($1::bigint[])) AND status = 'open'
 		ORDER BY company_id, created_at DESC, id DESC`, ids)
 	if err != nil {
 		return fail("commitments", err)
@@ -91,7 +91,7 @@ func (t *tx) PortfolioFacts(ctx context.Context, companyIDs []int64, visitFlows,
 		SELECT DISTINCT ON (company_id) id, company_id, advisor_id, COALESCE(session_id, 0),
 			to_char(due, 'YYYY-MM-DD'), status, created_at
 		FROM followups
-		WHERE company_id = ANY ($1) AND status = 'open'
+		WHERE company_id IN (SELECT unnest($1::bigint[])) AND status = 'open'
 		ORDER BY company_id, due, id`, ids)
 	if err != nil {
 		return fail("follow-ups", err)
@@ -104,7 +104,7 @@ func (t *tx) PortfolioFacts(ctx context.Context, companyIDs []int64, visitFlows,
 	referrals, err := queryAll(ctx, t, scanReferral, `
 		SELECT DISTINCT ON (company_id) id, company_id, COALESCE(session_id, 0), targets, reason, status, created_at
 		FROM referrals
-		WHERE company_id = ANY ($1)
+		WHERE company_id IN (SELECT unnest($1::bigint[]))
 		ORDER BY company_id, created_at DESC, id DESC`, ids)
 	if err != nil {
 		return fail("referrals", err)
@@ -143,7 +143,7 @@ func (t *tx) PeriodRecords(ctx context.Context, companyIDs []int64, from, to tim
 	var err error
 	if r.Sessions, err = queryAll(ctx, t, scanSession, `
 		SELECT `+sessionCols+` FROM sessions
-		WHERE company_id = ANY ($1) AND created_at >= $2 AND created_at < $3
+		WHERE company_id IN (SELECT unnest($1::bigint[])) AND created_at >= $2 AND created_at < $3
 		ORDER BY created_at, id`, ids, from, to); err != nil {
 		return fail("sessions", err)
 	}
@@ -151,7 +151,7 @@ func (t *tx) PeriodRecords(ctx context.Context, companyIDs []int64, from, to tim
 		SELECT * FROM (
 			SELECT DISTINCT ON (a.session_id, a.step_id) s.company_id, `+answerCols+`
 			FROM answers a JOIN sessions s ON s.id = a.session_id
-			WHERE s.company_id = ANY ($1) AND s.status = 'completed'
+			WHERE s.company_id IN (SELECT unnest($1::bigint[])) AND s.status = 'completed'
 			  AND s.created_at >= $2 AND s.created_at < $3 AND a.tag = ANY ($4)
 			ORDER BY a.session_id, a.step_id, a.revision DESC) latest
 		ORDER BY at, session_id, step_id`, ids, from, to, nonNil(tags)); err != nil {
@@ -160,14 +160,14 @@ func (t *tx) PeriodRecords(ctx context.Context, companyIDs []int64, from, to tim
 	if r.Followups, err = queryAll(ctx, t, scanFollowup, `
 		SELECT id, company_id, advisor_id, COALESCE(session_id, 0), to_char(due, 'YYYY-MM-DD'), status, created_at
 		FROM followups
-		WHERE company_id = ANY ($1) AND due >= $2::date AND due < $3::date
+		WHERE company_id IN (SELECT unnest($1::bigint[])) AND due >= $2::date AND due < $3::date
 		ORDER BY due, id`, ids, from.Format(time.DateOnly), to.Format(time.DateOnly)); err != nil {
 		return fail("follow-ups", err)
 	}
 	if r.SmallWins, err = queryAll(ctx, t, scanSmallWin, `
 		SELECT id, company_id, COALESCE(session_id, 0), text, source, created_at
 		FROM small_wins
-		WHERE company_id = ANY ($1) AND created_at >= $2 AND created_at < $3
+		WHERE company_id IN (SELECT unnest($1::bigint[])) AND created_at >= $2 AND created_at < $3
 		ORDER BY created_at, id`, ids, from, to); err != nil {
 		return fail("small wins", err)
 	}

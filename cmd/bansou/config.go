@@ -23,6 +23,7 @@ type config struct {
 	lang        string
 	flowsDir    string
 	institution string
+	publicURL   string // where people reach serve (web sign-in links)
 
 	slackBotToken      string
 	slackAppToken      string
@@ -70,6 +71,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		lang:        or(get("BANSOU_LANG"), "ja"),
 		flowsDir:    get("BANSOU_FLOWS_DIR"),
 		institution: or(get("BANSOU_INSTITUTION"), "相談窓口"),
+		publicURL:   get("BANSOU_PUBLIC_URL"),
 
 		slackBotToken:      secrets["SLACK_BOT_TOKEN"],
 		slackAppToken:      secrets["SLACK_APP_TOKEN"],
@@ -93,7 +95,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		problems = append(problems, fmt.Sprintf("BANSOU_TZ: unknown time zone %q", get("BANSOU_TZ")))
 	}
 	c.location = loc
+	if c.publicURL == "" {
+		c.publicURL = localURL(c.httpAddr)
+	}
 	problems = append(problems, c.validate()...)
+	problems = append(problems, validPublicURL(c.publicURL)...)
 	if len(problems) > 0 {
 		return c, fmt.Errorf("invalid configuration:\n  - %s", strings.Join(problems, "\n  - "))
 	}

@@ -123,7 +123,8 @@ func (s *server) wire(set *flows.Set) error {
 	s.staff = s.cfg.staff()
 	b, err := bot.New(bot.Config{Store: s.store, Flows: set, Senders: ch.senders, Notifiers: ch.notifiers,
 		Scheduler: planner, Calendar: planner.Calendar, UrgentWords: s.cfg.urgentWords, Logger: s.log,
-		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution, Staff: s.staff})
+		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution, Staff: s.staff,
+		PublicURL: s.cfg.publicURL})
 	if err != nil {
 		return err
 	}
@@ -151,6 +152,9 @@ func (s *server) wire(set *flows.Set) error {
 		s.line.Routes(s.mux)
 	}
 	s.rem = s.reminders(b, planner, ch, set)
+	if err := s.webDesk(b, set); err != nil {
+		return err
+	}
 	s.routes()
 	return nil
 }

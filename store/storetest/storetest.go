@@ -42,4 +42,6 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
 	t.Run("Access", func(t *testing.T) { testAccess(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
+	t.Run("WebSignIn", func(t *testing.T) { testWebSignIn(t, open) })
+	t.Run("Portfolio", func(t *testing.T) { testPortfolio(t, open) })
 }

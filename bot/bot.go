@@ -27,6 +27,7 @@ type Config struct {
 	Lang        string           // default language: ja
 	Institution string           // name shown to owners, e.g. ○○商工会
 	Staff       *Staff           // who may use the advisor side on Slack; nil: anyone (open enrolment)
+	PublicURL   string           // where bansou serve is reached (BANSOU_PUBLIC_URL), for web sign-in links
 }
 
 // Workdays moves a time to a working day (bot/calendar implements it).

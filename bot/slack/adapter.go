@@ -22,6 +22,8 @@ type Bot interface {
 	InviteAs(ctx context.Context, channel, userID, company string) (bot.Invite, error)
 	Digest(ctx context.Context, channel, userID string) (*digest.Digest, string, error)
 	Handover(ctx context.Context, req bot.HandoverRequest) (bot.HandoverResult, error)
+	WebLink(ctx context.Context, channel, userID string) (bot.WebLink, error)
+	WebLogout(ctx context.Context, channel, userID string) (int64, error)
 }
 
 // Config is what an Adapter needs.

@@ -77,6 +77,8 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) (*comma
 			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou history 山田製作所`", "Add the company: `/bansou history <company>`")), nil
 		}
 		return ack, func(ctx context.Context) error { return a.history(ctx, user, arg) }
+	case "web":
+		return ack, func(ctx context.Context) error { return a.web(ctx, user, arg) }
 	}
 	if verb != "help" {
 		a.log.InfoContext(ctx, "unknown slash command", "verb", verb)
@@ -104,6 +106,8 @@ func parseCommand(text string) (verb, arg string) {
 		return "handover", arg
 	case "request", "申請", "閲覧申請":
 		return "request", arg
+	case "web", "ウェブ", "画面":
+		return "web", arg
 	case "", "help", "ヘルプ", "使い方", "つかいかた", "?":
 		return "help", arg
 	}
@@ -135,6 +139,7 @@ func helpText(lang string) string {
 			"• `/bansou request <company>` — ask to see a company you do not support yet\n" +
 			"• `/bansou handover <company> @someone` — hand a company over to the next advisor\n" +
 			"• `/bansou digest` — coordinators: what needs attention across all companies\n" +
+			"• `/bansou web` — a sign-in link to the web desk (portfolio, company records, trends); `/bansou web logout` signs out everywhere\n" +
 			"• `/bansou help` — this help\n" +
 			"During a conversation you can send back, skip, edit or cancel in the DM."
 	}
@@ -146,6 +151,7 @@ func helpText(lang string) string {
 		"• `/bansou request 企業名` … 担当していない企業の記録の閲覧を申請します\n" +
 		"• `/bansou handover 企業名 @次の担当者` … 企業を次の担当者に引き継ぎます（引継ぎメモをお願いします）\n" +
 		"• `/bansou digest` … （コーディネーター）全企業の要対応・フォロー状況のまとめ\n" +
+		"• `/bansou web` … ウェブ画面（ポートフォリオ・企業カルテ・推移）のサインイン用リンクをDMでお送りします。`/bansou web logout` ですべての端末からサインアウトします\n" +
 		"• `/bansou help` … この説明\n" +
 		"振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。"
 }

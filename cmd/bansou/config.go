@@ -31,7 +31,8 @@ type config struct {
 	inboxPoll  time.Duration
 	// noInbox runs turns in a goroutine after the ack, as before the
 	// inbox: only the before/after benchmark sets it.
-	noInbox bool
+	noInbox   bool
+	publicURL string // where people reach serve (web sign-in links)
 
 	slackBotToken      string
 	slackAppToken      string
@@ -80,6 +81,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		flowsDir:    get("BANSOU_FLOWS_DIR"),
 		institution: or(get("BANSOU_INSTITUTION"), "相談窓口"),
 		adminAddr:   get("BANSOU_ADMIN_ADDR"),
+		publicURL:   get("BANSOU_PUBLIC_URL"),
 
 		slackBotToken:      secrets["SLACK_BOT_TOKEN"],
 		slackAppToken:      secrets["SLACK_APP_TOKEN"],
@@ -106,7 +108,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if err := c.logLevel.UnmarshalText([]byte(or(get("BANSOU_LOG_LEVEL"), "info"))); err != nil {
 		problems = append(problems, fmt.Sprintf("BANSOU_LOG_LEVEL must be debug, info, warn or error, not %q", get("BANSOU_LOG_LEVEL")))
 	}
+	if c.publicURL == "" {
+		c.publicURL = localURL(c.httpAddr)
+	}
 	problems = append(problems, c.validate()...)
+	problems = append(problems, validPublicURL(c.publicURL)...)
 	if len(problems) > 0 {
 		return c, fmt.Errorf("invalid configuration:\n  - %s", strings.Join(problems, "\n  - "))
 	}

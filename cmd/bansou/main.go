@@ -46,6 +46,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdDigest(ctx, args[1:], getenv, stdout, stderr)
 	case "handover":
 		err = cmdHandover(ctx, args[1:], getenv, stdout, stderr)
+	case "web-link":
+		err = cmdWebLink(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -83,6 +85,8 @@ Usage:
   bansou handover --company NAME --to SLACK_ID [--db URL]
       Hand a company over to the next advisor (引継ぎ): follow-ups and reminders move,
       the previous advisor is asked for a 引継ぎメモ (in Slack when SLACK_BOT_TOKEN is set).
+  bansou web-link --slack-id U… [--db URL]
+      Print a single-use sign-in link (10 minutes) to the web desk under /app/, for local trials.
 
 Environment:
   BANSOU_DATABASE_URL  postgres://… or a SQLite file path (default ./bansou.db)
@@ -92,4 +96,5 @@ Environment:
   BANSOU_LINE_FRIEND_URL  add-friend URL of the LINE official account, shown by invite
   BANSOU_LOG_LEVEL     debug, info (default), warn or error
   BANSOU_ADMIN_ADDR    host:port of the admin listener with /debug/pprof (off by default)
+  BANSOU_PUBLIC_URL    where people reach serve, for web sign-in links (default http://localhost:PORT)
 `

@@ -137,7 +137,8 @@ func (s *server) wire(set *flows.Set) error {
 	s.staff = s.cfg.staff()
 	b, err := bot.New(bot.Config{Store: s.store, Flows: set, Senders: ch.senders, Notifiers: ch.notifiers,
 		Scheduler: planner, Calendar: planner.Calendar, UrgentWords: s.cfg.urgentWords, Logger: s.log,
-		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution, Staff: s.staff})
+		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution, Staff: s.staff,
+		PublicURL: s.cfg.publicURL})
 	if err != nil {
 		return err
 	}
@@ -180,6 +181,9 @@ func (s *server) wire(set *flows.Set) error {
 	}
 	s.remMetrics = rm
 	s.rem = s.reminders(b, planner, ch, set)
+	if err := s.webDesk(b, set); err != nil {
+		return err
+	}
 	s.routes()
 	return nil
 }

@@ -25,6 +25,7 @@ type Options struct {
 	Lang             string         // ja or en: how answer values are shown
 	IncludeSensitive bool           // write 要配慮 answers as they are
 	Dir              string         // where the files go ("" = current directory)
+	Companies        map[int64]bool // only sessions about these companies; nil: every session
 }
 
 // Result says what was written where.

@@ -40,6 +40,9 @@ func collect(ctx context.Context, tx store.Tx, o Options) (tables, error) {
 	n := names{tx: tx, companies: map[int64]string{}, people: map[int64]store.Person{}}
 	var t tables
 	for _, s := range sessions {
+		if o.Companies != nil && !o.Companies[s.CompanyID] {
+			continue
+		}
 		company, err := n.company(ctx, s.CompanyID)
 		if err != nil {
 			return tables{}, err

@@ -45,4 +45,6 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, open) })
 	t.Run("Prompts", func(t *testing.T) { testPrompts(t, open) })
 	t.Run("Backlog", func(t *testing.T) { testBacklog(t, open) })
+	t.Run("WebSignIn", func(t *testing.T) { testWebSignIn(t, open) })
+	t.Run("Portfolio", func(t *testing.T) { testPortfolio(t, open) })
 }

@@ -199,8 +199,11 @@ func guide(p *flows.Prompt, lang string) string {
 		g = tr(lang, "このDMに返信する形で入力してください。", "Reply in this DM.")
 	case flows.KindNumber:
 		g = tr(lang, "数字をこのDMに入力してください。", "Type a number in this DM.")
+		if p.Format != "" {
+			g = p.Format + tr(lang, "。このDMに入力してください。", ". Type it in this DM.")
+		}
 	case flows.KindDate:
-		g = tr(lang, "「12/3」「来週火曜」のように入力しても大丈夫です。", "You can also type a date, e.g. 12/3 or +14d.")
+		g = tr(lang, "日付を入力しても大丈夫です（", "You can also type a date (") + dateFormat(p, lang) + tr(lang, "）。", ").")
 	case flows.KindCompany:
 		g = tr(lang, "新しい企業は、企業名（屋号）をこのDMに入力してください。", "For a new company, type its name in this DM.")
 	}
@@ -307,4 +310,12 @@ func tr(lang, ja, en string) string {
 		return en
 	}
 	return ja
+}
+
+// dateFormat is the engine's date examples, or general ones.
+func dateFormat(p *flows.Prompt, lang string) string {
+	if p.Format != "" {
+		return p.Format
+	}
+	return tr(lang, "例: 12/3、来週火曜", "e.g. 12/3 or +14d")
 }

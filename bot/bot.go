@@ -147,6 +147,7 @@ func (b *Bot) currentPrompt(ctx context.Context, in Incoming, stale bool) ([]Rep
 		if err != nil {
 			return err
 		}
+		t.resuming = !stale
 		replies, err = t.resend(ctx, stale)
 		return err
 	})

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -18,6 +19,9 @@ func (t *turn) command(ctx context.Context) ([]Reply, error) {
 			"メッセージありがとうございます。担当者が確認します。",
 			"Thank you for your message. Your advisor will read it."))
 		return []Reply{t.reply(0, nil, nil)}, nil
+	}
+	if isResume(t.in.Text) {
+		return t.reopen(ctx)
 	}
 	flowID, company := parseStart(t.in.Text)
 	if flowID == "" {
@@ -45,9 +49,9 @@ func parseStart(text string) (flowID, company string) {
 
 func helpText(lang string) string {
 	if lang == "en" {
-		return "Commands: visit [company] (debrief after a visit), intake [company] (new company), verify [company] (review progress), help. During a conversation: back, skip, edit <number>, cancel."
+		return "Commands: visit [company] (debrief after a visit), intake [company] (new company), verify [company] (review progress), help. During a conversation: back, skip, edit <number>, cancel; resume picks up a conversation stopped in the last 24 hours."
 	}
-	return "使い方:\n・振り返り [企業名] … 訪問後の振り返りを始めます\n・新規企業 [企業名] … 課題の棚卸しを始めます\n・検証 [企業名] … 取り組みの検証をします\n会話中は「戻る」「スキップ」「修正 番号」「やめる」が使えます。"
+	return "使い方:\n・振り返り [企業名] … 訪問後の振り返りを始めます\n・新規企業 [企業名] … 課題の棚卸しを始めます\n・検証 [企業名] … 取り組みの検証をします\n会話中は「戻る」「スキップ」「修正 番号」「やめる」が使えます。中断した記録は、24時間以内なら「再開」で続きから始められます。"
 }
 
 // StartRequest asks the bot to open a flow for a person.
@@ -114,7 +118,23 @@ func (b *Bot) Start(ctx context.Context, channel, userID string, req StartReques
 		if err != nil {
 			return err
 		}
-		if replies, err = t.resend(ctx, false); err != nil || len(replies) > 0 {
+		sess, err := t.tx.ActiveSession(ctx, t.person.ID)
+		switch {
+		case err == nil && req.Company != "" && sess.FlowID == req.FlowID:
+			same, err := t.sameCompany(ctx, sess, req.Company)
+			if err != nil {
+				return err
+			}
+			if !same {
+				replies, err = t.askSwitch(ctx, sess, req.Company)
+				return err
+			}
+			fallthrough
+		case err == nil:
+			t.resuming = true
+			replies, err = t.resendSession(ctx, sess, false)
+			return err
+		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
 		replies, err = t.start(ctx, req)

@@ -60,6 +60,7 @@ func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
 		return env, err
 	}
 	env.Vars["company"] = c.Name
+	t.companyLabel = c.Name
 	m, err := t.memory(ctx, c.ID)
 	if err != nil {
 		return env, err

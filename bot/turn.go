@@ -19,7 +19,13 @@ type turn struct {
 	person store.Person
 	lang   string
 	notes  []string // said before the prompt
-	alerts []Alert  // sent to advisors after commit
+	// resuming: re-sending the prompt of a conversation taken up again
+	// (the console started anew), so say where it resumes.
+	resuming bool
+	// companyLabel is the company of the session in this turn, shown with
+	// every prompt to staff so answers never land in the wrong company.
+	companyLabel string
+	alerts   []Alert // sent to advisors after commit
 }
 
 func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {
@@ -88,7 +94,14 @@ func (t *turn) resendSession(ctx context.Context, sess store.Session, stale bool
 	if stale {
 		t.notes = append(t.notes, staleNotice(t.lang))
 	}
-	return []Reply{t.reply(sess.ID, f.Render(st, env), nil)}, nil
+	if st.SwitchTo != "" {
+		return []Reply{t.reply(sess.ID, switchPrompt(t.lang, env.Vars["company"], st.SwitchTo), nil)}, nil
+	}
+	p := f.Render(st, env)
+	if t.resuming {
+		t.notes = append(t.notes, resumeNotice(t.lang, env.Vars["company"], p))
+	}
+	return []Reply{t.reply(sess.ID, p, nil)}, nil
 }
 
 func (t *turn) load(sess store.Session) (*flows.Flow, flows.State, error) {
@@ -117,6 +130,9 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 			return []Reply{t.reply(sess.ID, f.Render(st, env), nil)}, nil
 		}
 		in.StepID, in.Value = a.StepID, a.Value
+	}
+	if st.SwitchTo != "" {
+		return t.switchAnswer(ctx, f, sess, st, env)
 	}
 	next, res := flows.Advance(f, st, in, env)
 	if res.Stale {
@@ -155,6 +171,10 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 		sess.Status, sess.CompletedAt = store.SessionCompleted, now
 	} else if res.Cancelled {
 		sess.Status = store.SessionCancelled
+		if len(st.Trail) > 0 && t.person.Role != store.RoleOwner {
+			res.Notice = strings.TrimSpace(res.Notice + pick(t.lang,
+				"24時間以内なら「再開」と送ると、続きから始められます。", " Send \"resume\" within 24 hours to pick up where you left off."))
+		}
 	}
 	saved, err := t.tx.UpdateSession(ctx, sess)
 	if err != nil {
@@ -222,8 +242,12 @@ func (t *turn) reply(sessionID int64, p *flows.Prompt, answered *Answered) Reply
 			notes = append(notes, n)
 		}
 	}
-	return Reply{Channel: t.in.Channel, UserID: t.in.UserID, ReplyToken: t.in.ReplyToken, SessionID: sessionID,
+	r := Reply{Channel: t.in.Channel, UserID: t.in.UserID, ReplyToken: t.in.ReplyToken, SessionID: sessionID,
 		Lang: t.lang, Text: strings.Join(notes, "\n"), Prompt: p, Answered: answered}
+	if p != nil && t.person.Role != store.RoleOwner {
+		r.Company = t.companyLabel
+	}
+	return r
 }
 
 func staleNotice(lang string) string {

@@ -50,6 +50,9 @@ type State struct {
 	Before Phase `json:"before,omitempty"`
 	// Pending is a date answer far from today, waiting for 「はい」.
 	Pending *Answer `json:"pending,omitempty"`
+	// SwitchTo is a company the respondent asked to start while this
+	// conversation was open: the bot asks which to continue.
+	SwitchTo string `json:"switch_to,omitempty"`
 }
 
 // Answer is the current answer to a step.

@@ -69,6 +69,9 @@ func Render(r bot.Reply) string {
 		b.WriteString(r.Text + "\n")
 	}
 	if r.Prompt != nil {
+		if r.Company != "" {
+			b.WriteString("【" + r.Company + "】")
+		}
 		renderPrompt(&b, r.Prompt, r.Lang)
 	}
 	b.WriteString("\n")

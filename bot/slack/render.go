@@ -58,6 +58,9 @@ func render(r bot.Reply) message {
 		m.static = len(m.blocks)
 		return m
 	}
+	if r.Company != "" {
+		m.blocks = append(m.blocks, contextText("🏢 "+r.Company))
+	}
 	m.blocks = append(m.blocks, promptBlocks(p, r.Lang)...)
 	m.static = len(m.blocks)
 	inter := interaction(r.SessionID, p, r.Lang)

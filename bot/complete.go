@@ -83,6 +83,9 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 		s, _ := f.StepByTag(tagReferralTargets)
 		lines = append(lines, "・"+pick(t.lang, "つなぎ先", "Referral")+": "+f.Display(s, flows.Answer{Value: strings.Join(r.Targets, ",")}, t.lang))
 	}
+	if err := t.closeVerified(ctx, sess.CompanyID, tagged); err != nil {
+		return nil, err
+	}
 	if a, ok := tagged(tagSmallWin); ok && a.Value != "" {
 		source := "advisor"
 		if f.Audience == flows.AudienceOwner {

@@ -95,9 +95,10 @@ type memory struct {
 	commitment store.Commitment
 	wall       string // label of the last main wall
 	hypothesis string
+	checkin    HistoryEntry // the owner's latest check-in answers
 }
 
-func (m memory) empty() bool { return m.commitment.Text == "" && m.wall == "" }
+func (m memory) empty() bool { return m.commitment.Text == "" && m.wall == "" && m.checkin.Text == "" }
 
 func (t *turn) memory(ctx context.Context, companyID int64) (memory, error) {
 	var m memory
@@ -116,7 +117,8 @@ func (t *turn) memory(ctx context.Context, companyID int64) (memory, error) {
 		return m, err
 	}
 	m.hypothesis = hyp.Value
-	return m, nil
+	m.checkin, err = t.lastCheckin(ctx, companyID)
+	return m, err
 }
 
 // label turns a stored option id of a tagged debrief step into its label.
@@ -146,16 +148,29 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 	if t.lang == "en" {
 		b.WriteString("Last time at " + c.Name + ":")
 	} else {
-		b.WriteString(c.Name + " の前回の記録です。")
+		b.WriteString(c.Name + "の前回の記録です。")
 	}
 	if m.commitment.Text != "" {
-		b.WriteString("\n・" + pick(t.lang, "次の一歩", "Next step") + ": 「" + m.commitment.Text + "」")
+		label := pick(t.lang, "次の一歩", "Next step")
+		if m.commitment.Status != "" && m.commitment.Status != "open" {
+			label = pick(t.lang, "前回の一歩", "Last step")
+		}
+		b.WriteString("\n・" + label + ": 「" + m.commitment.Text + "」")
 		if d := dueText(t.lang, m.commitment.Due); d != "" {
 			b.WriteString(pick(t.lang, "（期限 ", " (due ") + d + pick(t.lang, "）", ")"))
+		}
+		switch m.commitment.Status {
+		case "done":
+			b.WriteString(pick(t.lang, "　→ 完了", " — done"))
+		case "dropped":
+			b.WriteString(pick(t.lang, "　→ 中止・変更", " — dropped or changed"))
 		}
 	}
 	if m.wall != "" {
 		b.WriteString("\n・" + pick(t.lang, "いちばん大きな壁", "Biggest wall") + ": " + m.wall)
+	}
+	if s := checkinMemory(t.lang, m.checkin, t.localDay); s != "" {
+		b.WriteString("\n" + s)
 	}
 	t.notes = append(t.notes, b.String())
 	return nil
@@ -174,4 +189,9 @@ func pick(lang, ja, en string) string {
 		return en
 	}
 	return ja
+}
+
+// localDay is the local calendar day of a timeline entry.
+func (t *turn) localDay(e HistoryEntry) flows.Date {
+	return flows.DateOf(e.At.In(t.b.cfg.Location))
 }

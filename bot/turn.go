@@ -25,7 +25,7 @@ type turn struct {
 	// companyLabel is the company of the session in this turn, shown with
 	// every prompt to staff so answers never land in the wrong company.
 	companyLabel string
-	alerts   []Alert // sent to advisors after commit
+	alerts       []Alert // sent to advisors after commit
 }
 
 func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {

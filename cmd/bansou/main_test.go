@@ -47,7 +47,7 @@ func TestTryQuickDebriefThenMemory(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("second try: exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "山田製作所 の前回の記録です。") || !strings.Contains(out, "「朝礼で月２回、目標を話す」") {
+	if !strings.Contains(out, "山田製作所の前回の記録です。") || !strings.Contains(out, "「朝礼で月２回、目標を話す」") {
 		t.Errorf("second try does not open with the company's last commitment:\n%s", out)
 	}
 }

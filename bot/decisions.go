@@ -1,0 +1,70 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/bansou/bansou/flows"
+	"github.com/bansou/bansou/store"
+)
+
+// Tags of decisions the bot acts on beyond the commitment itself.
+const (
+	tagCommitmentStatus = "commitment.status" // verify: done, partly, not_started, changed
+	tagCheckinWanted    = "checkin.wanted"    // debrief D36: send_auto, send_date, no, not_registered
+	tagCheckinDate      = "checkin.date"      // debrief D36b: the day the first check-in goes out
+	tagReferralConsent  = "referral.consent"  // debrief D32: agreed, will_confirm, info_only
+	tagWelfareDesk      = "referral.welfare"  // debrief D6b: yes → a referral to the welfare desk
+)
+
+// closeVerified closes the company's open commitment when verification
+// found it done (or dropped): its check-ins stop, and the next debrief
+// shows it as last time's step, not the current one.
+func (t *turn) closeVerified(ctx context.Context, companyID int64, tagged taggedFunc) error {
+	a, ok := tagged(tagCommitmentStatus)
+	if !ok {
+		return nil
+	}
+	next := map[string]string{"done": "done", "changed": "dropped"}[a.Value]
+	if next == "" {
+		return nil
+	}
+	c, err := t.tx.LatestCommitment(ctx, companyID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && c.Status != "open") {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := t.tx.SetCommitmentStatus(ctx, c.ID, next); err != nil {
+		return err
+	}
+	_, err = t.tx.CancelReminders(ctx, store.ReminderFilter{Kind: "checkin", CompanyID: companyID, Status: store.ReminderPending})
+	return err
+}
+
+// lastCheckin is what the owner answered at their latest completed
+// check-in, one line per answer, or "" when they never answered one.
+func (t *turn) lastCheckin(ctx context.Context, companyID int64) (HistoryEntry, error) {
+	sessions, err := t.tx.CompanySessions(ctx, companyID)
+	if err != nil {
+		return HistoryEntry{}, err
+	}
+	for _, s := range sessions { // newest first
+		if s.FlowID == FlowCheckin && s.Status == store.SessionCompleted {
+			return t.b.historyEntry(ctx, t.tx, s, t.lang)
+		}
+	}
+	return HistoryEntry{}, nil
+}
+
+// checkinMemory renders the owner's latest check-in for 前回の記録.
+func checkinMemory(lang string, e HistoryEntry, loc func(HistoryEntry) flows.Date) string {
+	if e.Text == "" {
+		return ""
+	}
+	head := pick(lang, "・LINEでの近況（"+loc(e).Japanese()+"）", "• Owner's LINE check-in ("+loc(e).Display(lang)+")")
+	lines := strings.Split(e.Text, "\n")
+	return head + "\n　" + strings.Join(lines, "\n　")
+}

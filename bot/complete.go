@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/bansou/bansou/flows"
@@ -116,17 +117,25 @@ func commitmentOf(tagged taggedFunc) (store.Commitment, bool) {
 	return store.Commitment{Text: text.Value, Due: due.Value}, true
 }
 
+// referralOf reads the referral the advisor chose: the targets of D30
+// unless the owner agreed to information only (D32), plus the welfare desk
+// when D6b said so. No referral when neither holds.
 func referralOf(tagged taggedFunc) (store.Referral, bool) {
-	if need, ok := tagged(tagReferralNeeded); ok && need.Value != "needed" {
-		return store.Referral{}, false
+	var r store.Referral
+	need, asked := tagged(tagReferralNeeded)
+	consent, _ := tagged(tagReferralConsent)
+	if targets, ok := tagged(tagReferralTargets); ok && targets.Value != "" && (!asked || need.Value == "needed") && consent.Value != "info_only" {
+		reason, _ := tagged(tagReferralReason)
+		r = store.Referral{Targets: targets.Choices(), Reason: reason.Value}
 	}
-	targets, ok := tagged(tagReferralTargets)
-	if !ok || targets.Value == "" {
-		return store.Referral{}, false
+	if welfare, ok := tagged(tagWelfareDesk); ok && welfare.Value == "yes" && !slices.Contains(r.Targets, targetWelfare) {
+		r.Targets = append(r.Targets, targetWelfare)
 	}
-	reason, _ := tagged(tagReferralReason)
-	return store.Referral{Targets: targets.Choices(), Reason: reason.Value}, true
+	return r, len(r.Targets) > 0
 }
+
+// targetWelfare is the referral target of D6b (自治体の生活・福祉の窓口).
+const targetWelfare = "municipality_welfare"
 
 func dueSuffix(lang, iso string) string {
 	d := dueText(lang, iso)

@@ -69,6 +69,7 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 		return nil, fmt.Errorf("start: flow %q is not loaded", req.FlowID)
 	}
 	var companyID int64
+	var mem memory
 	if req.Company != "" {
 		c, err := t.company(ctx, req.Company)
 		if err != nil {
@@ -76,6 +77,9 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 		}
 		companyID = c.ID
 		if err := t.remember(ctx, f, c); err != nil {
+			return nil, err
+		}
+		if mem, err = t.memory(ctx, c.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -86,6 +90,7 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 	st, res := flows.Start(f, req.Mode, env)
 	if s, ok := f.StepByTag(tagCompany); ok && req.Company != "" {
 		st = f.Prefill(st, s.ID, flows.Answer{Value: env.Vars["company"], Raw: req.Company})
+		st = firstVisit(f, st, mem)
 		res.Prompt = f.Render(st, env)
 	}
 	sess, err := t.createSession(ctx, f, st, companyID)

@@ -101,19 +101,24 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 }
 
 // commitmentOf reads the owner's committed step. A smaller first step (D26)
-// replaces the original wording when the advisor wrote one.
+// replaces the original wording when the advisor wrote one, without the
+// larger step's due date.
 func commitmentOf(tagged taggedFunc) (store.Commitment, bool) {
 	if has, ok := tagged(tagCommitmentHas); ok && has.Value != "yes" {
 		return store.Commitment{}, false
 	}
+	due, _ := tagged(tagCommitmentDue)
 	text, ok := tagged(tagCommitmentSmall)
-	if !ok || text.Value == "" {
+	if ok && text.Value != "" {
+		// The first, smaller step has no deadline of its own: the larger
+		// step's date was not set for it.
+		due = flows.Answer{}
+	} else {
 		text, ok = tagged(tagCommitmentText)
 	}
 	if !ok || text.Value == "" {
 		return store.Commitment{}, false
 	}
-	due, _ := tagged(tagCommitmentDue)
 	return store.Commitment{Text: text.Value, Due: due.Value}, true
 }
 

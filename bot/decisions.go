@@ -16,7 +16,18 @@ const (
 	tagCheckinDate      = "checkin.date"      // debrief D36b: the day the first check-in goes out
 	tagReferralConsent  = "referral.consent"  // debrief D32: agreed, will_confirm, info_only
 	tagWelfareDesk      = "referral.welfare"  // debrief D6b: yes → a referral to the welfare desk
+	tagSinceLast        = "since_last"        // debrief D28: asked only when there was a last time
 )
+
+// firstVisit marks the questions about "since last time" as not applying
+// when bansou has no record of the company yet.
+func firstVisit(f *flows.Flow, st flows.State, m memory) flows.State {
+	s, ok := f.StepByTag(tagSinceLast)
+	if !ok || !m.empty() {
+		return st
+	}
+	return f.Prefill(st, s.ID, flows.Answer{Skipped: true, Auto: true})
+}
 
 // closeVerified closes the company's open commitment when verification
 // found it done (or dropped): its check-ins stop, and the next debrief

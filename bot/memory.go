@@ -65,7 +65,7 @@ func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
 	if err != nil {
 		return env, err
 	}
-	env.Vars["commitment"], env.Vars["commitment_due"] = m.commitment.Text, dueText(t.lang, m.commitment.Due)
+	env.Vars["commitment"], env.Vars["commitment_due"] = t.quoted(m.commitment), dueText(t.lang, m.commitment.Due)
 	env.Vars["last_wall"], env.Vars["hypothesis"] = m.wall, m.hypothesis
 	if t.person.Role == store.RoleOwner {
 		env.Vars["advisor"], err = t.advisorOf(ctx, m.commitment)
@@ -194,4 +194,14 @@ func pick(lang, ja, en string) string {
 // localDay is the local calendar day of a timeline entry.
 func (t *turn) localDay(e HistoryEntry) flows.Date {
 	return flows.DateOf(e.At.In(t.b.cfg.Location))
+}
+
+// quoted is a commitment as it is quoted back: written on an earlier day,
+// without the time words that have gone stale (明日、…).
+func (t *turn) quoted(c store.Commitment) string {
+	if c.Text == "" {
+		return ""
+	}
+	loc := t.b.cfg.Location
+	return flows.FreshStep(c.Text, flows.DateOf(c.CreatedAt.In(loc)), flows.DateOf(t.b.cfg.Now().In(loc)))
 }

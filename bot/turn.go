@@ -155,6 +155,11 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 		if err := t.remember(ctx, f, c); err != nil {
 			return nil, err
 		}
+		m, err := t.memory(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		st = firstVisit(f, st, m)
 		if res.Prompt != nil {
 			env, err := t.env(ctx, c.ID) // placeholders now know the company
 			if err != nil {

@@ -240,7 +240,7 @@ func (f *Flow) editPick(st State, in Input, env Env) (State, Result) {
 
 // pickAnswered finds an answered step by review number, step id or label.
 func (f *Flow) pickAnswered(st State, s string) (string, bool) {
-	answered := f.Answered(st)
+	answered := f.reviewable(st)
 	key := strings.TrimSpace(Fold(s))
 	if n, err := strconv.Atoi(key); err == nil && n >= 1 && n <= len(answered) {
 		return answered[n-1].Step.ID, true
@@ -363,7 +363,7 @@ func (f *Flow) renderStep(st State, env Env) *Prompt {
 // ReviewLines lists the answers on the path, numbered for 修正.
 func (f *Flow) ReviewLines(st State, lang string) []ReviewLine {
 	var out []ReviewLine
-	for i, sa := range f.Answered(st) {
+	for i, sa := range f.reviewable(st) {
 		out = append(out, ReviewLine{N: i + 1, StepID: sa.Step.ID, Label: sa.Step.ReviewLabel(lang),
 			Value: f.Display(sa.Step, sa.Answer, lang), Sensitive: sa.Step.Sensitive})
 	}
@@ -402,12 +402,13 @@ func RenderText(t Text, env Env) string {
 	if !strings.Contains(s, "{{") {
 		return s
 	}
+	s = dropEmptyAsides(s, env)
 	return placeholderPattern.ReplaceAllStringFunc(s, func(m string) string {
 		name := placeholderPattern.FindStringSubmatch(m)[1]
 		if v := env.Vars[name]; v != "" {
 			return v
 		}
-		return msg(env.Lang, "unset")
+		return unset(name, env.Lang)
 	})
 }
 
@@ -420,4 +421,10 @@ func (f *Flow) Prefill(st State, id string, a Answer) State {
 		st = f.moveTo(st, f.nextUnanswered(st, id))
 	}
 	return st
+}
+
+// reviewable are the answers the review lists: those on the path that the
+// respondent gave (or that were given for them, like the company).
+func (f *Flow) reviewable(st State) []StepAnswer {
+	return slices.DeleteFunc(f.Answered(st), func(sa StepAnswer) bool { return sa.Answer.Auto })
 }

@@ -60,6 +60,9 @@ type Answer struct {
 	Value   string `json:"v"`             // canonical value (see Value docs on store.Answer)
 	Raw     string `json:"raw,omitempty"` // what was typed or tapped
 	Skipped bool   `json:"skipped,omitempty"`
+	// Auto marks an answer the bot filled in (a question that does not
+	// apply, e.g. 前回から… on a first visit): not listed in the review.
+	Auto bool `json:"auto,omitempty"`
 }
 
 // Choices returns the option ids of a single or multi answer.

@@ -84,8 +84,15 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 		s, _ := f.StepByTag(tagReferralTargets)
 		lines = append(lines, "・"+pick(t.lang, "つなぎ先", "Referral")+": "+f.Display(s, flows.Answer{Value: strings.Join(r.Targets, ",")}, t.lang))
 	}
-	if err := t.closeVerified(ctx, sess.CompanyID, tagged); err != nil {
+	if line := checkinLine(t.lang, tagged); line != "" {
+		lines = append(lines, line)
+	}
+	closed, err := t.closeVerified(ctx, sess.CompanyID, tagged)
+	if err != nil {
 		return nil, err
+	}
+	if closed != "" {
+		lines = append(lines, closed)
 	}
 	if a, ok := tagged(tagSmallWin); ok && a.Value != "" {
 		source := "advisor"

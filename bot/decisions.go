@@ -32,27 +32,31 @@ func firstVisit(f *flows.Flow, st flows.State, m memory) flows.State {
 // closeVerified closes the company's open commitment when verification
 // found it done (or dropped): its check-ins stop, and the next debrief
 // shows it as last time's step, not the current one.
-func (t *turn) closeVerified(ctx context.Context, companyID int64, tagged taggedFunc) error {
+func (t *turn) closeVerified(ctx context.Context, companyID int64, tagged taggedFunc) (string, error) {
 	a, ok := tagged(tagCommitmentStatus)
 	if !ok {
-		return nil
+		return "", nil
 	}
 	next := map[string]string{"done": "done", "changed": "dropped"}[a.Value]
 	if next == "" {
-		return nil
+		return "", nil
 	}
 	c, err := t.tx.LatestCommitment(ctx, companyID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && c.Status != "open") {
-		return nil
+		return "", nil
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := t.tx.SetCommitmentStatus(ctx, c.ID, next); err != nil {
-		return err
+		return "", err
 	}
-	_, err = t.tx.CancelReminders(ctx, store.ReminderFilter{Kind: "checkin", CompanyID: companyID, Status: store.ReminderPending})
-	return err
+	if _, err = t.tx.CancelReminders(ctx, store.ReminderFilter{Kind: "checkin", CompanyID: companyID, Status: store.ReminderPending}); err != nil {
+		return "", err
+	}
+	done := map[string]string{"done": pick(t.lang, "完了", "done"), "dropped": pick(t.lang, "中止・変更", "dropped or changed")}[next]
+	return "・" + pick(t.lang, "「"+c.Text+"」を"+done+"として閉じました（LINEの近況確認も止めます）",
+		"Closed \""+c.Text+"\" as "+done+" (its LINE check-ins stop)"), nil
 }
 
 // lastCheckin is what the owner answered at their latest completed
@@ -78,4 +82,22 @@ func checkinMemory(lang string, e HistoryEntry, loc func(HistoryEntry) flows.Dat
 	head := pick(lang, "・LINEでの近況（"+loc(e).Japanese()+"）", "• Owner's LINE check-in ("+loc(e).Display(lang)+")")
 	lines := strings.Split(e.Text, "\n")
 	return head + "\n　" + strings.Join(lines, "\n　")
+}
+
+// checkinLine says what was decided about the owner's LINE check-ins.
+func checkinLine(lang string, tagged taggedFunc) string {
+	a, ok := tagged(tagCheckinWanted)
+	if !ok {
+		return ""
+	}
+	head := "・" + pick(lang, "LINEの近況確認", "LINE check-ins") + ": "
+	switch a.Value {
+	case "no":
+		return head + pick(lang, "送りません", "none")
+	case "send_date":
+		if d, ok := tagged(tagCheckinDate); ok {
+			return head + dueText(lang, d.Value) + pick(lang, "から", " onwards")
+		}
+	}
+	return ""
 }

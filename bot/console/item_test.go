@@ -1,6 +1,9 @@
 package console_test
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestTranscriptItem1ReviewActionsAndResume(t *testing.T) {
 	got := transcript(t, "item1_review")
@@ -25,4 +28,30 @@ func TestTranscriptItem3DatesNeverJumpAYear(t *testing.T) {
 		"2027年11月1日(月)ですね。",
 		"[26/34] 中心になって動くのはどなたですか？")
 	mustNotContain(t, got, "2025年11月25日", "2025年12月1日")
+}
+
+func TestTranscriptItems4to7DecisionsAndPlaceholders(t *testing.T) {
+	got := transcript(t, "item4_7_decisions")
+	mustContain(t, got,
+		// 6: 情報提供のみ refers nobody to the bank; D6b はい refers to the welfare desk
+		"・つなぎ先: 自治体（生活・福祉）",
+		// 5: D36 送らない and 日を指定 are read
+		"・LINEの近況確認: 送りません", "・LINEの近況確認: 2026年12月8日(火)から",
+		// 7: stale 明日 dropped when the owner is asked; the smaller step has no date
+		"[2/4] 「仕入れ先1社に見積もりを頼む」は、その後いかがですか？",
+		"・次の一歩: 「まず1社に電話して値段を聞く」\n",
+		// 4: the owner's check-in in the advisor's next 前回の記録
+		"・LINEでの近況（12月4日(金)）\n　近況: 進めている\n　進めにくい点: 時間がない\n　続けられそうか（5段階）: 3 / 5\n　連絡の希望: 電話がほしい",
+		// 7: 前回から… is asked on the second visit only
+		"前回から今日までに")
+	mustNotContain(t, got, "・つなぎ先: 取引金融機関", "（未登録）", "「明日、仕入れ先1社に見積もりを頼む」は")
+	if first, _, _ := strings.Cut(got, "(240h later)"); strings.Contains(first, "前回から今日までに") {
+		t.Error("前回から今日までに… was asked on a first visit")
+	}
+}
+
+func TestTranscriptItem5VerifyClosesTheCommitment(t *testing.T) {
+	got := transcript(t, "item5_verify")
+	mustContain(t, got, "・「朝礼で月2回、目標を話す」を完了として閉じました（LINEの近況確認も止めます）",
+		"・前回の一歩: 「朝礼で月2回、目標を話す」（期限 2026年12月4日(金)）　→ 完了")
 }

@@ -19,6 +19,18 @@ const (
 	tagSinceLast        = "since_last"        // debrief D28: asked only when there was a last time
 )
 
+// Tags shown in a company's history (see historyTags).
+const (
+	tagIndustry     = "company.industry"
+	tagMunicipality = "company.municipality"
+	tagFacts        = "facts"
+	tagIssueSurface = "issue.surface"
+	tagWalls        = "walls"
+	tagTrust        = "trust"
+	tagObstacle     = "checkin.obstacle"
+	tagOwnerWords   = "owner.words"
+)
+
 // firstVisit marks the questions about "since last time" as not applying
 // when bansou has no record of the company yet.
 func firstVisit(f *flows.Flow, st flows.State, m memory) flows.State {

@@ -83,6 +83,7 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = b.cfg.Now()
 	}
+	in.Text = CleanText(in.Text)
 	var out outbox
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {

@@ -47,3 +47,24 @@ func TestFarDatesAreConfirmedNearOnesAreNot(t *testing.T) {
 		t.Error("明日 at a past-date step was accepted")
 	}
 }
+
+// Number steps say their range before any wrong answer.
+func TestNumberStepsShowTheirRangeUpFront(t *testing.T) {
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := set.Get("intake")
+	s, ok := f.Step("I4")
+	if !ok || s.Kind != KindNumber {
+		t.Fatal("intake I4 is not the number step")
+	}
+	st := f.moveTo(State{Answers: map[string]Answer{}}, "I4")
+	for lang, want := range map[string]string{"ja": "数字で（500〜2100）", "en": "A number (500–2100)"} {
+		env := testEnv()
+		env.Lang = lang
+		if p := f.Render(st, env); p.Format != want {
+			t.Errorf("%s: I4 format %q, want %q", lang, p.Format, want)
+		}
+	}
+}

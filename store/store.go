@@ -41,6 +41,7 @@ type Store interface {
 // may be unusable (PostgreSQL aborts it): return the error from fn.
 type Tx interface {
 	Resumer
+	Localizer
 	// MarkEvent records an inbound event id. It returns false when the id was
 	// already recorded: the delivery is a duplicate and must have no effect.
 	MarkEvent(ctx context.Context, eventID string, at time.Time) (fresh bool, err error)

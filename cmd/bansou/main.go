@@ -44,6 +44,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdInvite(ctx, args[1:], getenv, stdout, stderr)
 	case "digest":
 		err = cmdDigest(ctx, args[1:], getenv, stdout, stderr)
+	case "history":
+		err = cmdHistory(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -61,7 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 const usage = `bansou — 伴走支援の振り返りとフォローを支えるチャットボット
 
 Usage:
-  bansou try [--as advisor|owner|coordinator] [--lang ja|en] [--db PATH] [--flows DIR] [--company NAME]
+  bansou try [--as advisor|owner|coordinator] [--lang ja|en] [--db PATH] [--flows DIR] [--company NAME] [--verbose]
       Hold a conversation in the terminal (reads stdin line by line).
   bansou flows check [DIR]
       Validate the built-in flows, or the flow files in DIR.
@@ -78,6 +80,8 @@ Usage:
       Issue a single-use code (7 days) for the owner to link their LINE account.
   bansou digest --preview [--db PATH] [--lang ja|en]
       Print the coordinator digest as it stands now.
+  bansou history --company NAME [--db PATH] [--lang ja|en]
+      Print what was recorded about a company, newest first (debriefs, check-ins, verifications).
 
 Environment:
   BANSOU_DATABASE_URL  postgres://… or a SQLite file path (default ./bansou.db)

@@ -383,7 +383,7 @@ func (f *Flow) Display(s *Step, a Answer, lang string) string {
 				labels = append(labels, o.Label.In(lang))
 			}
 		}
-		return strings.Join(labels, "、")
+		return strings.Join(labels, listSep(lang))
 	case KindYesNo:
 		return msg(lang, a.Value)
 	case KindScale:
@@ -427,4 +427,12 @@ func (f *Flow) Prefill(st State, id string, a Answer) State {
 // respondent gave (or that were given for them, like the company).
 func (f *Flow) reviewable(st State) []StepAnswer {
 	return slices.DeleteFunc(f.Answered(st), func(sa StepAnswer) bool { return sa.Answer.Auto })
+}
+
+// listSep joins items of a list: 、 in Japanese, ", " in English.
+func listSep(lang string) string {
+	if lang == "en" {
+		return ", "
+	}
+	return "、"
 }

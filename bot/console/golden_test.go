@@ -64,7 +64,12 @@ func play(t *testing.T, script string) string {
 			if _, err := b.EnsurePerson(ctx, bot.ChannelConsole, user, names[user], store.Role(user)); err != nil {
 				t.Fatal(err)
 			}
-			out.WriteString("── " + user + " ──\n")
+			if len(fields) > 2 {
+				if err := b.SetLocale(ctx, bot.ChannelConsole, user, fields[2]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out.WriteString("── " + strings.Join(fields[1:], " ") + " ──\n")
 		case strings.HasPrefix(line, "@start "):
 			company := ""
 			if len(fields) > 2 {

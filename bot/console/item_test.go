@@ -55,3 +55,11 @@ func TestTranscriptItem5VerifyClosesTheCommitment(t *testing.T) {
 	mustContain(t, got, "・「朝礼で月2回、目標を話す」を完了として閉じました（LINEの近況確認も止めます）",
 		"・前回の一歩: 「朝礼で月2回、目標を話す」（期限 2026年12月4日(金)）　→ 完了")
 }
+
+func TestTranscriptItem8Wording(t *testing.T) {
+	got := transcript(t, "item8_wording")
+	mustContain(t, got, "山田製作所の前回の記録です。", "保存しました。\n", "おつかれさまでした。次回フォロー日が近づいたらお知らせします。")
+	mustContain(t, got, "4. Walls: Can't see (the issue or the firm's state isn't visible), Can't act (knows, but can't move)",
+		"Thanks. I'll remind you as the next follow-up date approaches.")
+	mustNotContain(t, got, "山田製作所 の", "記録しました。", "、Can't act")
+}

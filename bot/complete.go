@@ -63,7 +63,7 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 		if err := t.schedule(func(s Scheduler) error { return s.CommitmentAdded(ctx, t.tx, saved) }); err != nil {
 			return nil, err
 		}
-		lines = append(lines, "・"+pick(t.lang, "次の一歩", "Next step")+": 「"+c.Text+"」"+dueSuffix(t.lang, c.Due))
+		lines = append(lines, bullet(t.lang)+pick(t.lang, "次の一歩", "Next step")+": "+quote(t.lang, c.Text)+dueSuffix(t.lang, c.Due))
 	}
 	if a, ok := tagged(tagFollowup); ok && t.person.Role != store.RoleOwner {
 		fu, err := t.replaceFollowup(ctx, store.Followup{CompanyID: sess.CompanyID, AdvisorID: t.person.ID,
@@ -74,7 +74,7 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 		if err := t.schedule(func(s Scheduler) error { return s.FollowupAdded(ctx, t.tx, fu) }); err != nil {
 			return nil, err
 		}
-		lines = append(lines, "・"+pick(t.lang, "次回フォロー", "Next follow-up")+": "+dueText(t.lang, a.Value))
+		lines = append(lines, bullet(t.lang)+pick(t.lang, "次回フォロー", "Next follow-up")+": "+dueText(t.lang, a.Value))
 	}
 	if r, ok := referralOf(tagged); ok {
 		r.CompanyID, r.SessionID, r.Status, r.CreatedAt = sess.CompanyID, sess.ID, "pending", at
@@ -82,7 +82,7 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 			return nil, err
 		}
 		s, _ := f.StepByTag(tagReferralTargets)
-		lines = append(lines, "・"+pick(t.lang, "つなぎ先", "Referral")+": "+f.Display(s, flows.Answer{Value: strings.Join(r.Targets, ",")}, t.lang))
+		lines = append(lines, bullet(t.lang)+pick(t.lang, "つなぎ先", "Referral")+": "+f.Display(s, flows.Answer{Value: strings.Join(r.Targets, ",")}, t.lang))
 	}
 	if line := checkinLine(t.lang, tagged); line != "" {
 		lines = append(lines, line)

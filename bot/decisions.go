@@ -67,7 +67,7 @@ func (t *turn) closeVerified(ctx context.Context, companyID int64, tagged tagged
 		return "", err
 	}
 	done := map[string]string{"done": pick(t.lang, "完了", "done"), "dropped": pick(t.lang, "中止・変更", "dropped or changed")}[next]
-	return "・" + pick(t.lang, "「"+c.Text+"」を"+done+"として閉じました（LINEの近況確認も止めます）",
+	return bullet(t.lang) + pick(t.lang, "「"+c.Text+"」を"+done+"として閉じました（LINEの近況確認も止めます）",
 		"Closed \""+c.Text+"\" as "+done+" (its LINE check-ins stop)"), nil
 }
 
@@ -102,7 +102,7 @@ func checkinLine(lang string, tagged taggedFunc) string {
 	if !ok {
 		return ""
 	}
-	head := "・" + pick(lang, "LINEの近況確認", "LINE check-ins") + ": "
+	head := bullet(lang) + pick(lang, "LINEの近況確認", "LINE check-ins") + ": "
 	switch a.Value {
 	case "no":
 		return head + pick(lang, "送りません", "none")
@@ -113,3 +113,9 @@ func checkinLine(lang string, tagged taggedFunc) string {
 	}
 	return ""
 }
+
+// bullet starts a line of a list: ・ in Japanese, • in English.
+func bullet(lang string) string { return pick(lang, "・", "• ") }
+
+// quote quotes people's words: 「…」 in Japanese, "…" in English.
+func quote(lang, s string) string { return pick(lang, "「"+s+"」", "\""+s+"\"") }

@@ -155,7 +155,7 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 		if m.commitment.Status != "" && m.commitment.Status != "open" {
 			label = pick(t.lang, "前回の一歩", "Last step")
 		}
-		b.WriteString("\n・" + label + ": 「" + m.commitment.Text + "」")
+		b.WriteString("\n" + bullet(t.lang) + label + ": " + quote(t.lang, m.commitment.Text))
 		if d := dueText(t.lang, m.commitment.Due); d != "" {
 			b.WriteString(pick(t.lang, "（期限 ", " (due ") + d + pick(t.lang, "）", ")"))
 		}
@@ -167,7 +167,7 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 		}
 	}
 	if m.wall != "" {
-		b.WriteString("\n・" + pick(t.lang, "いちばん大きな壁", "Biggest wall") + ": " + m.wall)
+		b.WriteString("\n" + bullet(t.lang) + pick(t.lang, "いちばん大きな壁", "Biggest wall") + ": " + m.wall)
 	}
 	if s := checkinMemory(t.lang, m.checkin, t.localDay); s != "" {
 		b.WriteString("\n" + s)

@@ -59,7 +59,7 @@ func TestTranscriptItem5VerifyClosesTheCommitment(t *testing.T) {
 func TestTranscriptItem8Wording(t *testing.T) {
 	got := transcript(t, "item8_wording")
 	mustContain(t, got, "山田製作所の前回の記録です。", "保存しました。\n", "おつかれさまでした。次回フォロー日が近づいたらお知らせします。")
-	mustContain(t, got, "4. Walls: Can't see (the issue or the firm's state isn't visible), Can't act (knows, but can't move)",
+	mustContain(t, got, "• Next step: \"Compare 3 suppliers' prices next week\" (due Fri 4 Dec 2026)", "4. Walls: Can't see (the issue or the firm's state isn't visible), Can't act (knows, but can't move)",
 		"Thanks. I'll remind you as the next follow-up date approaches.")
 	mustNotContain(t, got, "山田製作所 の", "記録しました。", "、Can't act")
 }

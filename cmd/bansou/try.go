@@ -57,7 +57,7 @@ func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdi
 		return err
 	}
 	con := console.New(stdout)
-	b, err := bot.New(bot.Config{Now: now,Store: st, Flows: set, Senders: map[string]bot.Sender{bot.ChannelConsole: con},
+	b, err := bot.New(bot.Config{Now: now, Store: st, Flows: set, Senders: map[string]bot.Sender{bot.ChannelConsole: con},
 		Logger:   tryLogger(o.verbose, stderr),
 		Location: loc, Calendar: calendar.New(loc, calendar.DefaultClosures),
 		Lang: o.lang, Institution: or(getenv("BANSOU_INSTITUTION"), "相談窓口")})

@@ -79,7 +79,7 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 		if err := t.remember(ctx, f, c); err != nil {
 			return nil, err
 		}
-		if mem, err = t.memory(ctx, c.ID); err != nil {
+		if mem, err = t.fullMemory(ctx, c.ID); err != nil {
 			return nil, err
 		}
 	}

@@ -95,7 +95,7 @@ type memory struct {
 	commitment store.Commitment
 	wall       string // label of the last main wall
 	hypothesis string
-	checkin    HistoryEntry // the owner's latest check-in answers
+	checkin    HistoryEntry // the owner's latest check-in answers (fullMemory only)
 }
 
 func (m memory) empty() bool { return m.commitment.Text == "" && m.wall == "" && m.checkin.Text == "" }
@@ -117,8 +117,7 @@ func (t *turn) memory(ctx context.Context, companyID int64) (memory, error) {
 		return m, err
 	}
 	m.hypothesis = hyp.Value
-	m.checkin, err = t.lastCheckin(ctx, companyID)
-	return m, err
+	return m, nil
 }
 
 // label turns a stored option id of a tagged debrief step into its label.
@@ -140,7 +139,7 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 	if f.Audience == flows.AudienceOwner {
 		return nil
 	}
-	m, err := t.memory(ctx, c.ID)
+	m, err := t.fullMemory(ctx, c.ID)
 	if err != nil || m.empty() {
 		return err
 	}
@@ -204,4 +203,15 @@ func (t *turn) quoted(c store.Commitment) string {
 	}
 	loc := t.b.cfg.Location
 	return flows.FreshStep(c.Text, flows.DateOf(c.CreatedAt.In(loc)), flows.DateOf(t.b.cfg.Now().In(loc)))
+}
+
+// fullMemory is memory with the owner's latest check-in, read only when a
+// conversation about the company starts (not on every turn).
+func (t *turn) fullMemory(ctx context.Context, companyID int64) (memory, error) {
+	m, err := t.memory(ctx, companyID)
+	if err != nil {
+		return m, err
+	}
+	m.checkin, err = t.lastCheckin(ctx, companyID)
+	return m, err
 }

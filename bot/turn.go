@@ -155,7 +155,7 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 		if err := t.remember(ctx, f, c); err != nil {
 			return nil, err
 		}
-		m, err := t.memory(ctx, c.ID)
+		m, err := t.fullMemory(ctx, c.ID)
 		if err != nil {
 			return nil, err
 		}

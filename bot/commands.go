@@ -142,6 +142,9 @@ func (b *Bot) Start(ctx context.Context, channel, userID string, req StartReques
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
+		if err := t.offerResume(ctx); err != nil {
+			return err
+		}
 		replies, err = t.start(ctx, req)
 		return err
 	})

@@ -65,6 +65,23 @@ func (t *turn) reopen(ctx context.Context) ([]Reply, error) {
 	return []Reply{t.reply(saved.ID, p, nil)}, nil
 }
 
+// reopenInstead puts aside a conversation nothing was answered in yet
+// (bansou try opens one at start) and takes up the stopped one instead.
+func (t *turn) reopenInstead(ctx context.Context, sess store.Session) ([]Reply, error) {
+	if _, err := t.tx.LastCancelled(ctx, t.person.ID, t.in.ReceivedAt.Add(-resumeWindow)); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			t.notes = append(t.notes, pick(t.lang, "24時間以内に中断した記録はありません。", "Nothing was stopped in the last 24 hours."))
+			return t.resendSession(ctx, sess, false)
+		}
+		return nil, err
+	}
+	sess.Status, sess.UpdatedAt = store.SessionExpired, t.in.ReceivedAt
+	if _, err := t.tx.UpdateSession(ctx, sess); err != nil {
+		return nil, err
+	}
+	return t.reopen(ctx)
+}
+
 // resumeNotice says a conversation continues, and where.
 func resumeNotice(lang, company string, p *flows.Prompt) string {
 	where := ""
@@ -176,4 +193,26 @@ func (t *turn) sameCompany(ctx context.Context, sess store.Session, name string)
 		return false, err
 	}
 	return flows.Fold(strings.TrimSpace(open)) == flows.Fold(strings.TrimSpace(name)), nil
+}
+
+// offerResume tells a person opening a new conversation that one they
+// stopped within 24 hours can be taken up again with 再開.
+func (t *turn) offerResume(ctx context.Context) error {
+	sess, err := t.tx.LastCancelled(ctx, t.person.ID, t.in.ReceivedAt.Add(-resumeWindow))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	name, err := t.companyName(ctx, sess.CompanyID)
+	if err != nil {
+		return err
+	}
+	if name != "" {
+		name = pick(t.lang, "（"+name+"）", " ("+name+")")
+	}
+	t.notes = append(t.notes, pick(t.lang, "24時間以内に中断した記録があります"+name+"。続きから始めるには「再開」と送ってください。",
+		"You stopped a conversation in the last 24 hours"+name+". Send \"resume\" to pick it up."))
+	return nil
 }

@@ -134,6 +134,9 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 	if st.SwitchTo != "" {
 		return t.switchAnswer(ctx, f, sess, st, env)
 	}
+	if t.in.Action == nil && len(st.Trail) == 0 && isResume(t.in.Text) {
+		return t.reopenInstead(ctx, sess)
+	}
 	next, res := flows.Advance(f, st, in, env)
 	if res.Stale {
 		t.notes = append(t.notes, res.Notice)

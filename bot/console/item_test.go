@@ -9,7 +9,8 @@ func TestTranscriptItem1ReviewActionsAndResume(t *testing.T) {
 	got := transcript(t, "item1_review")
 	mustContain(t, got, "いまの回答: 「わかってはいるけど、手が回らない」", "ここまでの回答は保存されません。やめますか？",
 		"続けます。", "「再開」と送ると", "続きから再開します（山田製作所、保存前の確認）", "保存しました。",
-		"24時間以内に中断した記録はありません。")
+		"24時間以内に中断した記録はありません。", "24時間以内に中断した記録があります（佐藤商店）。続きから始めるには「再開」と送ってください。",
+		"> 再開\n続きから再開します（佐藤商店、質問3/7）。")
 }
 
 func TestTranscriptItem2CompanyAlwaysShownAndSwitchAsks(t *testing.T) {

@@ -94,7 +94,7 @@ func helpText(lang string) string {
 			"• `/bansou invite <company>` — a one-time code for the owner to connect on LINE\n" +
 			"• `/bansou digest` — coordinators: what needs attention across all companies\n" +
 			"• `/bansou help` — this help\n" +
-			"During a conversation you can send back, skip, edit or cancel in the DM."
+			"During a conversation you can send back, skip, edit or cancel in the DM; send resume within 24 hours to pick up one you stopped."
 	}
 	return "*bansou の使い方*\n" +
 		"• `/bansou visit 企業名` … 訪問後の振り返りを始めます（DMで1問ずつおうかがいします）\n" +
@@ -103,7 +103,7 @@ func helpText(lang string) string {
 		"• `/bansou invite 企業名` … 経営者の方が LINE でつながるための招待コードを発行します\n" +
 		"• `/bansou digest` … （コーディネーター）全企業の要対応・フォロー状況のまとめ\n" +
 		"• `/bansou help` … この説明\n" +
-		"振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。"
+		"振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。中断した振り返りは、24時間以内ならDMで「再開」と送ると続きから始められます。"
 }
 
 // visit starts flowID about the company the advisor named. A name that is

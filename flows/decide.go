@@ -100,23 +100,7 @@ func format(s *Step, env Env) string {
 		}
 		return fmt.Sprintf(msg(env.Lang, "format_future"), shortDate(env.Today.AddDays(14), env.Lang))
 	case KindNumber:
-		var b strings.Builder
-		b.WriteString(msg(env.Lang, "format_number"))
-		unit := s.Unit.In(env.Lang)
-		switch {
-		case s.Min != nil && s.Max != nil:
-			fmt.Fprintf(&b, "（%s〜%s%s）", formatNumber(*s.Min), formatNumber(*s.Max), unit)
-		case s.Min != nil:
-			fmt.Fprintf(&b, "（%s%s%s）", formatNumber(*s.Min), unit, msg(env.Lang, "or_more"))
-		case s.Max != nil:
-			fmt.Fprintf(&b, "（%s%s%s）", formatNumber(*s.Max), unit, msg(env.Lang, "or_less"))
-		case unit != "":
-			fmt.Fprintf(&b, "（%s）", unit)
-		}
-		if env.Lang == "en" {
-			return strings.NewReplacer("（", " (", "）", ")", "〜", "–").Replace(b.String())
-		}
-		return b.String()
+		return numberFormat(s, env.Lang)
 	}
 	return ""
 }
@@ -130,4 +114,40 @@ func shortDate(d Date, _ string) string {
 func isNumber(s string) bool {
 	_, err := strconv.Atoi(strings.TrimSpace(Fold(s)))
 	return err == nil
+}
+
+// numberFormat is 「500〜2100の数字で」 / "A number from 500 to 2100", with
+// the step's unit.
+func numberFormat(s *Step, lang string) string {
+	unit := s.Unit.In(lang)
+	if lang == "en" && unit != "" {
+		unit = " " + unit
+	}
+	var lo, hi string
+	if s.Min != nil {
+		lo = formatNumber(*s.Min) + unit
+	}
+	if s.Max != nil {
+		hi = formatNumber(*s.Max) + unit
+	}
+	if lang == "en" {
+		switch {
+		case lo != "" && hi != "":
+			return "A number from " + lo + " to " + hi
+		case lo != "":
+			return "A number, " + lo + " or more"
+		case hi != "":
+			return "A number, " + hi + " or less"
+		}
+		return "A number"
+	}
+	switch {
+	case lo != "" && hi != "":
+		return lo + "〜" + hi + "の数字で"
+	case lo != "":
+		return lo + "以上の数字で"
+	case hi != "":
+		return hi + "以下の数字で"
+	}
+	return "数字で"
 }

@@ -43,7 +43,4 @@ var messages = map[string]Text{
 	"format_past":     {JA: "例: 今日、昨日、%s、先週火曜", EN: "e.g. today, yesterday, %s"},
 	"format_future":   {JA: "例: %s、12月3日、来週火曜、+14d", EN: "e.g. %s, 2026-12-03, +14d"},
 	"format_any":      {JA: "例: 12/3、12月3日、2026-12-03", EN: "e.g. 12/3, 2026-12-03"},
-	"format_number":   {JA: "数字で", EN: "A number"},
-	"or_more":         {JA: "以上", EN: " or more"},
-	"or_less":         {JA: "以下", EN: " or less"},
 }

@@ -60,7 +60,7 @@ func TestNumberStepsShowTheirRangeUpFront(t *testing.T) {
 		t.Fatal("intake I4 is not the number step")
 	}
 	st := f.moveTo(State{Answers: map[string]Answer{}}, "I4")
-	for lang, want := range map[string]string{"ja": "数字で（500〜2100）", "en": "A number (500–2100)"} {
+	for lang, want := range map[string]string{"ja": "500〜2100の数字で", "en": "A number from 500 to 2100"} {
 		env := testEnv()
 		env.Lang = lang
 		if p := f.Render(st, env); p.Format != want {

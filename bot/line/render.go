@@ -127,7 +127,10 @@ func guide(p *flows.Prompt, lang string) string {
 	case p.Kind == flows.KindDate:
 		return tr(lang, "「日付を選ぶ」から選ぶか、日付を送ってください（", "Tap \"Pick a date\", or send a date (") + dateFormat(p, lang) + tr(lang, "）。", ").")
 	case p.Kind == flows.KindNumber:
-		return tr(lang, "数字で送ってください。", "Please send a number.") + formatted(p.Format)
+		if p.Format != "" {
+			return p.Format + tr(lang, "送ってください。", ", please.")
+		}
+		return tr(lang, "数字で送ってください。", "Please send a number.")
 	}
 	return ""
 }
@@ -267,14 +270,6 @@ func tr(lang, ja, en string) string {
 		return en
 	}
 	return ja
-}
-
-// formatted is the engine's format hint in brackets, or nothing.
-func formatted(f string) string {
-	if f == "" {
-		return ""
-	}
-	return "（" + f + "）"
 }
 
 // dateFormat is the engine's date examples, or general ones.

@@ -49,3 +49,29 @@ func TestSlackSwitchCompanyAndConfirmCancel(t *testing.T) {
 		t.Errorf("再開 did not take the debrief up again:\n%s", p.text)
 	}
 }
+
+// Item 3 in Slack: a date picked more than 9 months away is confirmed with
+// はい / いいえ buttons on the same question before it is taken.
+func TestSlackFarDateIsConfirmed(t *testing.T) {
+	h := newHarness(t)
+	h.command(t, "U1", "C1", "visit 山田製作所")
+	h.click(t, "U1", h.lastPrompt(t).button(t, "山田製作所"), nil)
+	h.click(t, "U1", h.wantStep(t, flows.ModeStep).button(t, "quick"), nil)
+	h.dm(t, "U1", "売上が前年比1割減。")
+	h.dm(t, "U1", "「手が回らない」")
+	h.dm(t, "U1", "3")
+	h.click(t, "U1", h.wantStep(t, "D15").button(t, "jikkou_dekinai"), nil)
+	h.click(t, "U1", h.wantStep(t, "D21").button(t, "yes"), nil)
+	h.dm(t, "U1", "朝礼で月2回、目標を話す")
+	p := h.wantStep(t, "D23")
+	if !strings.Contains(p.text, "例: 12/4") {
+		t.Errorf("the date prompt does not give future examples from today:\n%s", p.text)
+	}
+	h.click(t, "U1", map[string]any{"type": "datepicker", "action_id": actDate, "block_id": p.blockID, "selected_date": "2027-11-01"}, nil)
+	p = h.wantStep(t, "D23")
+	if !strings.Contains(p.text, "2027年11月1日(月)ですね。今日から9か月以上離れていますが、この日付でよろしいですか？") {
+		t.Fatalf("no confirmation for a far date:\n%s", p.text)
+	}
+	h.click(t, "U1", p.button(t, "yes"), nil)
+	h.wantStep(t, "D29")
+}

@@ -203,7 +203,7 @@ func guide(p *flows.Prompt, lang string) string {
 	case flows.KindNumber:
 		g = tr(lang, "数字をこのDMに入力してください。", "Type a number in this DM.")
 		if p.Format != "" {
-			g = p.Format + tr(lang, "。このDMに入力してください。", ". Type it in this DM.")
+			g = p.Format + tr(lang, "、このDMに入力してください。", ". Type it in this DM.")
 		}
 	case flows.KindDate:
 		g = tr(lang, "日付を入力しても大丈夫です（", "You can also type a date (") + dateFormat(p, lang) + tr(lang, "）。", ").")

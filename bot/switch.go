@@ -35,7 +35,7 @@ func isResume(text string) bool {
 
 // reopen takes up the person's conversation stopped within 24 hours.
 func (t *turn) reopen(ctx context.Context) ([]Reply, error) {
-	sess, err := t.tx.LastCancelled(ctx, t.person.ID, t.in.ReceivedAt.Add(-resumeWindow))
+	sess, err := t.resumable(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		t.notes = append(t.notes, pick(t.lang, "24時間以内に中断した記録はありません。", "Nothing was stopped in the last 24 hours."))
 		return []Reply{t.reply(0, nil, nil)}, nil
@@ -68,7 +68,7 @@ func (t *turn) reopen(ctx context.Context) ([]Reply, error) {
 // reopenInstead puts aside a conversation nothing was answered in yet
 // (bansou try opens one at start) and takes up the stopped one instead.
 func (t *turn) reopenInstead(ctx context.Context, sess store.Session) ([]Reply, error) {
-	if _, err := t.tx.LastCancelled(ctx, t.person.ID, t.in.ReceivedAt.Add(-resumeWindow)); err != nil {
+	if _, err := t.resumable(ctx); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			t.notes = append(t.notes, pick(t.lang, "24時間以内に中断した記録はありません。", "Nothing was stopped in the last 24 hours."))
 			return t.resendSession(ctx, sess, false)
@@ -198,7 +198,7 @@ func (t *turn) sameCompany(ctx context.Context, sess store.Session, name string)
 // offerResume tells a person opening a new conversation that one they
 // stopped within 24 hours can be taken up again with 再開.
 func (t *turn) offerResume(ctx context.Context) error {
-	sess, err := t.tx.LastCancelled(ctx, t.person.ID, t.in.ReceivedAt.Add(-resumeWindow))
+	sess, err := t.resumable(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
@@ -215,4 +215,21 @@ func (t *turn) offerResume(ctx context.Context) error {
 	t.notes = append(t.notes, pick(t.lang, "24時間以内に中断した記録があります"+name+"。続きから始めるには「再開」と送ってください。",
 		"You stopped a conversation in the last 24 hours"+name+". Send \"resume\" to pick it up."))
 	return nil
+}
+
+// resumable is the person's conversation stopped within 24 hours after
+// something was answered; ErrNotFound when there is none.
+func (t *turn) resumable(ctx context.Context) (store.Session, error) {
+	sess, err := t.tx.LastCancelled(ctx, t.person.ID, t.in.ReceivedAt.Add(-resumeWindow))
+	if err != nil {
+		return sess, err
+	}
+	st, err := decodeState(sess)
+	if err != nil {
+		return sess, err
+	}
+	if len(st.Trail) == 0 {
+		return sess, store.ErrNotFound
+	}
+	return sess, nil
 }

@@ -64,3 +64,12 @@ func TestTranscriptItem8Wording(t *testing.T) {
 		"Thanks. I'll remind you as the next follow-up date approaches.")
 	mustNotContain(t, got, "山田製作所 の", "記録しました。", "、Can't act")
 }
+
+func TestTranscriptItem9NumberRangeResumeAndControlCharacters(t *testing.T) {
+	got := transcript(t, "item9_terminal")
+	mustContain(t, got, "[4/37] 創業（設立）は何年ですか？（西暦で。例：1985）\n  (ヒント: 和暦で聞いたときは西暦に直して入力してください。)\n  500〜2100の数字で",
+		"続きから再開します（山田製作所、質問5/37）。", "いまの回答: みどり[31m市\n")
+	if strings.Contains(got, "いまの回答: みどり\x1b") || !strings.Contains(got, "[31m市") {
+		t.Errorf("control characters were stored:\n%q", got)
+	}
+}

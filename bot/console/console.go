@@ -48,7 +48,7 @@ func (c *Console) Run(ctx context.Context, h Handler, r io.Reader, userID string
 		line := sc.Text()
 		if echo {
 			c.mu.Lock()
-			fmt.Fprintf(c.w, "> %s\n", line)
+			fmt.Fprintf(c.w, "> %s\n", bot.CleanText(line)) // what is kept, not raw control bytes
 			c.mu.Unlock()
 		}
 		in := bot.Incoming{EventID: "", Channel: bot.ChannelConsole, UserID: userID, Text: line}

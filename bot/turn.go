@@ -134,6 +134,16 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 	if st.SwitchTo != "" {
 		return t.switchAnswer(ctx, f, sess, st, env)
 	}
+	if flowID, company := parseStart(t.in.Text); t.in.Action == nil && flowID == sess.FlowID && company != "" && t.person.Role != store.RoleOwner {
+		// 「振り返り 佐藤商店」 typed while 山田製作所's debrief is open.
+		same, err := t.sameCompany(ctx, sess, company)
+		if err != nil {
+			return nil, err
+		}
+		if !same {
+			return t.askSwitch(ctx, sess, company)
+		}
+	}
 	if t.in.Action == nil && len(st.Trail) == 0 && isResume(t.in.Text) {
 		return t.reopenInstead(ctx, sess)
 	}

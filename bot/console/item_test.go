@@ -17,7 +17,7 @@ func TestTranscriptItem2CompanyAlwaysShownAndSwitchAsks(t *testing.T) {
 	got := transcript(t, "item2_company")
 	mustContain(t, got, "【山田製作所】[3/7]", "山田製作所の振り返りが途中です。どちらを続けますか？",
 		"1. 山田製作所の続き", "2. 佐藤商店を始める", "続きから再開します（山田製作所、質問3/7）",
-		"【佐藤商店】[2/7]")
+		"【佐藤商店】[2/7]", "> 振り返り 山田製作所\n【佐藤商店】佐藤商店の振り返りが途中です。どちらを続けますか？")
 }
 
 func TestTranscriptItem3DatesNeverJumpAYear(t *testing.T) {

@@ -85,6 +85,7 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = b.cfg.Now()
 	}
+	in.Text = CleanText(in.Text)
 	var out outbox
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
@@ -162,6 +163,7 @@ func (b *Bot) currentPrompt(ctx context.Context, in Incoming, stale bool) ([]Rep
 		if err != nil {
 			return err
 		}
+		t.resuming = !stale
 		replies, err = t.resend(ctx, stale)
 		return err
 	})

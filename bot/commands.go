@@ -20,6 +20,9 @@ func (t *turn) command(ctx context.Context) ([]Reply, error) {
 			"Thank you for your message. Your advisor will read it."))
 		return []Reply{t.reply(0, nil, nil)}, nil
 	}
+	if isResume(t.in.Text) {
+		return t.reopen(ctx)
+	}
 	flowID, company := parseStart(t.in.Text)
 	if flowID == "" {
 		t.notes = append(t.notes, helpText(t.lang))
@@ -46,9 +49,9 @@ func parseStart(text string) (flowID, company string) {
 
 func helpText(lang string) string {
 	if lang == "en" {
-		return "Commands: visit [company] (debrief after a visit), intake [company] (new company), verify [company] (review progress), help. During a conversation: back, skip, edit <number>, cancel."
+		return "Commands: visit [company] (debrief after a visit), intake [company] (new company), verify [company] (review progress), help. During a conversation: back, skip, edit <number>, cancel; resume picks up a conversation stopped in the last 24 hours."
 	}
-	return "使い方:\n・振り返り [企業名] … 訪問後の振り返りを始めます\n・新規企業 [企業名] … 課題の棚卸しを始めます\n・検証 [企業名] … 取り組みの検証をします\n会話中は「戻る」「スキップ」「修正 番号」「やめる」が使えます。"
+	return "使い方:\n・振り返り [企業名] … 訪問後の振り返りを始めます\n・新規企業 [企業名] … 課題の棚卸しを始めます\n・検証 [企業名] … 取り組みの検証をします\n会話中は「戻る」「スキップ」「修正 番号」「やめる」が使えます。中断した記録は、24時間以内なら「再開」で続きから始められます。"
 }
 
 // StartRequest asks the bot to open a flow for a person.
@@ -66,6 +69,7 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 		return nil, fmt.Errorf("start: flow %q is not loaded", req.FlowID)
 	}
 	var companyID int64
+	var mem memory
 	if req.Company != "" {
 		c, err := t.company(ctx, req.Company)
 		var denied *AccessError
@@ -83,6 +87,9 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 		if err := t.remember(ctx, f, c); err != nil {
 			return nil, err
 		}
+		if mem, err = t.fullMemory(ctx, c.ID); err != nil {
+			return nil, err
+		}
 	}
 	env, err := t.env(ctx, companyID)
 	if err != nil {
@@ -91,6 +98,7 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 	st, res := flows.Start(f, req.Mode, env)
 	if s, ok := f.StepByTag(tagCompany); ok && req.Company != "" {
 		st = f.Prefill(st, s.ID, flows.Answer{Value: env.Vars["company"], Raw: req.Company})
+		st = firstVisit(f, st, mem)
 		res.Prompt = f.Render(st, env)
 	}
 	sess, err := t.createSession(ctx, f, st, companyID)
@@ -127,7 +135,26 @@ func (b *Bot) Start(ctx context.Context, channel, userID string, req StartReques
 			replies = t.say(b.notRegistered(t.lang))
 			return nil
 		}
-		if replies, err = t.resend(ctx, false); err != nil || len(replies) > 0 {
+		sess, err := t.tx.ActiveSession(ctx, t.person.ID)
+		switch {
+		case err == nil && req.Company != "" && sess.FlowID == req.FlowID:
+			same, err := t.sameCompany(ctx, sess, req.Company)
+			if err != nil {
+				return err
+			}
+			if !same {
+				replies, err = t.askSwitch(ctx, sess, req.Company)
+				return err
+			}
+			fallthrough
+		case err == nil:
+			t.resuming = true
+			replies, err = t.resendSession(ctx, sess, false)
+			return err
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		if err := t.offerResume(ctx); err != nil {
 			return err
 		}
 		replies, err = t.start(ctx, req)
@@ -153,6 +180,26 @@ func (b *Bot) EnsurePerson(ctx context.Context, channel, userID, name string, ro
 		return err
 	})
 	return p, err
+}
+
+// LinkOwner links the owner behind (channel, userID) to the named company,
+// as a redeemed invite does. The console uses it to play an owner of a
+// company an advisor has debriefed. ErrUnknownCompany when there is none.
+func (b *Bot) LinkOwner(ctx context.Context, channel, userID, company string) error {
+	return b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		p, err := tx.PersonByIdentity(ctx, channel, userID)
+		if err != nil {
+			return fmt.Errorf("bot: link owner: %w", err)
+		}
+		c, err := findCompany(ctx, tx, company)
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrUnknownCompany
+		}
+		if err != nil {
+			return fmt.Errorf("bot: link owner: %w", err)
+		}
+		return tx.LinkOwner(ctx, p.ID, c.ID, b.cfg.Now())
+	})
 }
 
 // EnsureRole makes the person behind (channel, userID) exist with role —

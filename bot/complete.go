@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/bansou/bansou/flows"
@@ -62,7 +63,7 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 		if err := t.schedule(func(s Scheduler) error { return s.CommitmentAdded(ctx, t.tx, saved) }); err != nil {
 			return nil, err
 		}
-		lines = append(lines, "・"+pick(t.lang, "次の一歩", "Next step")+": 「"+c.Text+"」"+dueSuffix(t.lang, c.Due))
+		lines = append(lines, bullet(t.lang)+pick(t.lang, "次の一歩", "Next step")+": "+quote(t.lang, c.Text)+dueSuffix(t.lang, c.Due))
 	}
 	if a, ok := tagged(tagFollowup); ok && t.person.Role != store.RoleOwner {
 		fu, err := t.replaceFollowup(ctx, store.Followup{CompanyID: sess.CompanyID, AdvisorID: t.person.ID,
@@ -73,7 +74,7 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 		if err := t.schedule(func(s Scheduler) error { return s.FollowupAdded(ctx, t.tx, fu) }); err != nil {
 			return nil, err
 		}
-		lines = append(lines, "・"+pick(t.lang, "次回フォロー", "Next follow-up")+": "+dueText(t.lang, a.Value))
+		lines = append(lines, bullet(t.lang)+pick(t.lang, "次回フォロー", "Next follow-up")+": "+dueText(t.lang, a.Value))
 	}
 	if r, ok := referralOf(tagged); ok {
 		r.CompanyID, r.SessionID, r.Status, r.CreatedAt = sess.CompanyID, sess.ID, "pending", at
@@ -81,7 +82,17 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 			return nil, err
 		}
 		s, _ := f.StepByTag(tagReferralTargets)
-		lines = append(lines, "・"+pick(t.lang, "つなぎ先", "Referral")+": "+f.Display(s, flows.Answer{Value: strings.Join(r.Targets, ",")}, t.lang))
+		lines = append(lines, bullet(t.lang)+pick(t.lang, "つなぎ先", "Referral")+": "+f.Display(s, flows.Answer{Value: strings.Join(r.Targets, ",")}, t.lang))
+	}
+	if line := checkinLine(t.lang, tagged); line != "" {
+		lines = append(lines, line)
+	}
+	closed, err := t.closeVerified(ctx, sess.CompanyID, tagged)
+	if err != nil {
+		return nil, err
+	}
+	if closed != "" {
+		lines = append(lines, closed)
 	}
 	if a, ok := tagged(tagSmallWin); ok && a.Value != "" {
 		source := "advisor"
@@ -97,33 +108,46 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 }
 
 // commitmentOf reads the owner's committed step. A smaller first step (D26)
-// replaces the original wording when the advisor wrote one.
+// replaces the original wording when the advisor wrote one, without the
+// larger step's due date.
 func commitmentOf(tagged taggedFunc) (store.Commitment, bool) {
 	if has, ok := tagged(tagCommitmentHas); ok && has.Value != "yes" {
 		return store.Commitment{}, false
 	}
+	due, _ := tagged(tagCommitmentDue)
 	text, ok := tagged(tagCommitmentSmall)
-	if !ok || text.Value == "" {
+	if ok && text.Value != "" {
+		// The first, smaller step has no deadline of its own: the larger
+		// step's date was not set for it.
+		due = flows.Answer{}
+	} else {
 		text, ok = tagged(tagCommitmentText)
 	}
 	if !ok || text.Value == "" {
 		return store.Commitment{}, false
 	}
-	due, _ := tagged(tagCommitmentDue)
 	return store.Commitment{Text: text.Value, Due: due.Value}, true
 }
 
+// referralOf reads the referral the advisor chose: the targets of D30
+// unless the owner agreed to information only (D32), plus the welfare desk
+// when D6b said so. No referral when neither holds.
 func referralOf(tagged taggedFunc) (store.Referral, bool) {
-	if need, ok := tagged(tagReferralNeeded); ok && need.Value != "needed" {
-		return store.Referral{}, false
+	var r store.Referral
+	need, asked := tagged(tagReferralNeeded)
+	consent, _ := tagged(tagReferralConsent)
+	if targets, ok := tagged(tagReferralTargets); ok && targets.Value != "" && (!asked || need.Value == "needed") && consent.Value != "info_only" {
+		reason, _ := tagged(tagReferralReason)
+		r = store.Referral{Targets: targets.Choices(), Reason: reason.Value}
 	}
-	targets, ok := tagged(tagReferralTargets)
-	if !ok || targets.Value == "" {
-		return store.Referral{}, false
+	if welfare, ok := tagged(tagWelfareDesk); ok && welfare.Value == "yes" && !slices.Contains(r.Targets, targetWelfare) {
+		r.Targets = append(r.Targets, targetWelfare)
 	}
-	reason, _ := tagged(tagReferralReason)
-	return store.Referral{Targets: targets.Choices(), Reason: reason.Value}, true
+	return r, len(r.Targets) > 0
 }
+
+// targetWelfare is the referral target of D6b (自治体の生活・福祉の窓口).
+const targetWelfare = "municipality_welfare"
 
 func dueSuffix(lang, iso string) string {
 	d := dueText(lang, iso)

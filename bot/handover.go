@@ -28,12 +28,20 @@ var (
 	errNotPermitted = errors.New("bot: handover not permitted")
 )
 
+// The handover memo's tags (flows/builtin/handover.yaml).
+const (
+	tagHandoverCares    = "handover.cares"
+	tagHandoverStyle    = "handover.style"
+	tagHandoverProgress = "handover.progress"
+	tagHandoverAvoid    = "handover.avoid"
+)
+
 // memoTags are the memo's answers, in the order they are shown.
 var memoTags = []historyTag{
-	{"handover.cares", "大事にしていること", "What they care about"},
-	{"handover.style", "話し方・接し方", "How they like to talk"},
-	{"handover.progress", "進行中のこと", "In progress"},
-	{"handover.avoid", "避けたほうがよいこと", "What to avoid"},
+	{tagHandoverCares, "大事にしていること", "What they care about"},
+	{tagHandoverStyle, "話し方・接し方", "How they like to talk"},
+	{tagHandoverProgress, "進行中のこと", "In progress"},
+	{tagHandoverAvoid, "避けたほうがよいこと", "What to avoid"},
 }
 
 // HandoverRequest moves a company to the next advisor (引継ぎ).

@@ -60,11 +60,12 @@ func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
 		return env, err
 	}
 	env.Vars["company"] = c.Name
+	t.companyLabel = c.Name
 	m, err := t.memory(ctx, c.ID)
 	if err != nil {
 		return env, err
 	}
-	env.Vars["commitment"], env.Vars["commitment_due"] = m.commitment.Text, dueText(t.lang, m.commitment.Due)
+	env.Vars["commitment"], env.Vars["commitment_due"] = t.quoted(m.commitment), dueText(t.lang, m.commitment.Due)
 	env.Vars["last_wall"], env.Vars["hypothesis"] = m.wall, m.hypothesis
 	if t.person.Role == store.RoleOwner {
 		env.Vars["advisor"], err = t.advisorOf(ctx, m.commitment)
@@ -102,9 +103,10 @@ type memory struct {
 	commitment store.Commitment
 	wall       string // label of the last main wall
 	hypothesis string
+	checkin    HistoryEntry // the owner's latest check-in answers (fullMemory only)
 }
 
-func (m memory) empty() bool { return m.commitment.Text == "" && m.wall == "" }
+func (m memory) empty() bool { return m.commitment.Text == "" && m.wall == "" && m.checkin.Text == "" }
 
 func (t *turn) memory(ctx context.Context, companyID int64) (memory, error) {
 	var m memory
@@ -148,7 +150,7 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 	if err := t.handoverMemo(ctx, c); err != nil {
 		return err
 	}
-	m, err := t.memory(ctx, c.ID)
+	m, err := t.fullMemory(ctx, c.ID)
 	if err != nil || m.empty() {
 		return err
 	}
@@ -156,16 +158,29 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 	if t.lang == "en" {
 		b.WriteString("Last time at " + c.Name + ":")
 	} else {
-		b.WriteString(c.Name + " の前回の記録です。")
+		b.WriteString(c.Name + "の前回の記録です。")
 	}
 	if m.commitment.Text != "" {
-		b.WriteString("\n・" + pick(t.lang, "次の一歩", "Next step") + ": 「" + m.commitment.Text + "」")
+		label := pick(t.lang, "次の一歩", "Next step")
+		if m.commitment.Status != "" && m.commitment.Status != "open" {
+			label = pick(t.lang, "前回の一歩", "Last step")
+		}
+		b.WriteString("\n" + bullet(t.lang) + label + ": " + quote(t.lang, m.commitment.Text))
 		if d := dueText(t.lang, m.commitment.Due); d != "" {
 			b.WriteString(pick(t.lang, "（期限 ", " (due ") + d + pick(t.lang, "）", ")"))
 		}
+		switch m.commitment.Status {
+		case "done":
+			b.WriteString(pick(t.lang, "　→ 完了", " — done"))
+		case "dropped":
+			b.WriteString(pick(t.lang, "　→ 中止・変更", " — dropped or changed"))
+		}
 	}
 	if m.wall != "" {
-		b.WriteString("\n・" + pick(t.lang, "いちばん大きな壁", "Biggest wall") + ": " + m.wall)
+		b.WriteString("\n" + bullet(t.lang) + pick(t.lang, "いちばん大きな壁", "Biggest wall") + ": " + m.wall)
+	}
+	if s := checkinMemory(t.lang, m.checkin, t.localDay); s != "" {
+		b.WriteString("\n" + s)
 	}
 	t.notes = append(t.notes, b.String())
 	return nil
@@ -184,4 +199,30 @@ func pick(lang, ja, en string) string {
 		return en
 	}
 	return ja
+}
+
+// localDay is the local calendar day of a timeline entry.
+func (t *turn) localDay(e HistoryEntry) flows.Date {
+	return flows.DateOf(e.At.In(t.b.cfg.Location))
+}
+
+// quoted is a commitment as it is quoted back: written on an earlier day,
+// without the time words that have gone stale (明日、…).
+func (t *turn) quoted(c store.Commitment) string {
+	if c.Text == "" {
+		return ""
+	}
+	loc := t.b.cfg.Location
+	return flows.FreshStep(c.Text, flows.DateOf(c.CreatedAt.In(loc)), flows.DateOf(t.b.cfg.Now().In(loc)))
+}
+
+// fullMemory is memory with the owner's latest check-in, read only when a
+// conversation about the company starts (not on every turn).
+func (t *turn) fullMemory(ctx context.Context, companyID int64) (memory, error) {
+	m, err := t.memory(ctx, companyID)
+	if err != nil {
+		return m, err
+	}
+	m.checkin, err = t.lastCheckin(ctx, companyID)
+	return m, err
 }

@@ -166,13 +166,19 @@ type HistoryEntry struct {
 // and skipped answers are never shown.
 func historyTags() []historyTag {
 	return append([]historyTag{
+		{tagIndustry, "業種", "Industry"},
+		{tagMunicipality, "所在地", "Municipality"},
+		{tagFacts, "聞いた事実", "Facts heard"},
+		{tagIssueSurface, "表の課題", "Stated issue"},
+		{tagWalls, "壁", "Walls"},
+		{tagTrust, "信頼の手応え（5段階）", "Trust (1-5)"},
 		{tagCommitmentText, "次の一歩", "Next step"},
 		{tagCommitmentDue, "期限", "Due"},
 		{tagWallMain, "いちばん大きな壁", "Biggest wall"},
 		{tagCheckinStatus, "近況", "Status"},
-		{"checkin.obstacle", "進めにくい点", "In the way"},
+		{tagObstacle, "進めにくい点", "In the way"},
 		{tagConfidence, "続けられそうか（5段階）", "Confidence (1-5)"},
-		{"owner.words", "経営者の言葉", "Owner's words"},
+		{tagOwnerWords, "経営者の言葉", "Owner's words"},
 		{tagSmallWin, "小さな成功", "Small win"},
 		{tagCallbackWanted, "連絡の希望", "Contact wish"},
 		{tagCallbackSlot, "電話の時間帯", "Call time"},

@@ -25,6 +25,12 @@ type turn struct {
 	stranger bool
 	choices  []Choice       // buttons offered with the notices
 	resolved *store.Company // the company the answered company step names, access checked
+	// resuming: re-sending the prompt of a conversation taken up again
+	// (the console started anew), so say where it resumes.
+	resuming bool
+	// companyLabel is the company of the session in this turn, shown with
+	// every prompt to staff so answers never land in the wrong company.
+	companyLabel string
 }
 
 func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {
@@ -111,7 +117,14 @@ func (t *turn) resendSession(ctx context.Context, sess store.Session, stale bool
 	if stale {
 		t.notes = append(t.notes, staleNotice(t.lang))
 	}
-	return []Reply{t.reply(sess.ID, f.Render(st, env), nil)}, nil
+	if st.SwitchTo != "" {
+		return []Reply{t.reply(sess.ID, switchPrompt(t.lang, env.Vars["company"], st.SwitchTo), nil)}, nil
+	}
+	p := f.Render(st, env)
+	if t.resuming {
+		t.notes = append(t.notes, resumeNotice(t.lang, env.Vars["company"], p))
+	}
+	return []Reply{t.reply(sess.ID, p, nil)}, nil
 }
 
 func (t *turn) load(sess store.Session) (*flows.Flow, flows.State, error) {
@@ -140,6 +153,22 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 			return []Reply{t.reply(sess.ID, f.Render(st, env), nil)}, nil
 		}
 		in.StepID, in.Value = a.StepID, a.Value
+	}
+	if st.SwitchTo != "" {
+		return t.switchAnswer(ctx, f, sess, st, env)
+	}
+	if flowID, company := parseStart(t.in.Text); t.in.Action == nil && flowID == sess.FlowID && company != "" && t.person.Role != store.RoleOwner {
+		// 「振り返り 佐藤商店」 typed while 山田製作所's debrief is open.
+		same, err := t.sameCompany(ctx, sess, company)
+		if err != nil {
+			return nil, err
+		}
+		if !same {
+			return t.askSwitch(ctx, sess, company)
+		}
+	}
+	if t.in.Action == nil && len(st.Trail) == 0 && isResume(t.in.Text) {
+		return t.reopenInstead(ctx, sess)
 	}
 	next, res := flows.Advance(f, st, in, env)
 	if res.Stale {
@@ -171,6 +200,11 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 		if err := t.remember(ctx, f, *c); err != nil {
 			return nil, err
 		}
+		m, err := t.fullMemory(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		st = firstVisit(f, st, m)
 		if res.Prompt != nil {
 			env, err := t.env(ctx, c.ID) // placeholders now know the company
 			if err != nil {
@@ -187,6 +221,10 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 		sess.Status, sess.CompletedAt = store.SessionCompleted, now
 	} else if res.Cancelled {
 		sess.Status = store.SessionCancelled
+		if len(st.Trail) > 0 && t.person.Role != store.RoleOwner {
+			res.Notice = strings.TrimSpace(res.Notice + pick(t.lang,
+				"24時間以内なら「再開」と送ると、続きから始められます。", " Send \"resume\" within 24 hours to pick up where you left off."))
+		}
 	}
 	saved, err := t.tx.UpdateSession(ctx, sess)
 	if err != nil {
@@ -276,8 +314,12 @@ func (t *turn) reply(sessionID int64, p *flows.Prompt, answered *Answered) Reply
 			notes = append(notes, n)
 		}
 	}
-	return Reply{Channel: t.in.Channel, UserID: t.in.UserID, ReplyToken: t.in.ReplyToken, SessionID: sessionID,
+	r := Reply{Channel: t.in.Channel, UserID: t.in.UserID, ReplyToken: t.in.ReplyToken, SessionID: sessionID,
 		Lang: t.lang, Text: strings.Join(notes, "\n"), Prompt: p, Answered: answered, Choices: t.choices}
+	if p != nil && t.person.Role != store.RoleOwner {
+		r.Company = t.companyLabel
+	}
+	return r
 }
 
 func staleNotice(lang string) string {

@@ -79,6 +79,7 @@ type Reply struct {
 	PushKey   string
 	SessionID int64 // the session the prompt belongs to (0 when none)
 	Lang      string
+	Company   string        // the company the prompt is about (advisors), shown with it
 	Text      string        // notices, one per line
 	Prompt    *flows.Prompt // the question to ask, if any
 	Answered  *Answered     // the answer just taken, so buttons can be replaced by it

@@ -105,22 +105,23 @@ func parseNumberAnswer(s *Step, raw, lang string) (Answer, string) {
 
 func formatNumber(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }
 
-var explicitYear = regexp.MustCompile(`\d{4}|令和|^[Rr]\d`)
-
 // parseDateAnswer reads a date and checks it against the step's direction.
-// For past dates a month and day without a year mean the last such day.
+// At a past-date step, words are read towards the past (11/18 is the last
+// 11/18, 火曜 the last Tuesday) and a future day (明日) is refused with a
+// hint, never moved by a year.
 func parseDateAnswer(s *Step, raw string, env Env) (Answer, string) {
-	d, err := ParseDate(raw, env.Today)
+	parse := ParseDate
+	if s.dates() == "past" {
+		parse = ParsePastDate
+	}
+	d, err := parse(raw, env.Today)
 	if err != nil {
 		return Answer{}, err.Error()
 	}
 	switch s.dates() {
 	case "past":
-		if d.After(env.Today) && !explicitYear.MatchString(Fold(raw)) {
-			d = Date{Year: d.Year - 1, Month: d.Month, Day: d.Day}
-		}
 		if d.After(env.Today) {
-			return Answer{}, msg(env.Lang, "future_date")
+			return Answer{}, futureRefusal(env.Today, env.Lang)
 		}
 	case "future":
 		if d.Before(env.Today) {

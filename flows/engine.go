@@ -49,7 +49,8 @@ type Prompt struct {
 	Current  string // the existing answer, shown when a step is asked again
 	Dates    string // for date steps: future, past or any
 	Review   []ReviewLine
-	Number   int // this is question Number of about Total
+	Format   string // how to type the answer: date examples, a number's unit and range
+	Number   int    // this is question Number of about Total
 	Total    int
 }
 
@@ -96,6 +97,9 @@ func Advance(f *Flow, st State, in Input, env Env) (State, Result) {
 	if in.StepID != "" && in.StepID != current(st) {
 		return st, Result{Stale: true, Notice: msg(env.Lang, "stale"), Prompt: f.Render(st, env)}
 	}
+	if st.Phase == PhaseConfirmCancel {
+		return f.confirmCancel(st, in, env)
+	}
 	if in.StepID == "" {
 		if cmd, arg, ok := parseCommand(in.Text); ok {
 			return f.command(st, cmd, arg, env)
@@ -122,6 +126,8 @@ func current(st State) string {
 		return ReviewStep
 	case PhaseEditPick:
 		return EditStep
+	case PhaseConfirmCancel:
+		return CancelStep
 	default:
 		return st.Cursor
 	}
@@ -152,14 +158,22 @@ func (f *Flow) answer(st State, in Input, env Env) (State, Result) {
 	if !ok {
 		return f.retry(f.moveTo(st, f.first(st)), "", env)
 	}
+	if st.Pending != nil {
+		return f.confirmDate(st, s, in, env)
+	}
 	a, problem := f.parseAnswer(s, in, env)
 	if problem != "" {
 		return f.retry(st, problem, env)
+	}
+	if far(s, a, env.Today) {
+		st.Pending = &a
+		return st, Result{Prompt: f.Render(st, env)}
 	}
 	return f.accept(st, s, a, env)
 }
 
 func (f *Flow) accept(st State, s *Step, a Answer, env Env) (State, Result) {
+	st.Pending = nil
 	st.Answers[s.ID] = a
 	st.Trail = append(slices.DeleteFunc(st.Trail, func(id string) bool { return id == s.ID }), s.ID)
 	st = f.moveTo(st, f.nextUnanswered(st, s.ID))
@@ -185,6 +199,11 @@ func (f *Flow) moveTo(st State, id string) State {
 }
 
 func (f *Flow) review(st State, in Input, env Env) (State, Result) {
+	if id, ok := f.pickAnswered(st, inputText(in)); ok && isNumber(inputText(in)) {
+		// Items are numbered, actions are words: a number edits that item.
+		st.Phase, st.Cursor = PhaseAsk, id
+		return st, Result{Prompt: f.Render(st, env)}
+	}
 	switch reviewAction(inputText(in)) {
 	case ActionSave:
 		st.Phase = PhaseDone
@@ -193,19 +212,18 @@ func (f *Flow) review(st State, in Input, env Env) (State, Result) {
 		st.Phase = PhaseEditPick
 		return st, Result{Prompt: f.Render(st, env)}
 	case ActionCancel:
-		st.Phase = PhaseCancelled
-		return st, Result{Cancelled: true, Notice: msg(env.Lang, "cancelled")}
+		return f.askCancel(st, env)
 	}
 	return f.retry(st, msg(env.Lang, "bad_review"), env)
 }
 
 func reviewAction(s string) string {
 	switch strings.ToLower(Fold(s)) {
-	case "save", "保存", "ほぞん", "保存する", "はい", "ok", "1", "この内容で保存":
+	case "save", "保存", "ほぞん", "保存する", "はい", "ok", "この内容で保存":
 		return ActionSave
-	case "edit", "修正", "修正する", "しゅうせい", "直す", "なおす", "2":
+	case "edit", "修正", "修正する", "しゅうせい", "直す", "なおす":
 		return ActionEdit
-	case "cancel", "やめる", "中止", "3":
+	case "cancel", "やめる", "中止":
 		return ActionCancel
 	}
 	return ""
@@ -222,7 +240,7 @@ func (f *Flow) editPick(st State, in Input, env Env) (State, Result) {
 
 // pickAnswered finds an answered step by review number, step id or label.
 func (f *Flow) pickAnswered(st State, s string) (string, bool) {
-	answered := f.Answered(st)
+	answered := f.reviewable(st)
 	key := strings.TrimSpace(Fold(s))
 	if n, err := strconv.Atoi(key); err == nil && n >= 1 && n <= len(answered) {
 		return answered[n-1].Step.ID, true
@@ -249,8 +267,7 @@ func (f *Flow) command(st State, cmd, arg string, env Env) (State, Result) {
 	case cmdBack:
 		return f.back(st, env)
 	case cmdCancel:
-		st.Phase = PhaseCancelled
-		return st, Result{Cancelled: true, Notice: msg(env.Lang, "cancelled")}
+		return f.askCancel(st, env)
 	case cmdSkip:
 		s, ok := f.Step(st.Cursor)
 		if st.Phase != PhaseAsk || !ok {
@@ -310,7 +327,12 @@ func (f *Flow) Render(st State, env Env) *Prompt {
 			p.Options = append(p.Options, Choice{ID: l.StepID, Label: l.Label})
 		}
 		return p
+	case PhaseConfirmCancel:
+		return &Prompt{StepID: CancelStep, Kind: KindYesNo, Text: msg(lang, "cancel_ask")}
 	case PhaseAsk:
+		if st.Pending != nil {
+			return f.renderConfirmDate(st, env)
+		}
 		return f.renderStep(st, env)
 	}
 	return nil
@@ -322,7 +344,7 @@ func (f *Flow) renderStep(st State, env Env) *Prompt {
 		return nil
 	}
 	p := &Prompt{StepID: s.ID, Kind: s.Kind, Text: RenderText(s.Ask, env), Hint: RenderText(s.Hint, env),
-		Optional: s.Optional, Dates: s.dates()}
+		Optional: s.Optional, Dates: s.dates(), Format: format(s, env)}
 	for _, o := range s.Options {
 		p.Options = append(p.Options, Choice{ID: o.ID, Label: o.Label.In(env.Lang)})
 	}
@@ -341,7 +363,7 @@ func (f *Flow) renderStep(st State, env Env) *Prompt {
 // ReviewLines lists the answers on the path, numbered for 修正.
 func (f *Flow) ReviewLines(st State, lang string) []ReviewLine {
 	var out []ReviewLine
-	for i, sa := range f.Answered(st) {
+	for i, sa := range f.reviewable(st) {
 		out = append(out, ReviewLine{N: i + 1, StepID: sa.Step.ID, Label: sa.Step.ReviewLabel(lang),
 			Value: f.Display(sa.Step, sa.Answer, lang), Sensitive: sa.Step.Sensitive})
 	}
@@ -361,7 +383,7 @@ func (f *Flow) Display(s *Step, a Answer, lang string) string {
 				labels = append(labels, o.Label.In(lang))
 			}
 		}
-		return strings.Join(labels, "、")
+		return strings.Join(labels, listSep(lang))
 	case KindYesNo:
 		return msg(lang, a.Value)
 	case KindScale:
@@ -380,12 +402,13 @@ func RenderText(t Text, env Env) string {
 	if !strings.Contains(s, "{{") {
 		return s
 	}
+	s = dropEmptyAsides(s, env)
 	return placeholderPattern.ReplaceAllStringFunc(s, func(m string) string {
 		name := placeholderPattern.FindStringSubmatch(m)[1]
 		if v := env.Vars[name]; v != "" {
 			return v
 		}
-		return msg(env.Lang, "unset")
+		return unset(name, env.Lang)
 	})
 }
 
@@ -398,4 +421,18 @@ func (f *Flow) Prefill(st State, id string, a Answer) State {
 		st = f.moveTo(st, f.nextUnanswered(st, id))
 	}
 	return st
+}
+
+// reviewable are the answers the review lists: those on the path that the
+// respondent gave (or that were given for them, like the company).
+func (f *Flow) reviewable(st State) []StepAnswer {
+	return slices.DeleteFunc(f.Answered(st), func(sa StepAnswer) bool { return sa.Answer.Auto })
+}
+
+// listSep joins items of a list: 、 in Japanese, ", " in English.
+func listSep(lang string) string {
+	if lang == "en" {
+		return ", "
+	}
+	return "、"
 }

@@ -123,8 +123,48 @@ func TestAdvanceDoesNotMutateItsInput(t *testing.T) {
 
 func TestCancelAnywhere(t *testing.T) {
 	st, res := conversation(t, mini(t), "11/18", "やめる")
+	if res.Cancelled || st.Phase != PhaseConfirmCancel || res.Prompt == nil || res.Prompt.StepID != CancelStep {
+		t.Fatalf("やめる with answers did not ask first: %+v phase %s", res, st.Phase)
+	}
+	st, res = conversation(t, mini(t), "11/18", "やめる", "はい")
 	if !res.Cancelled || st.Phase != PhaseCancelled || res.Prompt != nil {
 		t.Errorf("cancel: %+v phase %s", res, st.Phase)
+	}
+	st, res = conversation(t, mini(t), "やめる")
+	if !res.Cancelled || st.Phase != PhaseCancelled {
+		t.Errorf("やめる with no answers should stop at once: %+v phase %s", res, st.Phase)
+	}
+}
+
+// The review numbers its items and names its actions: a number edits
+// that item, never saves or discards.
+func TestReviewNumberEditsThatItem(t *testing.T) {
+	f := mini(t)
+	st, res := conversation(t, f, "11/18", "いいえ", "スキップ")
+	if res.Prompt == nil || res.Prompt.StepID != ReviewStep {
+		t.Fatalf("not at the review: %+v", res.Prompt)
+	}
+	for _, n := range []string{"1", "２"} {
+		next, res := Advance(f, st, Input{Text: n}, testEnv())
+		if res.Cancelled || res.Done || next.Phase != PhaseAsk || next.Cursor != f.Answered(st)[Fold(n)[0]-'1'].Step.ID {
+			t.Errorf("review input %q: phase %s cursor %s cancelled=%v done=%v", n, next.Phase, next.Cursor, res.Cancelled, res.Done)
+		}
+	}
+	next, res := Advance(f, st, Input{Text: "9"}, testEnv())
+	if res.Cancelled || next.Phase != PhaseReview || res.Notice == "" {
+		t.Errorf("an item number past the end: phase %s, notice %q", next.Phase, res.Notice)
+	}
+	next, res = Advance(f, st, Input{Text: "やめる"}, testEnv())
+	if res.Cancelled || next.Phase != PhaseConfirmCancel {
+		t.Fatalf("やめる at the review: phase %s", next.Phase)
+	}
+	back, res := Advance(f, next, Input{Text: "いいえ"}, testEnv())
+	if back.Phase != PhaseReview || res.Prompt.StepID != ReviewStep {
+		t.Errorf("いいえ did not return to the review: phase %s", back.Phase)
+	}
+	gone, _ := Advance(f, next, Input{Text: "はい"}, testEnv())
+	if again := Reopen(gone); again.Phase != PhaseReview || len(again.Answers) != len(st.Answers) {
+		t.Errorf("Reopen: phase %s, %d answers", again.Phase, len(again.Answers))
 	}
 }
 

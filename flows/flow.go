@@ -93,6 +93,7 @@ type Step struct {
 	MaxLen   int      `yaml:"max_len"`  // text: longest accepted answer in characters
 	Min      *float64 `yaml:"min"`      // number: smallest accepted value
 	Max      *float64 `yaml:"max"`      // number: largest accepted value
+	Unit     Text     `yaml:"unit"`     // number: the unit shown with the range (年, 人, 万円)
 	// Dates says which days a date step accepts: future (today or later,
 	// the default), past (today or earlier; 11/18 means the last 11/18) or any.
 	Dates string   `yaml:"dates"`

@@ -16,6 +16,8 @@ const (
 	PhaseEditPick  Phase = "edit_pick" // choosing which answer to correct
 	PhaseDone      Phase = "done"      // confirmed; the caller saves
 	PhaseCancelled Phase = "cancelled" // stopped by the respondent
+	// PhaseConfirmCancel asks once whether to discard the answers so far.
+	PhaseConfirmCancel Phase = "confirm_cancel"
 )
 
 // Pseudo step ids used in prompts that are not steps of the flow.
@@ -23,6 +25,7 @@ const (
 	ModeStep   = "_mode"
 	ReviewStep = "_review"
 	EditStep   = "_edit"
+	CancelStep = "_cancel" // やめますか？ (yes/no) before discarding answers
 )
 
 // Review actions (values of the ReviewStep prompt's options).
@@ -42,6 +45,14 @@ type State struct {
 	Cursor      string            `json:"cursor,omitempty"` // the step being asked
 	Answers     map[string]Answer `json:"answers,omitempty"`
 	Trail       []string          `json:"trail,omitempty"` // answered steps in order, for 戻る
+	// Before is the phase to go back to from PhaseConfirmCancel, and the
+	// phase a cancelled conversation resumes in (再開).
+	Before Phase `json:"before,omitempty"`
+	// Pending is a date answer far from today, waiting for 「はい」.
+	Pending *Answer `json:"pending,omitempty"`
+	// SwitchTo is a company the respondent asked to start while this
+	// conversation was open: the bot asks which to continue.
+	SwitchTo string `json:"switch_to,omitempty"`
 }
 
 // Answer is the current answer to a step.
@@ -49,6 +60,9 @@ type Answer struct {
 	Value   string `json:"v"`             // canonical value (see Value docs on store.Answer)
 	Raw     string `json:"raw,omitempty"` // what was typed or tapped
 	Skipped bool   `json:"skipped,omitempty"`
+	// Auto marks an answer the bot filled in (a question that does not
+	// apply, e.g. 前回から… on a first visit): not listed in the review.
+	Auto bool `json:"auto,omitempty"`
 }
 
 // Choices returns the option ids of a single or multi answer.
@@ -79,6 +93,10 @@ func (s State) clone() State {
 		c.Answers[k] = v
 	}
 	c.Trail = append([]string(nil), s.Trail...)
+	if s.Pending != nil {
+		p := *s.Pending
+		c.Pending = &p
+	}
 	return c
 }
 

@@ -48,7 +48,7 @@ func (c *Console) Run(ctx context.Context, h Handler, r io.Reader, userID string
 		line := sc.Text()
 		if echo {
 			c.mu.Lock()
-			fmt.Fprintf(c.w, "> %s\n", line)
+			fmt.Fprintf(c.w, "> %s\n", bot.CleanText(line)) // what is kept, not raw control bytes
 			c.mu.Unlock()
 		}
 		in := bot.Incoming{EventID: "", Channel: bot.ChannelConsole, UserID: userID, Text: line}
@@ -69,6 +69,9 @@ func Render(r bot.Reply) string {
 		b.WriteString(r.Text + "\n")
 	}
 	if r.Prompt != nil {
+		if r.Company != "" {
+			b.WriteString("【" + r.Company + "】")
+		}
 		renderPrompt(&b, r.Prompt, r.Lang)
 	}
 	b.WriteString("\n")
@@ -89,8 +92,15 @@ func renderPrompt(b *strings.Builder, p *flows.Prompt, lang string) {
 	if p.Hint != "" {
 		b.WriteString("  (" + tr(lang, "ヒント", "Tip") + ": " + p.Hint + ")\n")
 	}
-	if p.StepID == flows.EditStep {
+	switch p.StepID {
+	case flows.EditStep:
 		return // the review above is the list to choose from
+	case flows.ReviewStep:
+		// Items are numbered; the actions are words, so a number never
+		// saves or discards.
+		b.WriteString("  " + tr(lang, "「保存」で保存 ／ 番号で修正（例: 3）／「やめる」で中止",
+			"save to save / a number to change that item (e.g. 3) / cancel to stop") + "\n")
+		return
 	}
 	for i, o := range p.Options {
 		fmt.Fprintf(b, "  %d. %s\n", i+1, o.Label)
@@ -110,9 +120,14 @@ func guide(p *flows.Prompt, lang string) string {
 	case flows.KindMulti:
 		g = tr(lang, "番号を「1,3」のように。複数選べます", "Numbers like 1,3; several allowed")
 	case flows.KindDate:
-		g = tr(lang, "例: 12/3、12月3日、来週火曜、+14d", "e.g. 12/3, 2026-12-03, +14d")
+		g = or(p.Format, tr(lang, "例: 12/3、12月3日、来週火曜、+14d", "e.g. 12/3, 2026-12-03, +14d"))
+	case flows.KindNumber:
+		g = p.Format
 	case flows.KindYesNo:
 		g = tr(lang, "はい / いいえ", "yes / no")
+		if p.Format != "" {
+			g = p.Format
+		}
 	case flows.KindScale:
 		g = tr(lang, "1〜5の数字で", "A number from 1 to 5")
 	case flows.KindCompany:
@@ -133,4 +148,11 @@ func tr(lang, ja, en string) string {
 		return en
 	}
 	return ja
+}
+
+func or(v, def string) string {
+	if v != "" {
+		return v
+	}
+	return def
 }

@@ -101,7 +101,7 @@ func (b *builder) advisorLoad(s *snapshot) Section {
 		sec.Groups = append(sec.Groups, Group{Title: txt("担当者のいない企業", "Companies without an advisor"),
 			Items: []Item{{Text: verbatim(strings.Join(orphans, "、"))}}})
 	}
-	sec.Notes = []flows.Text{txt("担当の異動・休暇はまだ記録していません。", "Advisor rotation and leave are not recorded yet.")}
+
 	return sec
 }
 

@@ -36,7 +36,7 @@ type Options struct {
 // Thresholds are the configurable rules of §B.5. A zero field takes its
 // default (DefaultThresholds).
 type Thresholds struct {
-	WeekDays             int // "this week" = since the start of the day WeekDays days ago (7)
+	WeekDays             int // "this week" = the WeekDays (7) calendar days up to today, today included
 	StuckDebriefs        int // same main wall in this many consecutive debriefs (2)
 	StuckDays            int // …or held this long while a verification says unchanged/bigger (45)
 	ReferralPendingDays  int // a referral still pending after this many days (14)
@@ -83,7 +83,7 @@ func (t Thresholds) withDefaults() Thresholds {
 type Digest struct {
 	Now       time.Time  // in the configured location
 	Today     flows.Date // Now's local day
-	WeekFrom  time.Time  // start of "this week": local midnight WeekDays days ago
+	WeekFrom  time.Time  // start of "this week": local midnight WeekDays-1 days ago
 	Companies int        // companies covered (the coordinator sees all)
 	Monthly   bool       // the first week of a month: section 11 is included
 	Sections  []Section  // in §B.5 order
@@ -169,7 +169,7 @@ func newBuilder(opt Options) (*builder, error) {
 	now := opt.Now.In(loc)
 	th := opt.Thresholds.withDefaults()
 	today := flows.DateOf(now)
-	return &builder{now: now, loc: loc, today: today, from: today.AddDays(-th.WeekDays).In(loc),
+	return &builder{now: now, loc: loc, today: today, from: today.AddDays(1 - th.WeekDays).In(loc),
 		th: th, labels: labels{set: set}, lines: cmp.Or(opt.MaxLines, 10)}, nil
 }
 

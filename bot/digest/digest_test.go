@@ -142,7 +142,7 @@ func TestSectionsListTheRightCompaniesInOrder(t *testing.T) {
 	}
 
 	s5 := sectionNo(t, d, 5)
-	wantGroups(t, s5, map[string][]string{"": {""}, "新規の棚卸し": {"高橋食堂"}, "段階の移行": {"鈴木商店"}})
+	wantGroups(t, s5, map[string][]string{"": {""}, "新規の棚卸し": {"高橋食堂"}, "段階の移行": {"鈴木商店"}, "近況確認への回答": {"佐々木工務店"}})
 	wantContains(t, "week counts", s5.Groups[0].Items[0].Text.JA, "振り返り 1件（1社）", "検証 0件（0社）", "新規の棚卸し 1件（1社）", "近況確認への回答 1件（1社）")
 	wantContains(t, "new intake", line(t, s5, "高橋食堂"), "事業再生")
 	wantContains(t, "phase change", line(t, s5, "鈴木商店"), "課題設定 → 実行の支援")

@@ -24,6 +24,8 @@ const (
 	tagStage          = "stage"
 	tagUrgency        = "urgency"
 	tagConfidence     = "checkin.confidence"
+	tagCheckinStatus  = "checkin.status"
+	tagObstacle       = "checkin.obstacle"
 	tagProgress       = "progress"
 	tagCallbackWanted = "callback.wanted"
 	tagCallbackSlot   = "callback.slot"

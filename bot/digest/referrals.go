@@ -32,10 +32,7 @@ func (b *builder) referrals(s *snapshot) Section {
 			}
 		}
 	}
-	sec := Section{No: 4, Title: txt("つなぎの状況", "Referrals"), Notes: []flows.Text{
-		txt("完了・不成立の日付はまだ記録していないため、「今週完了したつなぎ」は集計していません。",
-			"Referral outcomes are not dated yet, so referrals completed this week are not listed."),
-	}}
+	sec := Section{No: 4, Title: txt("つなぎの状況", "Referrals")}
 	for _, target := range targetOrder(b.labels, byTarget) {
 		rows := byTarget[target]
 		slices.SortStableFunc(rows, func(a, z referralRow) int {

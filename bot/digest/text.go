@@ -35,9 +35,9 @@ func (d *Digest) Summary(lang string) string {
 	from := day(flows.DateOf(d.WeekFrom)).In(lang)
 	to := day(d.Today).In(lang)
 	if lang == "en" {
-		return fmt.Sprintf("As of %s · %d companies · this week = %s – %s", d.Now.Format("Mon 2 Jan 2006 15:04"), d.Companies, from, to)
+		return fmt.Sprintf("As of %s · %s · this week (%s – %s)", d.Now.Format("Mon 2 Jan 2006 15:04"), plural(d.Companies, "company", "companies"), from, to)
 	}
-	return fmt.Sprintf("%s %s 時点・%d社・今週 = %s〜%s", d.Today.JapaneseWithYear(), d.Now.Format("15:04"), d.Companies, from, to)
+	return fmt.Sprintf("%s %s 時点・%d社・今週（%s〜%s）", d.Today.JapaneseWithYear(), d.Now.Format("15:04"), d.Companies, from, to)
 }
 
 // Lines renders a section's body: sub-headings and at most MaxLines
@@ -94,7 +94,7 @@ func moreText(hidden []Item, shown map[string]bool, lang string) string {
 		}
 	}
 	if n := len(companies); n > 0 {
-		return tr(lang, fmt.Sprintf("ほか %d 社", n), fmt.Sprintf("and %d more companies", n))
+		return tr(lang, fmt.Sprintf("ほか %d 社", n), "and "+plural(n, "more company", "more companies"))
 	}
 	return tr(lang, fmt.Sprintf("ほか %d 件", len(hidden)), fmt.Sprintf("and %d more", len(hidden)))
 }
@@ -130,4 +130,12 @@ func tr(lang, ja, en string) string {
 		return en
 	}
 	return ja
+}
+
+// plural is "1 company", "2 companies".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -11,7 +11,7 @@ import (
 // thisWeek is section 5: what was filed this week, new intakes by stage,
 // phase transitions, and closures or hand-overs decided at verification.
 func (b *builder) thisWeek(s *snapshot) Section {
-	var intakes, phases, closures []dated
+	var intakes, phases, closures, checkins []dated
 	counts := map[string]int{}
 	companies := map[string]map[int64]bool{}
 	for _, c := range s.companies {
@@ -33,6 +33,8 @@ func (b *builder) thisWeek(s *snapshot) Section {
 					phases = append(phases, dated{x.at(), it})
 				case flowVerify:
 					closures = append(closures, dated{x.at(), it})
+				case flowCheckin:
+					checkins = append(checkins, dated{x.at(), it})
 				}
 			}
 		}
@@ -42,6 +44,7 @@ func (b *builder) thisWeek(s *snapshot) Section {
 		group(txt("新規の棚卸し", "New intakes"), sortedItems(intakes)),
 		group(txt("段階の移行", "Phase changes"), sortedItems(phases)),
 		group(txt("一区切り・引継ぎ", "Closures and hand-overs"), sortedItems(closures)),
+		group(txt("近況確認への回答", "Check-in answers"), sortedItems(checkins)),
 	)
 }
 
@@ -89,6 +92,9 @@ func (b *builder) weekEvent(s *snapshot, c *company, x *session) (Item, bool) {
 		f, z := b.labels.option(flowDebrief, "", stepPhase, from), b.labels.option(flowDebrief, "", stepPhase, to)
 		it.Text = join(flows.Text{JA: f.JA + " → " + z.JA, EN: f.In("en") + " → " + z.In("en")}, day(b.dateOf(x.at())))
 		return it, true
+	case flowCheckin:
+		it.Advisor = c.advisor(s)
+		return b.checkinEvent(it, x)
 	case flowVerify:
 		a, ok := x.tag(tagDirection)
 		if !ok || (a.Value != "graduate" && a.Value != "handover" && a.Value != "end_other") {
@@ -235,4 +241,29 @@ func (b *builder) handovers(s *snapshot, c *company) []dated {
 			Text: join(txt("担当交代（"+line+"）", "handed over ("+line+")"), day(b.dateOf(e.At)))}})
 	}
 	return out
+}
+
+// checkinEvent is an owner's check-in answers in one line: how the step
+// goes, what is in the way, confidence and a call request.
+func (b *builder) checkinEvent(it Item, x *session) (Item, bool) {
+	var parts []flows.Text
+	if a, ok := x.tag(tagCheckinStatus); ok {
+		parts = append(parts, b.labels.option(flowCheckin, tagCheckinStatus, "", a.Value))
+	}
+	if a, ok := x.tag(tagObstacle); ok && a.Value != "nothing" {
+		parts = append(parts, labelled(txt("進めにくい点", "in the way"), b.labels.option(flowCheckin, tagObstacle, "", a.Value)))
+	}
+	if a, ok := x.tag(tagConfidence); ok {
+		parts = append(parts, txtf("続けられそうか %s/5", "confidence %s/5", a.Value))
+	}
+	if slot, ok := x.tag(tagCallbackSlot); ok {
+		parts = append(parts, wrapf("電話のご希望（%s）", "asked for a call (%s)", b.labels.option(flowCheckin, tagCallbackSlot, "", slot.Value)))
+	} else if a, ok := x.tag(tagCallbackWanted); ok && a.Value == "call" {
+		parts = append(parts, txt("電話のご希望", "asked for a call"))
+	}
+	if len(parts) == 0 {
+		return it, false
+	}
+	it.Text = join(append(parts, day(b.dateOf(x.at())))...)
+	return it, true
 }

@@ -125,9 +125,11 @@ func guide(p *flows.Prompt, lang string) string {
 	case hasChoices(p) && len(p.Options) > room(p):
 		return tr(lang, "番号を送って答えることもできます。", "You can also answer by sending a number.")
 	case p.Kind == flows.KindDate:
-		return tr(lang, "「日付を選ぶ」から選ぶか、「12/3」「12月3日」「来週火曜」のように送ってください。",
-			"Tap \"Pick a date\", or send a date such as 12/3 or 2026-12-03.")
+		return tr(lang, "「日付を選ぶ」から選ぶか、日付を送ってください（", "Tap \"Pick a date\", or send a date (") + dateFormat(p, lang) + tr(lang, "）。", ").")
 	case p.Kind == flows.KindNumber:
+		if p.Format != "" {
+			return p.Format + tr(lang, "送ってください。", ", please.")
+		}
 		return tr(lang, "数字で送ってください。", "Please send a number.")
 	}
 	return ""
@@ -268,4 +270,12 @@ func tr(lang, ja, en string) string {
 		return en
 	}
 	return ja
+}
+
+// dateFormat is the engine's date examples, or general ones.
+func dateFormat(p *flows.Prompt, lang string) string {
+	if p.Format != "" {
+		return p.Format
+	}
+	return tr(lang, "例: 12/3、12月3日、来週火曜", "e.g. 12/3 or 2026-12-03")
 }

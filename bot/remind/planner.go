@@ -200,6 +200,10 @@ func (p *Planner) planCheckins(ctx context.Context, tx store.Tx, c store.Commitm
 	if err != nil {
 		return 0, fmt.Errorf("remind: check-ins of owner %d: %w", o.PersonID, err)
 	}
+	decision, err := decisionOf(ctx, tx, c)
+	if err != nil || decision.none {
+		return 0, err // 「送らない」: no check-ins for this commitment
+	}
 	keys := map[string]bool{}
 	var counted []time.Time
 	for _, r := range existing {
@@ -209,7 +213,7 @@ func (p *Planner) planCheckins(ctx context.Context, tx store.Tx, c store.Commitm
 		}
 	}
 	added := 0
-	for _, s := range p.cadence(c, sp.until) {
+	for _, s := range p.decided(p.cadence(c, sp.until), decision) {
 		key := checkinKey(c.ID, o.PersonID, s.day)
 		if keys[key] || s.due.Before(sp.from) {
 			continue

@@ -141,7 +141,7 @@ func helpText(lang string) string {
 			"• `/bansou digest` — coordinators: what needs attention across all companies\n" +
 			"• `/bansou web` — a sign-in link to the web desk (portfolio, company records, trends); `/bansou web logout` signs out everywhere\n" +
 			"• `/bansou help` — this help\n" +
-			"During a conversation you can send back, skip, edit or cancel in the DM."
+			"During a conversation you can send back, skip, edit or cancel in the DM; send resume within 24 hours to pick up one you stopped."
 	}
 	return "*bansou の使い方*\n" +
 		"• `/bansou visit 企業名` … 訪問後の振り返りを始めます（DMで1問ずつおうかがいします）\n" +
@@ -153,7 +153,7 @@ func helpText(lang string) string {
 		"• `/bansou digest` … （コーディネーター）全企業の要対応・フォロー状況のまとめ\n" +
 		"• `/bansou web` … ウェブ画面（ポートフォリオ・企業カルテ・推移）のサインイン用リンクをDMでお送りします。`/bansou web logout` ですべての端末からサインアウトします\n" +
 		"• `/bansou help` … この説明\n" +
-		"振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。"
+		"振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。中断した振り返りは、24時間以内ならDMで「再開」と送ると続きから始められます。"
 }
 
 // visit starts flowID about the company the advisor named. A name that is

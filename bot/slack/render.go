@@ -63,6 +63,9 @@ func render(r bot.Reply) message {
 		m.static = len(m.blocks)
 		return m
 	}
+	if r.Company != "" {
+		m.blocks = append(m.blocks, contextText("🏢 "+r.Company))
+	}
 	m.blocks = append(m.blocks, promptBlocks(p, r.Lang)...)
 	m.static = len(m.blocks)
 	inter := interaction(r.SessionID, p, r.Lang)
@@ -204,8 +207,11 @@ func guide(p *flows.Prompt, lang string) string {
 		g = tr(lang, "このDMに返信する形で入力してください。", "Reply in this DM.")
 	case flows.KindNumber:
 		g = tr(lang, "数字をこのDMに入力してください。", "Type a number in this DM.")
+		if p.Format != "" {
+			g = p.Format + tr(lang, "、このDMに入力してください。", ". Type it in this DM.")
+		}
 	case flows.KindDate:
-		g = tr(lang, "「12/3」「来週火曜」のように入力しても大丈夫です。", "You can also type a date, e.g. 12/3 or +14d.")
+		g = tr(lang, "日付を入力しても大丈夫です（", "You can also type a date (") + dateFormat(p, lang) + tr(lang, "）。", ").")
 	case flows.KindCompany:
 		g = tr(lang, "新しい企業は、企業名（屋号）をこのDMに入力してください。", "For a new company, type its name in this DM.")
 	}
@@ -350,4 +356,12 @@ func choiceMessage(text string, choices []bot.Choice) message {
 		m.blocks = append(m.blocks, choiceBlock(choices))
 	}
 	return m
+}
+
+// dateFormat is the engine's date examples, or general ones.
+func dateFormat(p *flows.Prompt, lang string) string {
+	if p.Format != "" {
+		return p.Format
+	}
+	return tr(lang, "例: 12/3、来週火曜", "e.g. 12/3 or +14d")
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/bansou/bansou/flows"
@@ -33,6 +34,9 @@ func cmdExport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if o.To, err = day("--to", *to); err != nil {
 		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("export: --out: %w", err)
 	}
 	if o.To.Before(o.From) {
 		return fmt.Errorf("export: --to %s is before --from %s", o.To, o.From)

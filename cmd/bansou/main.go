@@ -48,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdHandover(ctx, args[1:], getenv, stdout, stderr)
 	case "web-link":
 		err = cmdWebLink(ctx, args[1:], getenv, stdout, stderr)
+	case "history":
+		err = cmdHistory(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -65,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 const usage = `bansou — 伴走支援の振り返りとフォローを支えるチャットボット
 
 Usage:
-  bansou try [--as advisor|owner|coordinator] [--lang ja|en] [--db PATH] [--flows DIR] [--company NAME]
+  bansou try [--as advisor|owner|coordinator] [--lang ja|en] [--db PATH] [--flows DIR] [--company NAME] [--verbose]
       Hold a conversation in the terminal (reads stdin line by line).
   bansou flows check [DIR]
       Validate the built-in flows, or the flow files in DIR.
@@ -87,6 +89,8 @@ Usage:
       the previous advisor is asked for a 引継ぎメモ (in Slack when SLACK_BOT_TOKEN is set).
   bansou web-link --slack-id U… [--db URL]
       Print a single-use sign-in link (10 minutes) to the web desk under /app/, for local trials.
+  bansou history --company NAME [--db PATH] [--lang ja|en]
+      Print what was recorded about a company, newest first (debriefs, check-ins, verifications).
 
 Environment:
   BANSOU_DATABASE_URL  postgres://… or a SQLite file path (default ./bansou.db)

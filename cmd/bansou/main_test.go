@@ -13,11 +13,26 @@ import (
 // the exit code.
 func bansou(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
+	return bansouAt(t, "", stdin, args...)
+}
+
+// bansouAt is bansou with the clock of try standing at now (RFC 3339; ""
+// for the real clock).
+func bansouAt(t *testing.T, now, stdin string, args ...string) (string, string, int) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	env := func(string) string { return "" }
+	env := func(k string) string {
+		if k == "BANSOU_NOW" {
+			return now
+		}
+		return ""
+	}
 	code := run(context.Background(), args, env, strings.NewReader(stdin), &out, &errOut)
 	return out.String(), errOut.String(), code
 }
+
+// tuesday is the day of the terminal tests: Tuesday 2026-11-24 10:00 JST.
+const tuesday = "2026-11-24T10:00:00+09:00"
 
 // The README promise: a quick debrief typed in Japanese — 全角 date, an
 // option by number, 戻る, an edit from the review — is saved, and the next
@@ -28,7 +43,7 @@ func TestTryQuickDebriefThenMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code := bansou(t, string(script), "try", "--db", db)
+	out, errOut, code := bansouAt(t, tuesday, string(script), "try", "--db", db)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -43,11 +58,11 @@ func TestTryQuickDebriefThenMemory(t *testing.T) {
 			t.Errorf("transcript lacks %q\n%s", want, out)
 		}
 	}
-	out, errOut, code = bansou(t, "2\n1\nやめる\n", "try", "--db", db)
+	out, errOut, code = bansouAt(t, tuesday, "2\n1\nやめる\n", "try", "--db", db)
 	if code != 0 {
 		t.Fatalf("second try: exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "山田製作所 の前回の記録です。") || !strings.Contains(out, "「朝礼で月２回、目標を話す」") {
+	if !strings.Contains(out, "山田製作所の前回の記録です。") || !strings.Contains(out, "「朝礼で月２回、目標を話す」") {
 		t.Errorf("second try does not open with the company's last commitment:\n%s", out)
 	}
 }

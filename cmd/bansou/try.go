@@ -18,6 +18,7 @@ import (
 
 type tryOptions struct {
 	as, lang, db, flowsDir, company string
+	langSet, verbose                bool
 }
 
 func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -29,9 +30,11 @@ func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdi
 	fs.StringVar(&o.db, "db", "", "SQLite file or postgres:// URL (default ./bansou.db)")
 	fs.StringVar(&o.flowsDir, "flows", getenv("BANSOU_FLOWS_DIR"), "directory of extra flow files")
 	fs.StringVar(&o.company, "company", "", "company the conversation is about (owner: required unless one exists)")
+	fs.BoolVar(&o.verbose, "verbose", false, "write warnings and errors to stderr (quiet by default)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	fs.Visit(func(f *flag.Flag) { o.langSet = o.langSet || f.Name == "lang" })
 	role := store.Role(o.as)
 	if role != store.RoleAdvisor && role != store.RoleOwner && role != store.RoleCoordinator {
 		return fmt.Errorf("try: --as must be advisor, owner or coordinator, not %q", o.as)
@@ -49,9 +52,13 @@ func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdi
 		return err
 	}
 	defer st.Close()
+	now, err := tryClock(getenv("BANSOU_NOW"))
+	if err != nil {
+		return err
+	}
 	con := console.New(stdout)
-	b, err := bot.New(bot.Config{Store: st, Flows: set, Senders: map[string]bot.Sender{bot.ChannelConsole: con},
-		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	b, err := bot.New(bot.Config{Now: now, Store: st, Flows: set, Senders: map[string]bot.Sender{bot.ChannelConsole: con},
+		Logger:   tryLogger(o.verbose, stderr),
 		Location: loc, Calendar: calendar.New(loc, calendar.DefaultClosures),
 		Lang: o.lang, Institution: or(getenv("BANSOU_INSTITUTION"), "相談窓口")})
 	if err != nil {
@@ -79,10 +86,21 @@ func openConversation(ctx context.Context, b *bot.Bot, st store.Store, role stor
 	if _, err := b.EnsurePerson(ctx, bot.ChannelConsole, string(role), names[role], role); err != nil {
 		return err
 	}
+	if o.langSet { // --lang applies to the person, also on a database first used in another language
+		if err := b.SetLocale(ctx, bot.ChannelConsole, string(role), o.lang); err != nil {
+			return err
+		}
+	}
 	switch role {
 	case store.RoleOwner:
 		company, err := ownerCompany(ctx, st, o.company)
 		if err != nil {
+			return err
+		}
+		// The console owner plays the owner of that company, as if invited.
+		if err := b.LinkOwner(ctx, bot.ChannelConsole, string(role), company); errors.Is(err, bot.ErrUnknownCompany) {
+			return fmt.Errorf("try: no company %q yet — run `bansou try` as advisor first", company)
+		} else if err != nil {
 			return err
 		}
 		return b.Start(ctx, bot.ChannelConsole, string(role), bot.StartRequest{FlowID: bot.FlowCheckin, Company: company})
@@ -131,4 +149,26 @@ func or(v, def string) string {
 		return v
 	}
 	return def
+}
+
+// tryLogger keeps log lines out of the conversation: none unless
+// --verbose, and then on stderr only.
+func tryLogger(verbose bool, stderr io.Writer) *slog.Logger {
+	if !verbose {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// tryClock is time.Now, or a fixed instant from BANSOU_NOW (RFC 3339), so
+// a scripted demo or test reads the same on any day.
+func tryClock(fixed string) (func() time.Time, error) {
+	if fixed == "" {
+		return time.Now, nil
+	}
+	t, err := time.Parse(time.RFC3339, fixed)
+	if err != nil {
+		return nil, fmt.Errorf("try: BANSOU_NOW: %w", err)
+	}
+	return func() time.Time { return t }, nil
 }

@@ -32,6 +32,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("People", func(t *testing.T) { testPeople(t, open) })
 	t.Run("Companies", func(t *testing.T) { testCompanies(t, open) })
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, open) })
+	t.Run("Resume", func(t *testing.T) { testResume(t, open) })
+	t.Run("Locale", func(t *testing.T) { testLocale(t, open) })
 	t.Run("Answers", func(t *testing.T) { testAnswers(t, open) })
 	t.Run("CompanyMemory", func(t *testing.T) { testLatestTagged(t, open) })
 	t.Run("Records", func(t *testing.T) { testRecords(t, open) })

@@ -42,6 +42,10 @@ type State struct {
 	Cursor      string            `json:"cursor,omitempty"` // the step being asked
 	Answers     map[string]Answer `json:"answers,omitempty"`
 	Trail       []string          `json:"trail,omitempty"` // answered steps in order, for 戻る
+	// Context is what the caller knew when it mattered (company.is_new, …).
+	Context map[string]string `json:"context,omitempty"`
+	// Subs holds the conversations handed off to (then:), by step id.
+	Subs map[string]*State `json:"subs,omitempty"`
 }
 
 // Answer is the current answer to a step.
@@ -49,6 +53,7 @@ type Answer struct {
 	Value   string `json:"v"`             // canonical value (see Value docs on store.Answer)
 	Raw     string `json:"raw,omitempty"` // what was typed or tapped
 	Skipped bool   `json:"skipped,omitempty"`
+	Auto    bool   `json:"auto,omitempty"` // recorded without asking (one choice left)
 }
 
 // Choices returns the option ids of a single or multi answer.
@@ -79,6 +84,19 @@ func (s State) clone() State {
 		c.Answers[k] = v
 	}
 	c.Trail = append([]string(nil), s.Trail...)
+	if s.Context != nil {
+		c.Context = make(map[string]string, len(s.Context))
+		for k, v := range s.Context {
+			c.Context[k] = v
+		}
+	}
+	if s.Subs != nil {
+		c.Subs = make(map[string]*State, len(s.Subs))
+		for k, v := range s.Subs {
+			sub := v.clone()
+			c.Subs[k] = &sub
+		}
+	}
 	return c
 }
 
@@ -87,9 +105,31 @@ func (s State) clone() State {
 func (f *Flow) Answered(st State) []StepAnswer {
 	var out []StepAnswer
 	for _, id := range f.path(st) {
-		if a, ok := st.Answers[id]; ok {
-			s, _ := f.Step(id)
+		s, _ := f.Step(id)
+		if a, ok := st.Answers[id]; ok && s.Then == "" {
 			out = append(out, StepAnswer{Step: s, Answer: a})
+		}
+	}
+	return out
+}
+
+// Handoff is a conversation handed off to another flow (then:) and
+// finished, whose answers the caller stores as that flow's own.
+type Handoff struct {
+	StepID string
+	Flow   *Flow
+	State  State
+}
+
+// Handoffs lists the finished hand-offs on the conversation's path.
+func (f *Flow) Handoffs(st State) []Handoff {
+	var out []Handoff
+	for _, id := range f.path(st) {
+		sub, ok := f.subs[id]
+		if ss := st.Subs[id]; ok && ss != nil {
+			if _, done := st.Answers[id]; done {
+				out = append(out, Handoff{StepID: id, Flow: sub, State: *ss})
+			}
 		}
 	}
 	return out

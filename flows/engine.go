@@ -30,13 +30,16 @@ type Input struct {
 
 // Result is what the engine answers to one input.
 type Result struct {
-	Notice    string     // said before the prompt: a reflection, a correction, the intro
-	Prompt    *Prompt    // what to ask next; nil when done or cancelled
-	Accepted  *Accepted  // the answer taken in this turn, if any
-	Recorded  []Accepted // answers recorded without asking (one choice left)
-	Done      bool       // the respondent confirmed the review: save now
-	Cancelled bool       // the respondent stopped
-	Stale     bool       // the input answered a step that is no longer current
+	Notice    string    // said before the prompt: a reflection, a correction, the intro
+	Prompt    *Prompt   // what to ask next; nil when done or cancelled
+	Accepted  *Accepted // the answer taken in this turn, if any
+	Done      bool      // the respondent confirmed the review: save now
+	Cancelled bool      // the respondent stopped
+	Stale     bool      // the input answered a step that is no longer current
+
+	// Recorded lists answers recorded without asking (options_from with
+	// one choice left).
+	Recorded []Accepted
 }
 
 // Accepted is an answer taken in one turn.

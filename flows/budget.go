@@ -20,6 +20,7 @@ func (f *Flow) LongestPath(mode string) (int, []string) {
 	b.live = b.liveSets()
 	var best budgetResult
 	for _, ctx := range b.contexts() {
+		b.memo = map[string]budgetResult{} // the context is not part of the key
 		st := State{FlowID: f.ID, Mode: mode, Answers: map[string]Answer{}, Context: ctx}
 		if r := b.walk(st, f.first(st)); r.n > best.n || best.path == nil {
 			best = r

@@ -210,7 +210,9 @@ func (f *Flow) accept(st State, s *Step, a Answer, env Env) (State, Result) {
 	st.Trail = append(slices.DeleteFunc(st.Trail, func(id string) bool { return id == s.ID }), s.ID)
 	res := Result{Accepted: &Accepted{Step: s, Answer: a}}
 	for _, r := range f.normalize(st) {
-		res.Recorded = append(res.Recorded, Accepted{Step: r, Answer: st.Answers[r.ID]})
+		a := st.Answers[r.ID]
+		res.Recorded = append(res.Recorded, Accepted{Step: r, Answer: a})
+		res.Notice = joinNotice(res.Notice, Msg(env.Lang, "auto_recorded", r.ReviewLabel(env.Lang), f.Display(r, a, env.Lang)))
 	}
 	st = f.moveTo(st, f.nextUnanswered(st, s.ID))
 	st, res = f.settle(st, res, env)
@@ -260,9 +262,24 @@ func (f *Flow) settle(st State, res Result, env Env) (State, Result) {
 		}
 		st.Answers[s.ID] = Answer{Value: sub.ID}
 		st.Trail = append(slices.DeleteFunc(st.Trail, func(id string) bool { return id == s.ID }), s.ID)
+		f.takeShared(st, sub, *ss)
 		st = f.moveTo(st, f.nextUnanswered(st, s.ID))
 	}
 	return st, res
+}
+
+// takeShared answers the flow's own unanswered steps whose tag the flow
+// handed off to has answered (a follow-up date asked there is not asked
+// again).
+func (f *Flow) takeShared(st State, sub *Flow, ss State) {
+	for _, t := range f.Steps {
+		if _, done := st.Answers[t.ID]; done || t.Tag == "" || t.Then != "" {
+			continue
+		}
+		if a, ok := sub.Tagged(ss, t.Tag); ok {
+			st.Answers[t.ID] = a
+		}
+	}
 }
 
 // startSub opens the flow handed off to at step s, with the answers of
@@ -493,7 +510,11 @@ func (f *Flow) Render(st State, env Env) *Prompt {
 	case PhaseAsk:
 		if s, ok := f.Step(st.Cursor); ok && s.Then != "" {
 			if ss, sub := st.Subs[s.ID], f.subs[s.ID]; ss != nil && sub != nil {
-				return sub.Render(*ss, env)
+				p := sub.Render(*ss, env)
+				if n, total := f.progress(st); p != nil && p.Number > 0 {
+					p.Number, p.Total = n-1+p.Number, total
+				}
+				return p
 			}
 			return nil
 		}
@@ -536,6 +557,9 @@ func (f *Flow) ReviewLines(st State, lang string) []ReviewLine {
 		a, answered := st.Answers[id]
 		if sub, ss := f.subs[id], st.Subs[id]; s.Then != "" && sub != nil && ss != nil {
 			for _, l := range sub.ReviewLines(*ss, lang) {
+				if t, _ := sub.Step(l.StepID); t != nil && f.hasTag(st, t.Tag) {
+					continue // shown once, as the flow's own answer
+				}
 				l.N, l.Handoff = len(out)+1, id
 				out = append(out, l)
 			}
@@ -574,6 +598,15 @@ func (f *Flow) Display(s *Step, a Answer, lang string) string {
 		}
 	}
 	return a.Value
+}
+
+// hasTag reports whether a step carrying tag is answered on the path.
+func (f *Flow) hasTag(st State, tag string) bool {
+	if tag == "" {
+		return false
+	}
+	_, ok := f.Tagged(st, tag)
+	return ok
 }
 
 // RenderText fills {{placeholders}} from env.Vars.

@@ -1,10 +1,50 @@
 package flows
 
-// msg returns the engine's own wording in lang. Japanese first, English second.
-func msg(lang, key string) string { return messages[key].In(lang) }
+import (
+	"fmt"
+	"sort"
+)
 
-// messages is the engine's wording; read-only.
+// Msg returns the program's own wording for key in lang ("ja" or "en"),
+// with args filled in as by fmt.Sprintf. Everything bansou says that is not
+// a prompt of a flow file comes from this catalog: engine notices, parse
+// problems, adapter labels, bot notices. An unknown key returns the key, so a
+// mistake shows instead of an empty message.
+func Msg(lang, key string, args ...any) string {
+	t, ok := messages[key]
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return t.In(lang)
+	}
+	return fmt.Sprintf(t.In(lang), args...)
+}
+
+// MsgKeys lists the catalog's keys, sorted (for tests).
+func MsgKeys() []string {
+	keys := make([]string, 0, len(messages))
+	for k := range messages {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// MsgText returns the catalog entry of key (for tests).
+func MsgText(key string) (Text, bool) {
+	t, ok := messages[key]
+	return t, ok
+}
+
+// msg returns the engine's own wording in lang. Japanese first, English second.
+func msg(lang, key string) string { return Msg(lang, key) }
+
+// messages is the catalog; read-only. Keys are grouped by who says them:
+// no prefix for the engine, date_ for dates, ui_ for adapter labels, bot_ for
+// the bot's notices.
 var messages = map[string]Text{
+	"auto_recorded": {JA: "「%s」は「%s」として記録しました（選べるものが1つだったため）。", EN: "Recorded %s as %s (it was the only choice)."},
 	"required":    {JA: "この質問は省略できません。ひと言でも大丈夫です。", EN: "This question can't be skipped. A few words are enough."},
 	"no_back":     {JA: "最初の質問です。これより前には戻れません。", EN: "This is the first question; there is nothing to go back to."},
 	"empty":       {JA: "回答が空でした。もう一度お願いします。", EN: "The answer was empty. Please try again."},

@@ -124,14 +124,22 @@ func (f *Flow) path(st State) []string {
 
 // progress returns the position of the current step and the number of
 // steps on the path as far as it is known.
+// A flow handed off to counts with its own steps.
 func (f *Flow) progress(st State) (n, total int) {
-	p := f.path(st)
-	for i, id := range p {
-		if id == st.Cursor {
-			return i + 1, len(p)
+	for _, id := range f.path(st) {
+		w := 1
+		if sub, ss := f.subs[id], st.Subs[id]; sub != nil && ss != nil {
+			w = len(sub.path(*ss))
 		}
+		if id == st.Cursor {
+			n = total + 1
+		}
+		total += w
 	}
-	return len(p), len(p)
+	if n == 0 {
+		n = total
+	}
+	return n, total
 }
 
 // holds evaluates a condition against the answers so far and the context.

@@ -79,7 +79,14 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	var failed error
+	if env, err = t.withContext(ctx, env, companyID, &failed); err != nil {
+		return nil, err
+	}
 	st, res := flows.Start(f, req.Mode, env)
+	if failed != nil {
+		return nil, failed
+	}
 	if s, ok := f.StepByTag(tagCompany); ok && req.Company != "" {
 		st = f.Prefill(st, s.ID, flows.Answer{Value: env.Vars["company"], Raw: req.Company})
 		res.Prompt = f.Render(st, env)

@@ -13,6 +13,9 @@ import (
 func (t *turn) complete(ctx context.Context, f *flows.Flow, sess store.Session, st flows.State) ([]Reply, error) {
 	tagged := func(tag string) (flows.Answer, bool) { return f.Tagged(st, tag) }
 	var summary []string
+	if err := t.completeHandoffs(ctx, f, sess, st); err != nil {
+		return nil, err
+	}
 	if sess.CompanyID != 0 {
 		lines, err := t.derive(ctx, f, sess, tagged)
 		if err != nil {

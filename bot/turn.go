@@ -110,6 +110,10 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	var failed error
+	if env, err = t.withContext(ctx, env, sess.CompanyID, &failed); err != nil {
+		return nil, err
+	}
 	in := flows.Input{Text: t.in.Text}
 	if a := t.in.Action; a != nil {
 		if a.SessionID != sess.ID {
@@ -119,6 +123,9 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 		in.StepID, in.Value = a.StepID, a.Value
 	}
 	next, res := flows.Advance(f, st, in, env)
+	if failed != nil {
+		return nil, failed
+	}
 	if res.Stale {
 		t.notes = append(t.notes, res.Notice)
 		return []Reply{t.reply(sess.ID, res.Prompt, nil)}, nil
@@ -130,7 +137,7 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 // records derived from the answers — all in the turn's transaction.
 func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st flows.State, res flows.Result) ([]Reply, error) {
 	now := t.in.ReceivedAt
-	if res.Accepted != nil && res.Accepted.Step.Tag == tagCompany && !res.Accepted.Answer.Skipped {
+	if res.Accepted != nil && res.Accepted.Step.Tag == tagCompany && !res.Accepted.Answer.Skipped && res.Accepted.Handoff == "" {
 		c, err := t.company(ctx, res.Accepted.Answer.Value)
 		if err != nil {
 			return nil, err
@@ -161,12 +168,14 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 		return nil, err
 	}
 	var answered *Answered
+	if err := t.addRecorded(ctx, saved, res); err != nil {
+		return nil, err
+	}
 	if a := res.Accepted; a != nil {
-		if err := t.addAnswer(ctx, saved, a); err != nil {
-			return nil, err
-		}
-		if err := t.ownerAnswered(ctx, f, saved, a); err != nil {
-			return nil, err
+		if a.Handoff == "" {
+			if err := t.ownerAnswered(ctx, f, saved, a); err != nil {
+				return nil, err
+			}
 		}
 		answered = &Answered{StepID: a.Step.ID, Text: f.Display(a.Step, a.Answer, t.lang)}
 	}

@@ -631,6 +631,7 @@ func (f *Flow) Prefill(st State, id string, a Answer) State {
 	st.Answers[id] = a
 	if st.Phase == PhaseAsk && st.Cursor == id {
 		st = f.moveTo(st, f.nextUnanswered(st, id))
+		st, _ = f.settle(st, Result{}, Env{})
 	}
 	return st
 }

@@ -115,6 +115,9 @@ type Step struct {
 	// back to the following step; such a step asks nothing itself.
 	Then     string `yaml:"then"`
 	ThenMode string `yaml:"then_mode"`
+	// Retired steps are never asked; they stay so that answers recorded by
+	// an earlier version of the flow keep their labels (exports, history).
+	Retired bool `yaml:"retired"`
 
 	Line int `yaml:"-"` // line of the step in its file
 }

@@ -44,6 +44,7 @@ func msg(lang, key string) string { return Msg(lang, key) }
 // no prefix for the engine, date_ for dates, ui_ for adapter labels, bot_ for
 // the bot's notices.
 var messages = map[string]Text{
+	"ui_suggested":  {JA: "これで決定：%s", EN: "Use %s"},
 	"auto_recorded": {JA: "「%s」は「%s」として記録しました（選べるものが1つだったため）。", EN: "Recorded %s as %s (it was the only choice)."},
 	"required":      {JA: "この質問は省略できません。ひと言でも大丈夫です。", EN: "This question can't be skipped. A few words are enough."},
 	"no_back":       {JA: "最初の質問です。これより前には戻れません。", EN: "This is the first question; there is nothing to go back to."},

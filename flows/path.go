@@ -39,7 +39,7 @@ func (f *Flow) after(st State, id string) string {
 func (f *Flow) applicableFrom(st State, i int) string {
 	for ; i < len(f.Steps); i++ {
 		s := &f.Steps[i]
-		if s.inMode(st.Mode) && (s.When == nil || holds(f, st, s.When)) && (s.OptionsFrom == "" || len(f.choicesOf(st, s)) > 0) {
+		if !s.Retired && s.inMode(st.Mode) && (s.When == nil || holds(f, st, s.When)) && (s.OptionsFrom == "" || len(f.choicesOf(st, s)) > 0) {
 			return s.ID
 		}
 	}

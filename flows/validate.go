@@ -52,6 +52,9 @@ func validate(f *Flow) []error {
 	for i := range f.Steps {
 		inheritOptions(f, &f.Steps[i])
 		c.step(i, &f.Steps[i])
+		if s := &f.Steps[i]; s.Retired && (s.When != nil || len(s.Next) > 0 || s.Then != "" || s.Tag != "") {
+			c.errorf(s.Line, "step %s: a retired step is never asked; it takes no when, next, then or tag", s.ID)
+		}
 	}
 	return c.errs
 }

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -118,19 +119,30 @@ func interaction(sessionID int64, p *flows.Prompt, lang string) slack.Block {
 	id := blockID(sessionID, p.StepID)
 	switch p.Kind {
 	case flows.KindYesNo:
-		return slack.NewActionBlock(id, buttons([]flows.Choice{{ID: "yes", Label: tr(lang, "はい", "Yes")}, {ID: "no", Label: tr(lang, "いいえ", "No")}}, "")...)
+		cs := []flows.Choice{{ID: "yes", Label: flows.Msg(lang, "yes")}, {ID: "no", Label: flows.Msg(lang, "no")}}
+		return slack.NewActionBlock(id, buttons(suggestedFirst(cs, p.Default), p.Default)...)
 	case flows.KindScale:
 		var cs []flows.Choice
 		for n := 1; n <= 5; n++ {
 			cs = append(cs, flows.Choice{ID: strconv.Itoa(n), Label: strconv.Itoa(n)})
 		}
-		return slack.NewActionBlock(id, buttons(cs, "")...)
+		return slack.NewActionBlock(id, buttons(cs, p.Default)...)
 	case flows.KindDate:
 		dp := slack.NewDatePickerBlockElement(actDate)
 		dp.Placeholder = plain(tr(lang, "日付を選ぶ", "Pick a date"))
-		return slack.NewActionBlock(id, dp)
+		if p.Default == "" {
+			return slack.NewActionBlock(id, dp)
+		}
+		// Picking the date already shown sends nothing, so the suggested
+		// day is also a button: one tap accepts it.
+		dp.InitialDate = p.Default
+		return slack.NewActionBlock(id, suggestion(p, lang), dp)
 	case flows.KindMulti:
 		return multiBlock(id, p, lang)
+	case flows.KindText, flows.KindNumber:
+		if p.Default != "" {
+			return slack.NewActionBlock(id, suggestion(p, lang))
+		}
 	case flows.KindSingle, flows.KindCompany:
 		return singleBlock(id, p, lang)
 	}
@@ -142,14 +154,35 @@ func singleBlock(id string, p *flows.Prompt, lang string) slack.Block {
 	case len(p.Options) == 0:
 		return nil
 	case len(p.Options) <= maxButtons:
-		primary := ""
+		primary := p.Default
 		if p.StepID == flows.ReviewStep {
 			primary = flows.ActionSave
 		}
-		return slack.NewActionBlock(id, buttons(p.Options, primary)...)
+		return slack.NewActionBlock(id, buttons(suggestedFirst(p.Options, p.Default), primary)...)
 	}
 	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr(lang, "選んでください", "Choose")), actSelect, options(p.Options)...)
-	return slack.NewActionBlock(id, sel)
+	if p.Default == "" {
+		return slack.NewActionBlock(id, sel)
+	}
+	return slack.NewActionBlock(id, suggestion(p, lang), sel)
+}
+
+// suggestedFirst moves the suggested option (the step's default) to the
+// front, where one tap accepts it.
+func suggestedFirst(cs []flows.Choice, def string) []flows.Choice {
+	for i, c := range cs {
+		if c.ID == def && i > 0 {
+			out := append([]flows.Choice{c}, cs[:i]...)
+			return append(out, cs[i+1:]...)
+		}
+	}
+	return cs
+}
+
+// suggestion is the primary button that answers with the suggested value.
+func suggestion(p *flows.Prompt, lang string) slack.BlockElement {
+	label := flows.Msg(lang, "ui_suggested", p.DefaultLabel)
+	return slack.NewButtonBlockElement(actAnswer+":0", p.Default, plain(clip(label, maxLabel))).WithStyle(slack.StylePrimary)
 }
 
 // multiBlock renders checkboxes (a multi-select above ten options) and a
@@ -157,7 +190,13 @@ func singleBlock(id string, p *flows.Prompt, lang string) slack.Block {
 func multiBlock(id string, p *flows.Prompt, lang string) slack.Block {
 	var pick slack.BlockElement
 	if len(p.Options) <= maxCheckboxes {
-		pick = slack.NewCheckboxGroupsBlockElement(actPick, options(p.Options)...)
+		cb := slack.NewCheckboxGroupsBlockElement(actPick, options(p.Options)...)
+		for _, o := range cb.Options {
+			if p.Default != "" && slices.Contains(strings.Split(p.Default, ","), o.Value) {
+				cb.InitialOptions = append(cb.InitialOptions, o)
+			}
+		}
+		pick = cb
 	} else {
 		pick = slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain(tr(lang, "選んでください（複数可）", "Choose (several allowed)")), actPick, options(p.Options)...)
 	}

@@ -139,13 +139,21 @@ func quickReplies(sessionID int64, p *flows.Prompt, lang string) []messaging_api
 	var items []messaging_api.QuickReplyItem
 	switch p.Kind {
 	case flows.KindScale:
-		items = choiceItems(sessionID, p.StepID, scaleChoices(), room(p))
+		items = choiceItems(sessionID, p.StepID, suggestedFirst(scaleChoices(), p), room(p))
 	case flows.KindYesNo:
-		items = choiceItems(sessionID, p.StepID, []flows.Choice{{ID: "yes", Label: tr(lang, "はい", "Yes")}, {ID: "no", Label: tr(lang, "いいえ", "No")}}, room(p))
+		yn := []flows.Choice{{ID: "yes", Label: flows.Msg(lang, "yes")}, {ID: "no", Label: flows.Msg(lang, "no")}}
+		items = choiceItems(sessionID, p.StepID, suggestedFirst(yn, p), room(p))
 	case flows.KindDate:
-		items = append(items, datePicker(sessionID, p.StepID, lang)...)
+		if p.Default != "" { // the suggested day first: one tap accepts it
+			items = choiceItems(sessionID, p.StepID, []flows.Choice{{ID: p.Default, Label: p.DefaultLabel}}, 1)
+		}
+		items = append(items, datePicker(sessionID, p.StepID, p.Default, lang)...)
 	case flows.KindSingle, flows.KindMulti, flows.KindCompany:
 		items = optionItems(sessionID, p, lang)
+	case flows.KindText, flows.KindNumber:
+		if p.Default != "" {
+			items = choiceItems(sessionID, p.StepID, []flows.Choice{{ID: p.Default, Label: p.DefaultLabel}}, 1)
+		}
 	}
 	if p.Optional {
 		label := tr(lang, "スキップ", "Skip")
@@ -158,10 +166,11 @@ func quickReplies(sessionID int64, p *flows.Prompt, lang string) []messaging_api
 // the first ones and 「番号で入力」, which opens the keyboard.
 func optionItems(sessionID int64, p *flows.Prompt, lang string) []messaging_api.QuickReplyItem {
 	n := room(p)
-	if len(p.Options) <= n {
-		return choiceItems(sessionID, p.StepID, p.Options, n)
+	opts := suggestedFirst(p.Options, p)
+	if len(opts) <= n {
+		return choiceItems(sessionID, p.StepID, opts, n)
 	}
-	items := choiceItems(sessionID, p.StepID, p.Options, n-1)
+	items := choiceItems(sessionID, p.StepID, opts, n-1)
 	return append(items, item(&messaging_api.PostbackAction{Label: tr(lang, "番号で入力", "Type a number"),
 		Data: keyboardData, InputOption: messaging_api.PostbackActionINPUT_OPTION_OPEN_KEYBOARD}))
 }
@@ -183,13 +192,25 @@ func choiceItems(sessionID int64, stepID string, cs []flows.Choice, n int) []mes
 	return items
 }
 
-func datePicker(sessionID int64, stepID, lang string) []messaging_api.QuickReplyItem {
+func datePicker(sessionID int64, stepID, initial, lang string) []messaging_api.QuickReplyItem {
 	data, ok := postbackData(sessionID, stepID, "")
 	if sessionID <= 0 || !ok {
 		return nil // typing the date still works
 	}
 	return []messaging_api.QuickReplyItem{item(&messaging_api.DatetimePickerAction{Label: tr(lang, "日付を選ぶ", "Pick a date"),
-		Data: data, Mode: messaging_api.DatetimePickerActionMODE_DATE})}
+		Data: data, Mode: messaging_api.DatetimePickerActionMODE_DATE, Initial: initial})}
+}
+
+// suggestedFirst moves the suggested choice (the step's default) to the
+// front of the quick replies, where one tap accepts it.
+func suggestedFirst(cs []flows.Choice, p *flows.Prompt) []flows.Choice {
+	for i, c := range cs {
+		if c.ID == p.Default && i > 0 {
+			out := append([]flows.Choice{c}, cs[:i]...)
+			return append(out, cs[i+1:]...)
+		}
+	}
+	return cs
 }
 
 func scaleChoices() []flows.Choice {

@@ -83,7 +83,7 @@ func TestSocketModeEvents(t *testing.T) {
 	h.dispatch(ack, msg)
 	redelivered := msg
 	redelivered.Request = &socketmode.Request{EnvelopeID: "e5", Type: "events_api", RetryAttempt: 1}
-	h.dispatch(ack, redelivered) // the same message again: acked, no second effect
+	h.dispatch(ack, redelivered)                               // the same message again: acked, no second effect
 	if p := h.lastPrompt(t); !strings.Contains(p.text, "業種") { // a new company: the intake first
 		t.Errorf("after the company the bot asks:\n%s", p.text)
 	}

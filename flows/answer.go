@@ -139,7 +139,7 @@ var explicitYear = regexp.MustCompile(`\d{4}|令和|^[Rr]\d`)
 func parseDateAnswer(s *Step, raw string, env Env) (Answer, string) {
 	d, err := ParseDate(raw, env.Today)
 	if err != nil {
-		return Answer{}, err.Error()
+		return Answer{}, DateProblem(err, env.Lang)
 	}
 	switch s.dates() {
 	case "past":

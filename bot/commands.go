@@ -14,9 +14,7 @@ import (
 // start a flow, or explain what bansou can do.
 func (t *turn) command(ctx context.Context) ([]Reply, error) {
 	if t.person.Role == store.RoleOwner {
-		t.notes = append(t.notes, pick(t.lang,
-			"メッセージありがとうございます。担当者が確認します。",
-			"Thank you for your message. Your advisor will read it."))
+		t.notes = append(t.notes, flows.Msg(t.lang, "bot_thank_you_for_your_message"))
 		return []Reply{t.reply(0, nil, nil)}, nil
 	}
 	flowID, company := parseStart(t.in.Text)

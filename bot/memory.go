@@ -148,13 +148,13 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 		b.WriteString(c.Name + " の前回の記録です。")
 	}
 	if m.commitment.Text != "" {
-		b.WriteString("\n・" + pick(t.lang, "次の一歩", "Next step") + ": 「" + m.commitment.Text + "」")
+		b.WriteString("\n" + flows.Msg(t.lang, "bullet") + flows.Msg(t.lang, "bot_next_step") + ": " + flows.Msg(t.lang, "quote", m.commitment.Text))
 		if d := dueText(t.lang, m.commitment.Due); d != "" {
-			b.WriteString(pick(t.lang, "（期限 ", " (due ") + d + pick(t.lang, "）", ")"))
+			b.WriteString(flows.Msg(t.lang, "bot_due") + d + flows.Msg(t.lang, "ui_text"))
 		}
 	}
 	if m.wall != "" {
-		b.WriteString("\n・" + pick(t.lang, "いちばん大きな壁", "Biggest wall") + ": " + m.wall)
+		b.WriteString("\n" + flows.Msg(t.lang, "bullet") + flows.Msg(t.lang, "bot_biggest_wall") + ": " + m.wall)
 	}
 	t.notes = append(t.notes, b.String())
 	return nil
@@ -166,11 +166,4 @@ func dueText(lang, iso string) string {
 		return ""
 	}
 	return d.Display(lang)
-}
-
-func pick(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
 }

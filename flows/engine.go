@@ -587,7 +587,7 @@ func (f *Flow) Display(s *Step, a Answer, lang string) string {
 				labels = append(labels, o.Label.In(lang))
 			}
 		}
-		return strings.Join(labels, "、")
+		return strings.Join(labels, msg(lang, "list_sep"))
 	case KindYesNo:
 		return msg(lang, a.Value)
 	case KindScale:

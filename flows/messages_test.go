@@ -41,9 +41,9 @@ func TestCatalogIsComplete(t *testing.T) {
 	for _, k := range MsgKeys() {
 		m, _ := MsgText(k)
 		switch {
-		case strings.TrimSpace(m.JA) == "":
+		case m.JA == "":
 			t.Errorf("%s: no ja", k)
-		case strings.TrimSpace(m.EN) == "":
+		case m.EN == "":
 			t.Errorf("%s: no en", k)
 		case japanese(m.EN) != "" && !strings.Contains(k, "_ja"):
 			t.Errorf("%s: en %q contains Japanese %q", k, m.EN, japanese(m.EN))

@@ -77,7 +77,7 @@ func Render(r bot.Reply) string {
 
 func renderPrompt(b *strings.Builder, p *flows.Prompt, lang string) {
 	if len(p.Review) > 0 {
-		b.WriteString(tr(lang, "── 確認 ──", "── Review ──") + "\n")
+		b.WriteString(flows.Msg(lang, "ui_review") + "\n")
 		for _, l := range p.Review {
 			fmt.Fprintf(b, "  %d. %s: %s\n", l.N, l.Label, l.Value)
 		}
@@ -87,7 +87,7 @@ func renderPrompt(b *strings.Builder, p *flows.Prompt, lang string) {
 	}
 	b.WriteString(p.Text + "\n")
 	if p.Hint != "" {
-		b.WriteString("  (" + tr(lang, "ヒント", "Tip") + ": " + p.Hint + ")\n")
+		b.WriteString("  (" + flows.Msg(lang, "ui_tip") + ": " + p.Hint + ")\n")
 	}
 	if p.StepID == flows.EditStep {
 		return // the review above is the list to choose from
@@ -99,7 +99,7 @@ func renderPrompt(b *strings.Builder, p *flows.Prompt, lang string) {
 		b.WriteString("  " + g + "\n")
 	}
 	if p.Current != "" {
-		b.WriteString("  " + tr(lang, "いまの回答", "Current answer") + ": " + p.Current + "\n")
+		b.WriteString("  " + flows.Msg(lang, "ui_current_answer") + ": " + p.Current + "\n")
 	}
 }
 
@@ -108,29 +108,22 @@ func guide(p *flows.Prompt, lang string) string {
 	var g string
 	switch p.Kind {
 	case flows.KindMulti:
-		g = tr(lang, "番号を「1,3」のように。複数選べます", "Numbers like 1,3; several allowed")
+		g = flows.Msg(lang, "ui_numbers_like_1_3_several")
 	case flows.KindDate:
-		g = tr(lang, "例: 12/3、12月3日、来週火曜、+14d", "e.g. 12/3, 2026-12-03, +14d")
+		g = flows.Msg(lang, "ui_e_g_12_3_2026")
 	case flows.KindYesNo:
-		g = tr(lang, "はい / いいえ", "yes / no")
+		g = flows.Msg(lang, "ui_yes_no")
 	case flows.KindScale:
-		g = tr(lang, "1〜5の数字で", "A number from 1 to 5")
+		g = flows.Msg(lang, "ui_a_number_from_1_to")
 	case flows.KindCompany:
 		if len(p.Options) > 0 {
-			g = tr(lang, "番号、または新しい企業名を入力", "A number, or a new company's name")
+			g = flows.Msg(lang, "ui_a_number_or_a_new")
 		} else {
-			g = tr(lang, "企業名（屋号）を入力", "Type the company name")
+			g = flows.Msg(lang, "ui_type_the_company_name")
 		}
 	}
 	if p.Optional {
-		g = strings.TrimSpace(g + " " + tr(lang, "（「スキップ」で飛ばせます）", "(type skip to skip)"))
+		g = strings.TrimSpace(g + " " + flows.Msg(lang, "ui_type_skip_to_skip"))
 	}
 	return g
-}
-
-func tr(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
 }

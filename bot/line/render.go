@@ -69,7 +69,7 @@ func bodyText(r bot.Reply) string {
 func promptText(p *flows.Prompt, lang string) string {
 	var lines []string
 	if len(p.Review) > 0 {
-		lines = append(lines, tr(lang, "── 確認 ──", "── Review ──"))
+		lines = append(lines, flows.Msg(lang, "ui_review"))
 		for _, l := range p.Review {
 			lines = append(lines, fmt.Sprintf("%d. %s: %s", l.N, l.Label, l.Value))
 		}
@@ -77,7 +77,7 @@ func promptText(p *flows.Prompt, lang string) string {
 	}
 	lines = append(lines, p.Text)
 	if p.Current != "" {
-		lines = append(lines, tr(lang, "（いまの回答: ", "(Current answer: ")+p.Current+tr(lang, "）", ")"))
+		lines = append(lines, flows.Msg(lang, "ui_current_answer2")+p.Current+flows.Msg(lang, "ui_text"))
 	}
 	if p.Hint != "" {
 		lines = append(lines, p.Hint)
@@ -121,14 +121,13 @@ func numbered(p *flows.Prompt) bool {
 func guide(p *flows.Prompt, lang string) string {
 	switch {
 	case p.Kind == flows.KindMulti && len(p.Options) > 0:
-		return tr(lang, "いくつか選ぶときは、番号を「1,3」のように送ってください。", "To choose several, send their numbers, e.g. 1,3.")
+		return flows.Msg(lang, "ui_to_choose_several_send_their")
 	case hasChoices(p) && len(p.Options) > room(p):
-		return tr(lang, "番号を送って答えることもできます。", "You can also answer by sending a number.")
+		return flows.Msg(lang, "ui_you_can_also_answer_by")
 	case p.Kind == flows.KindDate:
-		return tr(lang, "「日付を選ぶ」から選ぶか、「12/3」「12月3日」「来週火曜」のように送ってください。",
-			"Tap \"Pick a date\", or send a date such as 12/3 or 2026-12-03.")
+		return flows.Msg(lang, "ui_tap_pick_a_date_or")
 	case p.Kind == flows.KindNumber:
-		return tr(lang, "数字で送ってください。", "Please send a number.")
+		return flows.Msg(lang, "ui_please_send_a_number")
 	}
 	return ""
 }
@@ -156,8 +155,8 @@ func quickReplies(sessionID int64, p *flows.Prompt, lang string) []messaging_api
 		}
 	}
 	if p.Optional {
-		label := tr(lang, "スキップ", "Skip")
-		items = append(items, item(&messaging_api.MessageAction{Label: label, Text: tr(lang, "スキップ", "skip")}))
+		label := flows.Msg(lang, "ui_skip")
+		items = append(items, item(&messaging_api.MessageAction{Label: label, Text: flows.Msg(lang, "ui_skip2")}))
 	}
 	return items
 }
@@ -171,7 +170,7 @@ func optionItems(sessionID int64, p *flows.Prompt, lang string) []messaging_api.
 		return choiceItems(sessionID, p.StepID, opts, n)
 	}
 	items := choiceItems(sessionID, p.StepID, opts, n-1)
-	return append(items, item(&messaging_api.PostbackAction{Label: tr(lang, "番号で入力", "Type a number"),
+	return append(items, item(&messaging_api.PostbackAction{Label: flows.Msg(lang, "ui_type_a_number"),
 		Data: keyboardData, InputOption: messaging_api.PostbackActionINPUT_OPTION_OPEN_KEYBOARD}))
 }
 
@@ -197,7 +196,7 @@ func datePicker(sessionID int64, stepID, initial, lang string) []messaging_api.Q
 	if sessionID <= 0 || !ok {
 		return nil // typing the date still works
 	}
-	return []messaging_api.QuickReplyItem{item(&messaging_api.DatetimePickerAction{Label: tr(lang, "日付を選ぶ", "Pick a date"),
+	return []messaging_api.QuickReplyItem{item(&messaging_api.DatetimePickerAction{Label: flows.Msg(lang, "ui_pick_a_date"),
 		Data: data, Mode: messaging_api.DatetimePickerActionMODE_DATE, Initial: initial})}
 }
 
@@ -282,11 +281,4 @@ func clip(s string, n int) string {
 		used += l
 	}
 	return b.String() + "…"
-}
-
-func tr(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
 }

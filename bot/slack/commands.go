@@ -34,26 +34,26 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) (*comma
 	user, lang := cmd.UserID, a.cfg.Lang
 	var ack *commandReply
 	if !strings.HasPrefix(cmd.ChannelID, "D") { // typed in a channel: say where the answer goes
-		ack = ephemeral(tr(lang, "bansou とのDMでお返事します。", "I'll answer in your DM with bansou."))
+		ack = ephemeral(flows.Msg(lang, "ui_i_ll_answer_in_your"))
 	}
 	switch verb {
 	case "visit":
 		return ack, func(ctx context.Context) error { return a.visit(ctx, user, bot.FlowDebrief, arg) }
 	case "checkin":
 		if arg == "" {
-			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou checkin 山田製作所`", "Add the company: `/bansou checkin <company>`")), nil
+			return ephemeral(flows.Msg(lang, "ui_add_the_company_bansou_checkin")), nil
 		}
 		return ack, func(ctx context.Context) error { return a.visit(ctx, user, bot.FlowVerify, arg) }
 	case "digest":
 		return ack, func(ctx context.Context) error { return a.digest(ctx, user) }
 	case "invite":
 		if arg == "" {
-			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou invite 山田製作所`", "Add the company: `/bansou invite <company>`")), nil
+			return ephemeral(flows.Msg(lang, "ui_add_the_company_bansou_invite")), nil
 		}
 		return ack, func(ctx context.Context) error { return a.invite(ctx, user, arg) }
 	case "history":
 		if arg == "" {
-			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou history 山田製作所`", "Add the company: `/bansou history <company>`")), nil
+			return ephemeral(flows.Msg(lang, "ui_add_the_company_bansou_history")), nil
 		}
 		return ack, func(ctx context.Context) error { return a.history(ctx, user, arg) }
 	}
@@ -132,20 +132,18 @@ func candidates(lang, flowID, query string, names []string) message {
 	var text string
 	switch {
 	case len(names) > 0:
-		text = tr(lang, "「"+query+"」に近い担当企業があります。どちらでしょうか？", "Companies close to \""+query+"\": which one?")
+		text = flows.Msg(lang, "ui_companies_close_to", query)
 	case flowID == bot.FlowDebrief:
-		text = tr(lang, "「"+query+"」に一致する担当企業は見つかりませんでした。新しい企業として振り返りを始めますか？",
-			"No company of yours matches \""+query+"\". Start a debrief for a new company?")
+		text = flows.Msg(lang, "ui_no_match_start_new", query)
 	default:
-		text = tr(lang, "「"+query+"」に一致する担当企業は見つかりませんでした。企業名をご確認ください。",
-			"No company of yours matches \""+query+"\". Please check the name.")
+		text = flows.Msg(lang, "ui_no_match_check_name", query)
 	}
 	var elems []slack.BlockElement
 	for i, n := range names[:min(len(names), maxCandidates)] {
 		elems = append(elems, startButton(flowID, n, n, i))
 	}
 	if flowID == bot.FlowDebrief {
-		elems = append(elems, startButton(flowID, query, tr(lang, "新しい企業「"+query+"」", "New company \""+query+"\""), len(elems)))
+		elems = append(elems, startButton(flowID, query, flows.Msg(lang, "ui_new_company_named", query), len(elems)))
 	}
 	m := textMessage(text)
 	if len(elems) > 0 {
@@ -214,19 +212,19 @@ func (a *Adapter) historyFuzzy(ctx context.Context, user, query string) error {
 		}
 		return a.cfg.Sender.postDM(ctx, user, historyMessage(h, a.cfg.Location))
 	}
-	text := tr(ov.Lang, "「"+query+"」に一致する担当企業は見つかりませんでした。", "No company of yours matches \""+query+"\".")
+	text := flows.Msg(ov.Lang, "ui_no_match", query)
 	if len(close) > 0 {
-		text += tr(ov.Lang, "\n候補: ", "\nDid you mean: ") + strings.Join(close[:min(len(close), maxCandidates)], tr(ov.Lang, "、", ", "))
+		text += flows.Msg(ov.Lang, "ui_did_you_mean") + strings.Join(close[:min(len(close), maxCandidates)], flows.Msg(ov.Lang, "ui_text2"))
 	}
 	return a.cfg.Sender.postDM(ctx, user, textMessage(text))
 }
 
 // historyMessage renders a company's history, newest first.
 func historyMessage(h bot.History, loc *time.Location) message {
-	title := tr(h.Lang, h.Company+" のこれまでの記録", "History of "+h.Company)
+	title := flows.Msg(h.Lang, "ui_history_of", h.Company)
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(clip(title, 150)))}
 	if len(h.Entries) == 0 {
-		blocks = append(blocks, sections(tr(h.Lang, "まだ保存された記録はありません。", "Nothing has been saved yet."))...)
+		blocks = append(blocks, sections(flows.Msg(h.Lang, "ui_nothing_has_been_saved_yet"))...)
 	}
 	var b strings.Builder
 	for _, e := range h.Entries {
@@ -266,15 +264,7 @@ func inviteMessage(lang string, inv bot.Invite, loc *time.Location, friendURL st
 	if friendURL != "" {
 		friendURL = "\n　" + friendURL
 	}
-	text := tr(lang,
-		"*"+inv.Company.Name+"* さまの LINE 招待コード: *"+inv.Code+"*\n"+
-			"有効期限: "+until+"（1回だけ使えます）\n\n"+
-			"経営者の方には、次のようにお伝えください。\n"+
-			"　LINE で当機関の公式アカウントを友だち追加し、トークに招待コード「"+inv.Code+"」を送ってください。"+friendURL,
-		"LINE invite code for *"+inv.Company.Name+"*: *"+inv.Code+"*\n"+
-			"Valid until "+until+" (single use)\n\n"+
-			"Tell the owner:\n"+
-			"　Add our official LINE account as a friend and send the code \""+inv.Code+"\" in the chat."+friendURL)
+	text := flows.Msg(lang, "ui_invite_code", inv.Company.Name, inv.Code, until) + friendURL
 	return textMessage(text)
 }
 
@@ -283,9 +273,7 @@ func inviteMessage(lang string, inv bot.Invite, loc *time.Location, friendURL st
 func (a *Adapter) digest(ctx context.Context, user string) error {
 	d, lang, err := a.cfg.Bot.Digest(ctx, bot.ChannelSlack, user)
 	if errors.Is(err, bot.ErrNotCoordinator) {
-		return a.cfg.Sender.postDM(ctx, user, textMessage(tr(lang,
-			"まとめ（ダイジェスト）はコーディネーター向けです。担当企業の予定は、bansou の「ホーム」タブでご覧いただけます。",
-			"The digest is for coordinators. Your own companies and follow-ups are on bansou's Home tab.")))
+		return a.cfg.Sender.postDM(ctx, user, textMessage(flows.Msg(lang, "ui_the_digest_is_for_coordinators")))
 	}
 	if err != nil {
 		return err

@@ -96,7 +96,7 @@ func promptBlocks(p *flows.Prompt, lang string) []slack.Block {
 	}
 	out = append(out, slack.NewSectionBlock(markdown(clip(q, maxSectionText)), nil, nil))
 	if p.Current != "" {
-		out = append(out, contextText(tr(lang, "いまの回答", "Current answer")+": "+p.Current))
+		out = append(out, contextText(flows.Msg(lang, "ui_current_answer")+": "+p.Current))
 	}
 	if p.Hint != "" {
 		out = append(out, contextText("💡 "+p.Hint))
@@ -106,7 +106,7 @@ func promptBlocks(p *flows.Prompt, lang string) []slack.Block {
 
 func reviewText(lines []flows.ReviewLine, lang string) string {
 	var b strings.Builder
-	b.WriteString(tr(lang, "── 確認 ──", "── Review ──"))
+	b.WriteString(flows.Msg(lang, "ui_review"))
 	for _, l := range lines {
 		fmt.Fprintf(&b, "\n%d. %s: %s", l.N, l.Label, l.Value)
 	}
@@ -129,7 +129,7 @@ func interaction(sessionID int64, p *flows.Prompt, lang string) slack.Block {
 		return slack.NewActionBlock(id, buttons(cs, p.Default)...)
 	case flows.KindDate:
 		dp := slack.NewDatePickerBlockElement(actDate)
-		dp.Placeholder = plain(tr(lang, "日付を選ぶ", "Pick a date"))
+		dp.Placeholder = plain(flows.Msg(lang, "ui_pick_a_date"))
 		if p.Default == "" {
 			return slack.NewActionBlock(id, dp)
 		}
@@ -160,7 +160,7 @@ func singleBlock(id string, p *flows.Prompt, lang string) slack.Block {
 		}
 		return slack.NewActionBlock(id, buttons(suggestedFirst(p.Options, p.Default), primary)...)
 	}
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr(lang, "選んでください", "Choose")), actSelect, options(p.Options)...)
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(flows.Msg(lang, "ui_choose")), actSelect, options(p.Options)...)
 	if p.Default == "" {
 		return slack.NewActionBlock(id, sel)
 	}
@@ -198,9 +198,9 @@ func multiBlock(id string, p *flows.Prompt, lang string) slack.Block {
 		}
 		pick = cb
 	} else {
-		pick = slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain(tr(lang, "選んでください（複数可）", "Choose (several allowed)")), actPick, options(p.Options)...)
+		pick = slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain(flows.Msg(lang, "ui_choose_several_allowed")), actPick, options(p.Options)...)
 	}
-	submit := slack.NewButtonBlockElement(actMulti, "submit", plain(tr(lang, "決定", "Done"))).WithStyle(slack.StylePrimary)
+	submit := slack.NewButtonBlockElement(actMulti, "submit", plain(flows.Msg(lang, "ui_done"))).WithStyle(slack.StylePrimary)
 	return slack.NewActionBlock(id, pick, submit)
 }
 
@@ -235,16 +235,16 @@ func guide(p *flows.Prompt, lang string) string {
 	var g string
 	switch p.Kind {
 	case flows.KindText:
-		g = tr(lang, "このDMに返信する形で入力してください。", "Reply in this DM.")
+		g = flows.Msg(lang, "ui_reply_in_this_dm")
 	case flows.KindNumber:
-		g = tr(lang, "数字をこのDMに入力してください。", "Type a number in this DM.")
+		g = flows.Msg(lang, "ui_type_a_number_in_this")
 	case flows.KindDate:
-		g = tr(lang, "「12/3」「来週火曜」のように入力しても大丈夫です。", "You can also type a date, e.g. 12/3 or +14d.")
+		g = flows.Msg(lang, "ui_you_can_also_type_a")
 	case flows.KindCompany:
-		g = tr(lang, "新しい企業は、企業名（屋号）をこのDMに入力してください。", "For a new company, type its name in this DM.")
+		g = flows.Msg(lang, "ui_for_a_new_company_type")
 	}
 	if p.Optional {
-		g = strings.TrimSpace(g + tr(lang, "「スキップ」と送ると飛ばせます。", " Send \"skip\" to skip."))
+		g = strings.TrimSpace(g + flows.Msg(lang, "ui_send_skip_to_skip"))
 	}
 	return g
 }
@@ -339,11 +339,4 @@ func clip(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
-}
-
-func tr(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
 }

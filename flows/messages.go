@@ -55,6 +55,7 @@ var messages = map[string]Text{
 	"try_name_owner":       {JA: "経営者", EN: "Owner"},
 	"try_name_coordinator": {JA: "コーディネーター", EN: "Coordinator"},
 	"try_institution":      {JA: "相談窓口", EN: "the support desk"},
+	"ui_console_default":   {JA: "（そのまま Enter で「%s」）", EN: "(press Enter for %s)"},
 	"ui_suggested":         {JA: "これで決定：%s", EN: "Use %s"},
 	"list_sep":             {JA: "、", EN: ", "},
 	"bullet":               {JA: "・", EN: "• "},

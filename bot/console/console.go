@@ -98,6 +98,9 @@ func renderPrompt(b *strings.Builder, p *flows.Prompt, lang string) {
 	if g := guide(p, lang); g != "" {
 		b.WriteString("  " + g + "\n")
 	}
+	if p.Default != "" {
+		b.WriteString("  " + flows.Msg(lang, "ui_console_default", p.DefaultLabel) + "\n")
+	}
 	if p.Current != "" {
 		b.WriteString("  " + flows.Msg(lang, "ui_current_answer") + ": " + p.Current + "\n")
 	}

@@ -67,6 +67,21 @@ func TestFlowsCheck(t *testing.T) {
 	}
 }
 
+// flows check computes the longest path of every mode with a budget: the
+// built-in debrief fits (full ≤ 20, quick ≤ 12) and a flow that can ask
+// more than its budget fails with file:line and the path.
+func TestFlowsCheckEnforcesBudgets(t *testing.T) {
+	out, _, code := bansou(t, "", "flows", "check")
+	if code != 0 || !strings.Contains(out, "full 20/20") || !strings.Contains(out, "quick 11/12") {
+		t.Errorf("built-in flows: exit %d\n%s", code, out)
+	}
+	_, errOut, code := bansou(t, "", "flows", "check", "testdata/overbudget")
+	want := filepath.Join("testdata", "overbudget", "long.yaml") + ":6: budget: full mode can ask 3 questions (limit 2): a → b → c"
+	if code == 0 || !strings.Contains(errOut, want) {
+		t.Errorf("over-budget flow: exit %d, stderr %q; want %q", code, errOut, want)
+	}
+}
+
 func TestTryRefusesBrokenFlows(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "bansou.db")
 	_, errOut, code := bansou(t, "", "try", "--db", db, "--flows", "testdata/broken")

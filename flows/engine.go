@@ -262,21 +262,22 @@ func (f *Flow) settle(st State, res Result, env Env) (State, Result) {
 		}
 		st.Answers[s.ID] = Answer{Value: sub.ID}
 		st.Trail = append(slices.DeleteFunc(st.Trail, func(id string) bool { return id == s.ID }), s.ID)
-		f.takeShared(st, sub, *ss)
+		f.takeShared(st, s.ID, sub, *ss)
 		st = f.moveTo(st, f.nextUnanswered(st, s.ID))
 	}
 	return st, res
 }
 
-// takeShared answers the flow's own unanswered steps whose tag the flow
-// handed off to has answered (a follow-up date asked there is not asked
-// again).
-func (f *Flow) takeShared(st State, sub *Flow, ss State) {
+// takeShared answers the flow's own steps whose tag the flow handed off to
+// (at step from) has answered, unless the person answered them here: a
+// follow-up date asked there is not asked again, and follows its edits.
+func (f *Flow) takeShared(st State, from string, sub *Flow, ss State) {
 	for _, t := range f.Steps {
-		if _, done := st.Answers[t.ID]; done || t.Tag == "" || t.Then != "" {
+		if a, done := st.Answers[t.ID]; (done && a.From != from) || t.Tag == "" || t.Then != "" {
 			continue
 		}
 		if a, ok := sub.Tagged(ss, t.Tag); ok {
+			a.From = from
 			st.Answers[t.ID] = a
 		}
 	}

@@ -54,6 +54,7 @@ type Answer struct {
 	Raw     string `json:"raw,omitempty"` // what was typed or tapped
 	Skipped bool   `json:"skipped,omitempty"`
 	Auto    bool   `json:"auto,omitempty"` // recorded without asking (one choice left)
+	From    string `json:"from,omitempty"` // taken from the flow handed off to at this then: step
 }
 
 // Choices returns the option ids of a single or multi answer.

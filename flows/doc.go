@@ -24,10 +24,11 @@
 // may list its own options (shorter labels) as long as they are options of
 // the source; otherwise it takes the source's.
 //
-//	- id: D15
-//	  kind: single
-//	  options_from: D14        # the walls chosen at D14
-//	  ask: {ja: "いちばん大きい壁を1つ選んでください。"}
+//	steps:
+//	  - id: D15
+//	    kind: single
+//	    options_from: D14        # the walls chosen at D14
+//	    ask: {ja: "いちばん大きい壁を1つ選んでください。"}
 //
 // when takes one condition. A condition tests an earlier answer (step with
 // in, not_in, at_least, at_most or answered; at_least/at_most count the
@@ -53,19 +54,21 @@
 // its own session (Flow.Handoffs). Hand-offs do not nest, and the questions
 // of the other flow count against its own budget, not the parent's.
 //
-//	- id: D1n
-//	  then: intake
-//	  then_mode: basic
-//	  when: {context: company.is_new, in: ["true"]}
+//	steps:
+//	  - id: D1n
+//	    then: intake
+//	    then_mode: basic
+//	    when: {context: company.is_new, in: ["true"]}
 //
 // default is the suggested answer, shown with the question; an empty reply
 // or one tap on it accepts it. It is an option id (single, or comma-joined
 // for multi), yes or no, a score, a number, or a date word the date parser
 // reads relative to today: today, +14d, 来週火曜, 月末.
 //
-//	- id: D34
-//	  kind: date
-//	  default: "+14d"
+//	steps:
+//	  - id: D34
+//	    kind: date
+//	    default: "+14d"
 //
 // budget caps the questions any path can ask, per mode. Set.Check computes
 // the longest path by trying every answer that makes a difference (each
@@ -79,7 +82,8 @@
 // that answers recorded then keep their labels in exports and history. It
 // takes no when, next, then or tag.
 //
-//	- id: D2b
-//	  kind: single
-//	  retired: true
+//	steps:
+//	  - id: D2b
+//	    kind: single
+//	    retired: true
 package flows

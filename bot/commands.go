@@ -41,12 +41,7 @@ func parseStart(text string) (flowID, company string) {
 	return flowID, strings.TrimSpace(rest)
 }
 
-func helpText(lang string) string {
-	if lang == "en" {
-		return "Commands: visit [company] (debrief after a visit), intake [company] (new company), verify [company] (review progress), help. During a conversation: back, skip, edit <number>, cancel."
-	}
-	return "使い方:\n・振り返り [企業名] … 訪問後の振り返りを始めます\n・新規企業 [企業名] … 課題の棚卸しを始めます\n・検証 [企業名] … 取り組みの検証をします\n会話中は「戻る」「スキップ」「修正 番号」「やめる」が使えます。"
-}
+func helpText(lang string) string { return flows.Msg(lang, "bot_help") }
 
 // StartRequest asks the bot to open a flow for a person.
 type StartRequest struct {

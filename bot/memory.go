@@ -142,11 +142,7 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 		return err
 	}
 	var b strings.Builder
-	if t.lang == "en" {
-		b.WriteString("Last time at " + c.Name + ":")
-	} else {
-		b.WriteString(c.Name + " の前回の記録です。")
-	}
+	b.WriteString(flows.Msg(t.lang, "bot_last_time_at", c.Name))
 	if m.commitment.Text != "" {
 		b.WriteString("\n" + flows.Msg(t.lang, "bullet") + flows.Msg(t.lang, "bot_next_step") + ": " + flows.Msg(t.lang, "quote", m.commitment.Text))
 		if d := dueText(t.lang, m.commitment.Due); d != "" {

@@ -235,9 +235,4 @@ func (t *turn) reply(sessionID int64, p *flows.Prompt, answered *Answered) Reply
 		Lang: t.lang, Text: strings.Join(notes, "\n"), Prompt: p, Answered: answered}
 }
 
-func staleNotice(lang string) string {
-	if lang == "en" {
-		return "That was already answered. Here is where we are now."
-	}
-	return "その回答はすでに受け付けています。いまの質問はこちらです。"
-}
+func staleNotice(lang string) string { return flows.Msg(lang, "bot_stale") }

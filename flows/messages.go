@@ -204,4 +204,9 @@ var messages = map[string]Text{
 	"ui_history_of":           {JA: "%s のこれまでの記録", EN: "History of %s"},
 	"ui_invite_code": {JA: "*%[1]s* さまの LINE 招待コード: *%[2]s*\n有効期限: %[3]s（1回だけ使えます）\n\n経営者の方には、次のようにお伝えください。\n　LINE で当機関の公式アカウントを友だち追加し、トークに招待コード「%[2]s」を送ってください。",
 		EN: "LINE invite code for *%[1]s*: *%[2]s*\nValid until %[3]s (single use)\n\nTell the owner:\n  Add our official LINE account as a friend and send the code \"%[2]s\" in the chat."},
+	"bot_help":         {JA: "使い方:\n・振り返り [企業名] … 訪問後の振り返りを始めます\n・新規企業 [企業名] … 課題の棚卸しを始めます\n・検証 [企業名] … 取り組みの検証をします\n会話中は「戻る」「スキップ」「修正 番号」「やめる」が使えます。", EN: "Commands: visit [company] (debrief after a visit), intake [company] (new company), verify [company] (review progress), help. During a conversation: back, skip, edit <number>, cancel."},
+	"bot_stale":        {JA: "その回答はすでに受け付けています。いまの質問はこちらです。", EN: "That was already answered. Here is where we are now."},
+	"bot_last_time_at": {JA: "%s の前回の記録です。", EN: "Last time at %s:"},
+	"ui_help": {JA: "*bansou の使い方*\n• `/bansou visit 企業名` … 訪問後の振り返りを始めます（DMで1問ずつおうかがいします）\n• `/bansou checkin 企業名` … 前回決めた「次の一歩」がどうなったかを検証します\n• `/bansou history 企業名` … その企業のこれまでの記録をお見せします\n• `/bansou invite 企業名` … 経営者の方が LINE でつながるための招待コードを発行します\n• `/bansou digest` … （コーディネーター）全企業の要対応・フォロー状況のまとめ\n• `/bansou help` … この説明\n振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。",
+		EN: "*bansou commands*\n• `/bansou visit <company>` — debrief a visit; I ask one question at a time in your DM\n• `/bansou checkin <company>` — review how the owner's committed step went\n• `/bansou history <company>` — what has been recorded about the company\n• `/bansou invite <company>` — a one-time code for the owner to connect on LINE\n• `/bansou digest` — coordinators: what needs attention across all companies\n• `/bansou help` — this help\nDuring a conversation you can send back, skip, edit or cancel in the DM."},
 }

@@ -85,26 +85,7 @@ func parseCommand(text string) (verb, arg string) {
 	return word, arg
 }
 
-func helpText(lang string) string {
-	if lang == "en" {
-		return "*bansou commands*\n" +
-			"• `/bansou visit <company>` — debrief a visit; I ask one question at a time in your DM\n" +
-			"• `/bansou checkin <company>` — review how the owner's committed step went\n" +
-			"• `/bansou history <company>` — what has been recorded about the company\n" +
-			"• `/bansou invite <company>` — a one-time code for the owner to connect on LINE\n" +
-			"• `/bansou digest` — coordinators: what needs attention across all companies\n" +
-			"• `/bansou help` — this help\n" +
-			"During a conversation you can send back, skip, edit or cancel in the DM."
-	}
-	return "*bansou の使い方*\n" +
-		"• `/bansou visit 企業名` … 訪問後の振り返りを始めます（DMで1問ずつおうかがいします）\n" +
-		"• `/bansou checkin 企業名` … 前回決めた「次の一歩」がどうなったかを検証します\n" +
-		"• `/bansou history 企業名` … その企業のこれまでの記録をお見せします\n" +
-		"• `/bansou invite 企業名` … 経営者の方が LINE でつながるための招待コードを発行します\n" +
-		"• `/bansou digest` … （コーディネーター）全企業の要対応・フォロー状況のまとめ\n" +
-		"• `/bansou help` … この説明\n" +
-		"振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。"
-}
+func helpText(lang string) string { return flows.Msg(lang, "ui_help") }
 
 // visit starts flowID about the company the advisor named. A name that is
 // exactly one of their companies starts at once; otherwise the DM offers

@@ -23,7 +23,7 @@ func Builtin() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := set.Check(); err != nil {
+	if err := set.CheckLinks(); err != nil {
 		return nil, err
 	}
 	return set, nil
@@ -72,9 +72,19 @@ func (s *Set) link() {
 }
 
 // Check reports what one file alone cannot show, as "file:line: reason":
-// hand-offs to flows that are not in the set, and question budgets that a
-// path through a flow exceeds (see LongestPath).
+// hand-offs to flows that are not in the set (CheckLinks), and question
+// budgets that a path through a flow exceeds (see LongestPath). It is the
+// authoring check of `bansou flows check`; loading for use runs CheckLinks.
 func (s *Set) Check() error {
+	return s.check(true)
+}
+
+// CheckLinks reports hand-offs to flows that are not in the set.
+func (s *Set) CheckLinks() error {
+	return s.check(false)
+}
+
+func (s *Set) check(budgets bool) error {
 	var errs []error
 	for _, id := range s.IDs() {
 		f := s.byID[id]
@@ -91,6 +101,9 @@ func (s *Set) Check() error {
 			case t.hasHandoff():
 				errs = append(errs, fmt.Errorf("%s:%d: step %s: flow %s hands off again; hand-offs do not nest", f.File, st.Line, st.ID, st.Then))
 			}
+		}
+		if !budgets {
+			continue
 		}
 		for _, m := range budgetModes(f) {
 			n, path := f.LongestPath(m)

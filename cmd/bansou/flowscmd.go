@@ -19,6 +19,9 @@ func cmdFlows(args []string, stdout io.Writer) error {
 		return err
 	}
 	set, err := loadFlows(fs.Arg(0))
+	if err == nil {
+		err = set.Check()
+	}
 	if err != nil {
 		return fmt.Errorf("invalid flows:\n%w", err)
 	}
@@ -57,7 +60,7 @@ func loadFlows(dir string) (*flows.Set, error) {
 		return nil, fmt.Errorf("invalid flows in %s:\n%w", dir, err)
 	}
 	set.Merge(extra)
-	if err := set.Check(); err != nil {
+	if err := set.CheckLinks(); err != nil {
 		return nil, fmt.Errorf("invalid flows in %s:\n%w", dir, err)
 	}
 	return set, nil

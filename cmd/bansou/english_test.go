@@ -68,6 +68,7 @@ func TestTryInEnglishHasNoJapanese(t *testing.T) {
 	}
 	walk := func(user, mode string) {
 		t.Helper()
+		edited, backed := false, false
 		for turns := 0; rec.last != nil; turns++ {
 			if turns > 300 {
 				t.Fatalf("no end after 300 turns:\n%s", out.String())
@@ -79,7 +80,17 @@ func TestTryInEnglishHasNoJapanese(t *testing.T) {
 				continue
 			case flows.ReviewStep:
 				say(user, "maybe") // not an action
+				if !edited {
+					edited = true
+					say(user, "edit 1") // then answer it again
+					continue
+				}
 				say(user, "save")
+				continue
+			}
+			if turns == 3 && !backed {
+				backed = true
+				say(user, "back")
 				continue
 			}
 			if bad, ok := invalidAnswer(p); ok {

@@ -289,6 +289,7 @@ func (f *Flow) startSub(st State, s *Step, sub *Flow) *State {
 	ss := State{FlowID: sub.ID, FlowVersion: sub.Version, Answers: map[string]Answer{}, Context: copyContext(st.Context)}
 	for _, t := range sub.Steps {
 		if a, ok := f.Tagged(st, t.Tag); ok && t.Then == "" {
+			a.From = s.ID
 			ss.Answers[t.ID] = a
 		}
 	}
@@ -513,7 +514,7 @@ func (f *Flow) Render(st State, env Env) *Prompt {
 			if ss, sub := st.Subs[s.ID], f.subs[s.ID]; ss != nil && sub != nil {
 				p := sub.Render(*ss, env)
 				if n, total := f.progress(st); p != nil && p.Number > 0 {
-					p.Number, p.Total = n-1+p.Number, total
+					p.Number, p.Total = n+slices.Index(asked(sub, *ss), ss.Cursor), total
 				}
 				return p
 			}

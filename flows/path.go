@@ -129,7 +129,7 @@ func (f *Flow) progress(st State) (n, total int) {
 	for _, id := range f.path(st) {
 		w := 1
 		if sub, ss := f.subs[id], st.Subs[id]; sub != nil && ss != nil {
-			w = len(sub.path(*ss))
+			w = len(asked(sub, *ss))
 		}
 		if id == st.Cursor {
 			n = total + 1
@@ -140,6 +140,18 @@ func (f *Flow) progress(st State) (n, total int) {
 		n = total
 	}
 	return n, total
+}
+
+// asked lists the steps of a flow handed off to that the person answers
+// there: its path without the answers filled in from the parent.
+func asked(sub *Flow, ss State) []string {
+	var out []string
+	for _, id := range sub.path(ss) {
+		if ss.Answers[id].From == "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // holds evaluates a condition against the answers so far and the context.

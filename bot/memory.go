@@ -146,7 +146,7 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 	if m.commitment.Text != "" {
 		b.WriteString("\n" + flows.Msg(t.lang, "bullet") + flows.Msg(t.lang, "bot_next_step") + ": " + flows.Msg(t.lang, "quote", m.commitment.Text))
 		if d := dueText(t.lang, m.commitment.Due); d != "" {
-			b.WriteString(flows.Msg(t.lang, "bot_due") + d + flows.Msg(t.lang, "ui_text"))
+			b.WriteString(flows.Msg(t.lang, "bot_due_suffix", d))
 		}
 	}
 	if m.wall != "" {

@@ -77,7 +77,7 @@ func promptText(p *flows.Prompt, lang string) string {
 	}
 	lines = append(lines, p.Text)
 	if p.Current != "" {
-		lines = append(lines, flows.Msg(lang, "ui_current_answer2")+p.Current+flows.Msg(lang, "ui_text"))
+		lines = append(lines, flows.Msg(lang, "ui_current_answer_paren", p.Current))
 	}
 	if p.Hint != "" {
 		lines = append(lines, p.Hint)

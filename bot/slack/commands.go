@@ -195,7 +195,7 @@ func (a *Adapter) historyFuzzy(ctx context.Context, user, query string) error {
 	}
 	text := flows.Msg(ov.Lang, "ui_no_match", query)
 	if len(close) > 0 {
-		text += flows.Msg(ov.Lang, "ui_did_you_mean") + strings.Join(close[:min(len(close), maxCandidates)], flows.Msg(ov.Lang, "ui_text2"))
+		text += flows.Msg(ov.Lang, "ui_did_you_mean") + strings.Join(close[:min(len(close), maxCandidates)], flows.Msg(ov.Lang, "list_sep"))
 	}
 	return a.cfg.Sender.postDM(ctx, user, textMessage(text))
 }

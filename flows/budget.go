@@ -95,9 +95,13 @@ func (b *budgeter) candidates(st State, s *Step) []Answer {
 	}
 	var out []Answer
 	switch s.Kind {
-	case KindSingle:
+	case KindSingle: // the options conditions read, and one other: the rest lead the same way
+		read, other := b.readOptions(s.ID), false
 		for _, o := range b.f.choicesOf(st, s) {
-			out = append(out, Answer{Value: o.ID})
+			if read[o.ID] || !other {
+				other = other || !read[o.ID]
+				out = append(out, Answer{Value: o.ID})
+			}
 		}
 	case KindMulti:
 		out = b.subsets(st, s)

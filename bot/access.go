@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"github.com/bansou/bansou/flows"
 	"strings"
 
 	"github.com/bansou/bansou/store"
@@ -81,10 +82,8 @@ func (e *AccessError) Is(target error) bool { return target == ErrNoAccess }
 // noAccess is the reply to someone without access: no record, only the
 // offer to ask for access.
 func noAccess(lang, company string) (string, []Choice) {
-	text := pick(lang,
-		"「"+company+"」の記録は、担当の支援者とコーディネーターだけが見られます。共同での支援や担当の代行などで必要な場合は、閲覧を申請できます。",
-		"Records of \""+company+"\" are visible only to its advisors and coordinators. If you need them (joint support, covering for a colleague), you can ask for access.")
-	return text, []Choice{{Label: pick(lang, "閲覧を申請する", "Ask for access"), Op: Op{Name: OpRequestAccess, Value: company}}}
+	text := flows.Msg(lang, "bot_records_of_are_visible_only", company)
+	return text, []Choice{{Label: flows.Msg(lang, "bot_ask_for_access"), Op: Op{Name: OpRequestAccess, Value: company}}}
 }
 
 // NoAccessText is what an adapter shows for an *AccessError outside a turn
@@ -131,15 +130,13 @@ func (b *Bot) staffPerson(ctx context.Context, tx store.Tx, channel, userID stri
 // notRegistered is the answer to a Slack user who is not staff: polite,
 // and who to ask. Nothing is stored about them.
 func (b *Bot) notRegistered(lang string) string {
-	ask := pick(lang, "コーディネーター", "a coordinator")
+	ask := flows.Msg(lang, "bot_a_coordinator")
 	if ids := b.cfg.Staff.Coordinators(); len(ids) > 0 {
 		var ms []string
 		for _, id := range ids {
 			ms = append(ms, "<@"+id+">")
 		}
-		ask += pick(lang, "（"+strings.Join(ms, "、")+"）", " ("+strings.Join(ms, ", ")+")")
+		ask += flows.Msg(lang, "bot_paren_list", strings.Join(ms, "、"), strings.Join(ms, ", "))
 	}
-	return pick(lang,
-		"お問い合わせありがとうございます。bansou は、登録された支援担当者の方だけがお使いいただけます。まだ登録されていないようですので、ご利用を希望される場合は"+ask+"に登録をご依頼ください。",
-		"Thank you for reaching out. bansou is for registered advisors only, and you are not registered yet. To use it, please ask "+ask+" to register you.")
+	return flows.Msg(lang, "bot_thank_you_for_reaching_out", ask)
 }

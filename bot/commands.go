@@ -15,9 +15,7 @@ import (
 // start a flow, or explain what bansou can do.
 func (t *turn) command(ctx context.Context) ([]Reply, error) {
 	if t.person.Role == store.RoleOwner {
-		t.notes = append(t.notes, pick(t.lang,
-			"メッセージありがとうございます。担当者が確認します。",
-			"Thank you for your message. Your advisor will read it."))
+		t.notes = append(t.notes, flows.Msg(t.lang, "bot_thank_you_for_your_message"))
 		return []Reply{t.reply(0, nil, nil)}, nil
 	}
 	if isResume(t.in.Text) {
@@ -47,12 +45,7 @@ func parseStart(text string) (flowID, company string) {
 	return flowID, strings.TrimSpace(rest)
 }
 
-func helpText(lang string) string {
-	if lang == "en" {
-		return "Commands: visit [company] (debrief after a visit), intake [company] (new company), verify [company] (review progress), help. During a conversation: back, skip, edit <number>, cancel; resume picks up a conversation stopped in the last 24 hours."
-	}
-	return "使い方:\n・振り返り [企業名] … 訪問後の振り返りを始めます\n・新規企業 [企業名] … 課題の棚卸しを始めます\n・検証 [企業名] … 取り組みの検証をします\n会話中は「戻る」「スキップ」「修正 番号」「やめる」が使えます。中断した記録は、24時間以内なら「再開」で続きから始められます。"
-}
+func helpText(lang string) string { return flows.Msg(lang, "bot_help") }
 
 // StartRequest asks the bot to open a flow for a person.
 type StartRequest struct {
@@ -69,7 +62,6 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 		return nil, fmt.Errorf("start: flow %q is not loaded", req.FlowID)
 	}
 	var companyID int64
-	var mem memory
 	if req.Company != "" {
 		c, err := t.company(ctx, req.Company)
 		var denied *AccessError
@@ -87,18 +79,21 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 		if err := t.remember(ctx, f, c); err != nil {
 			return nil, err
 		}
-		if mem, err = t.fullMemory(ctx, c.ID); err != nil {
-			return nil, err
-		}
 	}
 	env, err := t.env(ctx, companyID)
 	if err != nil {
 		return nil, err
 	}
+	var failed error
+	if env, err = t.withContext(ctx, env, companyID, &failed); err != nil {
+		return nil, err
+	}
 	st, res := flows.Start(f, req.Mode, env)
+	if failed != nil {
+		return nil, failed
+	}
 	if s, ok := f.StepByTag(tagCompany); ok && req.Company != "" {
 		st = f.Prefill(st, s.ID, flows.Answer{Value: env.Vars["company"], Raw: req.Company})
-		st = firstVisit(f, st, mem)
 		res.Prompt = f.Render(st, env)
 	}
 	sess, err := t.createSession(ctx, f, st, companyID)

@@ -14,6 +14,9 @@ import (
 func (t *turn) complete(ctx context.Context, f *flows.Flow, sess store.Session, st flows.State) ([]Reply, error) {
 	tagged := func(tag string) (flows.Answer, bool) { return f.Tagged(st, tag) }
 	var summary []string
+	if err := t.completeHandoffs(ctx, f, sess, st); err != nil {
+		return nil, err
+	}
 	if sess.CompanyID != 0 {
 		lines, err := t.derive(ctx, f, sess, tagged)
 		if err != nil {
@@ -31,7 +34,7 @@ func (t *turn) complete(ctx context.Context, f *flows.Flow, sess store.Session, 
 			return []Reply{t.reply(sess.ID, nil, nil)}, nil
 		}
 	} else {
-		t.notes = append(t.notes, pick(t.lang, "保存しました。", "Saved."))
+		t.notes = append(t.notes, flows.Msg(t.lang, "bot_saved"))
 		t.notes = append(t.notes, summary...)
 	}
 	env, err := t.env(ctx, sess.CompanyID)
@@ -63,7 +66,7 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 		if err := t.schedule(func(s Scheduler) error { return s.CommitmentAdded(ctx, t.tx, saved) }); err != nil {
 			return nil, err
 		}
-		lines = append(lines, bullet(t.lang)+pick(t.lang, "次の一歩", "Next step")+": "+quote(t.lang, c.Text)+dueSuffix(t.lang, c.Due))
+		lines = append(lines, flows.Msg(t.lang, "bullet")+flows.Msg(t.lang, "bot_next_step")+": "+flows.Msg(t.lang, "quote", c.Text)+dueSuffix(t.lang, c.Due))
 	}
 	if a, ok := tagged(tagFollowup); ok && t.person.Role != store.RoleOwner {
 		fu, err := t.replaceFollowup(ctx, store.Followup{CompanyID: sess.CompanyID, AdvisorID: t.person.ID,
@@ -74,7 +77,7 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 		if err := t.schedule(func(s Scheduler) error { return s.FollowupAdded(ctx, t.tx, fu) }); err != nil {
 			return nil, err
 		}
-		lines = append(lines, bullet(t.lang)+pick(t.lang, "次回フォロー", "Next follow-up")+": "+dueText(t.lang, a.Value))
+		lines = append(lines, flows.Msg(t.lang, "bullet")+flows.Msg(t.lang, "bot_next_follow_up")+": "+dueText(t.lang, a.Value))
 	}
 	if r, ok := referralOf(tagged); ok {
 		r.CompanyID, r.SessionID, r.Status, r.CreatedAt = sess.CompanyID, sess.ID, "pending", at
@@ -82,7 +85,7 @@ func (t *turn) derive(ctx context.Context, f *flows.Flow, sess store.Session, ta
 			return nil, err
 		}
 		s, _ := f.StepByTag(tagReferralTargets)
-		lines = append(lines, bullet(t.lang)+pick(t.lang, "つなぎ先", "Referral")+": "+f.Display(s, flows.Answer{Value: strings.Join(r.Targets, ",")}, t.lang))
+		lines = append(lines, flows.Msg(t.lang, "bullet")+flows.Msg(t.lang, "bot_referral")+": "+f.Display(s, flows.Answer{Value: strings.Join(r.Targets, ",")}, t.lang))
 	}
 	if line := checkinLine(t.lang, tagged); line != "" {
 		lines = append(lines, line)
@@ -154,7 +157,7 @@ func dueSuffix(lang, iso string) string {
 	if d == "" {
 		return ""
 	}
-	return pick(lang, "（期限 "+d+"）", " (due "+d+")")
+	return flows.Msg(lang, "bot_due_suffix", d)
 }
 
 // replaceFollowup makes f the company's only open follow-up: the earlier

@@ -16,7 +16,6 @@ const (
 	tagCheckinDate      = "checkin.date"      // debrief D36b: the day the first check-in goes out
 	tagReferralConsent  = "referral.consent"  // debrief D32: agreed, will_confirm, info_only
 	tagWelfareDesk      = "referral.welfare"  // debrief D6b: yes → a referral to the welfare desk
-	tagSinceLast        = "since_last"        // debrief D28: asked only when there was a last time
 )
 
 // Tags shown in a company's history (see historyTags).
@@ -30,16 +29,6 @@ const (
 	tagObstacle     = "checkin.obstacle"
 	tagOwnerWords   = "owner.words"
 )
-
-// firstVisit marks the questions about "since last time" as not applying
-// when bansou has no record of the company yet.
-func firstVisit(f *flows.Flow, st flows.State, m memory) flows.State {
-	s, ok := f.StepByTag(tagSinceLast)
-	if !ok || !m.empty() {
-		return st
-	}
-	return f.Prefill(st, s.ID, flows.Answer{Skipped: true, Auto: true})
-}
 
 // closeVerified closes the company's open commitment when verification
 // found it done (or dropped): its check-ins stop, and the next debrief
@@ -66,9 +55,8 @@ func (t *turn) closeVerified(ctx context.Context, companyID int64, tagged tagged
 	if _, err = t.tx.CancelReminders(ctx, store.ReminderFilter{Kind: "checkin", CompanyID: companyID, Status: store.ReminderPending}); err != nil {
 		return "", err
 	}
-	done := map[string]string{"done": pick(t.lang, "完了", "done"), "dropped": pick(t.lang, "中止・変更", "dropped or changed")}[next]
-	return bullet(t.lang) + pick(t.lang, "「"+c.Text+"」を"+done+"として閉じました（LINEの近況確認も止めます）",
-		"Closed \""+c.Text+"\" as "+done+" (its LINE check-ins stop)"), nil
+	done := map[string]string{"done": flows.Msg(t.lang, "bot_done"), "dropped": flows.Msg(t.lang, "bot_dropped_or_changed")}[next]
+	return bullet(t.lang) + flows.Msg(t.lang, "bot_closed_as_its_line_check", c.Text, done), nil
 }
 
 // lastCheckin is what the owner answered at their latest completed
@@ -91,7 +79,7 @@ func checkinMemory(lang string, e HistoryEntry, loc func(HistoryEntry) flows.Dat
 	if e.Text == "" {
 		return ""
 	}
-	head := pick(lang, "・LINEでの近況（"+loc(e).Japanese()+"）", "• Owner's LINE check-in ("+loc(e).Display(lang)+")")
+	head := flows.Msg(lang, "bot_owner_s_line_check_in", loc(e).Japanese(), loc(e).Display(lang))
 	lines := strings.Split(e.Text, "\n")
 	return head + "\n　" + strings.Join(lines, "\n　")
 }
@@ -102,20 +90,17 @@ func checkinLine(lang string, tagged taggedFunc) string {
 	if !ok {
 		return ""
 	}
-	head := bullet(lang) + pick(lang, "LINEの近況確認", "LINE check-ins") + ": "
+	head := bullet(lang) + flows.Msg(lang, "bot_line_check_ins") + ": "
 	switch a.Value {
 	case "no":
-		return head + pick(lang, "送りません", "none")
+		return head + flows.Msg(lang, "bot_none")
 	case "send_date":
 		if d, ok := tagged(tagCheckinDate); ok {
-			return head + dueText(lang, d.Value) + pick(lang, "から", " onwards")
+			return head + dueText(lang, d.Value) + flows.Msg(lang, "bot_onwards")
 		}
 	}
 	return ""
 }
 
 // bullet starts a line of a list: ・ in Japanese, • in English.
-func bullet(lang string) string { return pick(lang, "・", "• ") }
-
-// quote quotes people's words: 「…」 in Japanese, "…" in English.
-func quote(lang, s string) string { return pick(lang, "「"+s+"」", "\""+s+"\"") }
+func bullet(lang string) string { return flows.Msg(lang, "bullet") }

@@ -133,7 +133,7 @@ func (h *handover) run(ctx context.Context) error {
 	}
 	if len(from) == 0 {
 		if ok, err := h.tx.IsAssigned(ctx, c.ID, to.ID); err != nil || ok {
-			return errors.Join(err, h.refuse(ErrSameAdvisor, pick(h.lang(), c.Name+"は、すでにその方の担当です。", c.Name+" is already with that advisor.")))
+			return errors.Join(err, h.refuse(ErrSameAdvisor, flows.Msg(h.lang(), "bot_is_already_with_that_advisor", c.Name)))
 		}
 	}
 	if err := h.tx.Assign(ctx, c.ID, to.ID, h.now); err != nil {
@@ -186,8 +186,7 @@ func (h *handover) authorise(ctx context.Context) error {
 func (h *handover) company(ctx context.Context) (store.Company, error) {
 	c, err := findCompany(ctx, h.tx, h.req.Company)
 	if errors.Is(err, store.ErrNotFound) {
-		return c, errors.Join(ErrUnknownCompany, h.refuse(ErrUnknownCompany, pick(h.lang(),
-			"「"+h.req.Company+"」に一致する担当企業は見つかりませんでした。", "No company of yours matches \""+h.req.Company+"\".")))
+		return c, errors.Join(ErrUnknownCompany, h.refuse(ErrUnknownCompany, flows.Msg(h.lang(), "bot_no_company_of_yours_matches", h.req.Company)))
 	}
 	if err != nil || h.actor == nil {
 		return c, err
@@ -211,9 +210,7 @@ func (h *handover) newAdvisor(ctx context.Context) (store.Person, error) {
 		return p, err
 	}
 	if !ok {
-		return p, h.refuse(ErrNotStaff, pick(h.lang(),
-			"引き継ぎ先の方は、bansou の支援担当者として登録されていません。先にコーディネーターに登録をご依頼ください。",
-			"The person you named is not registered as an advisor in bansou. Please ask a coordinator to register them first."))
+		return p, h.refuse(ErrNotStaff, flows.Msg(h.lang(), "bot_the_person_you_named_is"))
 	}
 	return p, nil
 }
@@ -287,21 +284,17 @@ func (h *handover) tell(ctx context.Context, c store.Company, to store.Person) e
 	if t, err := h.b.personTurn(ctx, h.tx, to, h.now); err != nil {
 		return err
 	} else if t != nil && (h.actor == nil || t.person.ID != h.actor.person.ID) {
-		from := pick(t.lang, "前任", "the previous advisor")
+		from := flows.Msg(t.lang, "bot_the_previous_advisor")
 		if len(h.res.From) > 0 {
 			from = t.nameOf(ctx, h.res.From[0])
 		}
-		h.out.replies = append(h.out.replies, t.say(pick(t.lang,
-			c.Name+"の担当を、"+from+"さんから引き継ぎました。フォロー予定 "+strconv.FormatInt(h.res.Followups, 10)+" 件も移っています。引継ぎメモは、最初の振り返り（/bansou visit "+c.Name+"）のときにお見せします。",
-			"You now support "+c.Name+", handed over from "+from+", with "+strconv.FormatInt(h.res.Followups, 10)+" follow-up(s). The handover memo will show at your first debrief (/bansou visit "+c.Name+")."))...)
+		h.out.replies = append(h.out.replies, t.say(flows.Msg(t.lang, "bot_you_now_support_handed_over", c.Name, from, strconv.FormatInt(h.res.Followups, 10)))...)
 	}
 	if h.actor == nil || slices.ContainsFunc(h.res.From, func(p store.Person) bool { return p.ID == h.actor.person.ID }) {
 		return nil // the previous advisor's memo request says it already
 	}
 	to2 := h.actor.nameOf(ctx, to)
-	h.out.replies = append(h.out.replies, h.actor.say(pick(h.actor.lang,
-		c.Name+"を"+to2+"さんに引き継ぎました。",
-		c.Name+" is now with "+to2+"."))...)
+	h.out.replies = append(h.out.replies, h.actor.say(flows.Msg(h.actor.lang, "bot_is_now_with", c.Name, to2))...)
 	return nil
 }
 
@@ -325,13 +318,11 @@ func (b *Bot) personTurn(ctx context.Context, tx store.Tx, p store.Person, now t
 // once, or — when they are in the middle of another conversation — a
 // button starts it later.
 func (t *turn) askMemo(ctx context.Context, ho store.Handover, c store.Company, to store.Person) ([]Reply, error) {
-	lead := pick(t.lang, c.Name+"の担当は、"+t.nameOf(ctx, to)+"さんに引き継がれました。おつかれさまでした。",
-		c.Name+" has been handed over to "+t.nameOf(ctx, to)+". Thank you for your work.")
+	lead := flows.Msg(t.lang, "bot_has_been_handed_over_to", c.Name, t.nameOf(ctx, to))
 	_, err := t.tx.ActiveSession(ctx, t.person.ID)
 	if err == nil {
-		t.notes = append(t.notes, lead, pick(t.lang, "いまの会話が終わったら、次の担当の方への引継ぎメモをお願いします。",
-			"When you finish the current conversation, please leave a memo for the next advisor."))
-		t.choices = append(t.choices, Choice{Label: pick(t.lang, "引継ぎメモを書く", "Write the memo"),
+		t.notes = append(t.notes, lead, flows.Msg(t.lang, "bot_when_you_finish_the_current"))
+		t.choices = append(t.choices, Choice{Label: flows.Msg(t.lang, "bot_write_the_memo"),
 			Op: Op{Name: OpHandoverMemo, Value: fmt.Sprintf("%d:%d", c.ID, ho.ID)}, Style: "primary"})
 		return []Reply{t.reply(0, nil, nil)}, nil
 	}
@@ -378,10 +369,10 @@ func (t *turn) memoAsked(ctx context.Context) ([]Reply, error) {
 			continue
 		}
 		if ho.MemoSessionID != 0 {
-			return t.say(pick(t.lang, "引継ぎメモは、すでにお願いしています。", "The memo has already been started.")), nil
+			return t.say(flows.Msg(t.lang, "bot_the_memo_has_already_been")), nil
 		}
 		if _, err := t.tx.ActiveSession(ctx, t.person.ID); err == nil {
-			return t.say(pick(t.lang, "いまの会話が終わってから、もう一度押してください。", "Please finish the current conversation first, then tap again.")), nil
+			return t.say(flows.Msg(t.lang, "bot_please_finish_the_current_conversation")), nil
 		}
 		c, err := t.tx.Company(ctx, companyID)
 		if err != nil {
@@ -389,7 +380,7 @@ func (t *turn) memoAsked(ctx context.Context) ([]Reply, error) {
 		}
 		return t.startMemo(ctx, ho, c)
 	}
-	return t.say(pick(t.lang, "この引継ぎは見つかりませんでした。", "This handover was not found.")), nil
+	return t.say(flows.Msg(t.lang, "bot_this_handover_was_not_found")), nil
 }
 
 // handoverMemo shows the new advisor, once, the memos of the advisors who
@@ -434,10 +425,10 @@ func (t *turn) memoText(ctx context.Context, ho store.Handover) (string, bool, e
 		return "", false, err
 	}
 	var b strings.Builder
-	b.WriteString(pick(t.lang, "📝 前任の"+t.nameOf(ctx, from)+"さんからの引継ぎメモです。", "📝 Handover memo from "+t.nameOf(ctx, from)+":"))
+	b.WriteString(flows.Msg(t.lang, "bot_handover_memo_from", t.nameOf(ctx, from)))
 	for _, mt := range memoTags {
 		if a, ok := latest[mt.tag]; ok && !a.Skipped && a.Value != "" {
-			b.WriteString("\n・" + pick(t.lang, mt.ja, mt.en) + ": " + a.Value)
+			b.WriteString("\n・" + flows.Text{JA: mt.ja, EN: mt.en}.In(t.lang) + ": " + a.Value)
 		}
 	}
 	return b.String(), true, nil
@@ -455,7 +446,7 @@ func (t *turn) nameOf(ctx context.Context, p store.Person) string {
 			}
 		}
 	}
-	return pick(t.lang, "担当者", "an advisor")
+	return flows.Msg(t.lang, "bot_an_advisor")
 }
 
 // newAdvisorNote tells an owner, once and warmly, who their new advisor is
@@ -481,11 +472,9 @@ func (t *turn) newAdvisorNote(ctx context.Context, companyID int64) (string, err
 	if err != nil {
 		return "", err
 	}
-	name := pick(t.lang, "新しい担当者", "your new advisor")
+	name := flows.Msg(t.lang, "bot_your_new_advisor")
 	if p.Name != "" {
 		name = p.Name
 	}
-	return pick(t.lang,
-		"いつもありがとうございます。このたび、"+t.b.cfg.Institution+"でのご担当が"+name+"に代わりました。これからは"+name+"がお話をうかがいます。どうぞよろしくお願いいたします。",
-		"Thank you as always. Your advisor at "+t.b.cfg.Institution+" is now "+name+", who will be in touch from here on. We look forward to continuing together."), nil
+	return flows.Msg(t.lang, "bot_thank_you_as_always_your", t.b.cfg.Institution, name), nil
 }

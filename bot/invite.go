@@ -131,18 +131,14 @@ func normalizeCode(text string) (string, bool) {
 func (t *turn) redeem(ctx context.Context) ([]Reply, error) {
 	code, looksLikeCode := normalizeCode(t.in.Text)
 	if !looksLikeCode {
-		return t.say(pick(t.lang,
-			"ご登録には、担当者からお伝えした「招待コード」（英数字8文字）が必要です。このトークにそのまま送ってください。",
-			"To get started, please send the invite code (8 letters and digits) your advisor gave you.")), nil
+		return t.say(flows.Msg(t.lang, "bot_to_get_started_please_send")), nil
 	}
 	wrong, err := t.recentWrongCodes(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if wrong >= maxWrongCodes {
-		return t.say(pick(t.lang,
-			"コードの確認ができない状態が続いたため、しばらく受付を止めています。1時間ほどおいてからお試しいただくか、担当者にお問い合わせください。",
-			"We couldn't confirm the code several times, so we've paused for a while. Please try again in about an hour, or ask your advisor.")), nil
+		return t.say(flows.Msg(t.lang, "bot_we_couldn_t_confirm_the")), nil
 	}
 	inv, err := t.tx.InviteByHash(ctx, hashCode(code))
 	switch {
@@ -151,13 +147,9 @@ func (t *turn) redeem(ctx context.Context) ([]Reply, error) {
 	case err != nil:
 		return nil, err
 	case !inv.UsedAt.IsZero():
-		return t.say(pick(t.lang,
-			"このコードはすでに使われています。お手数ですが、担当者に新しいコードをお願いしてください。",
-			"This code has already been used. Please ask your advisor for a new one.")), nil
+		return t.say(flows.Msg(t.lang, "bot_this_code_has_already_been")), nil
 	case !t.in.ReceivedAt.Before(inv.ExpiresAt):
-		return t.say(pick(t.lang,
-			"このコードは有効期限（発行から7日）が過ぎています。お手数ですが、担当者に新しいコードをお願いしてください。",
-			"This code has expired (codes are valid for 7 days). Please ask your advisor for a new one.")), nil
+		return t.say(flows.Msg(t.lang, "bot_this_code_has_expired_codes")), nil
 	}
 	return t.link(ctx, inv)
 }
@@ -185,9 +177,7 @@ func (t *turn) link(ctx context.Context, inv store.Invite) ([]Reply, error) {
 		}
 	}
 	inst := t.b.cfg.Institution
-	return t.say(pick(t.lang,
-		c.Name+"さまのご登録ができました。"+inst+"の担当、"+advisor+"です。\nこれから、お話しした取り組みの様子を、ときどきこちらでおうかがいします。ボタンを押すだけで答えられます。何かあれば、いつでもこちらに書いてください。",
-		"You're registered for "+c.Name+". Your advisor at "+inst+" is "+advisor+".\nFrom time to time we'll ask here how things are going; you can answer with a tap. Write to us any time.")), nil
+	return t.say(flows.Msg(t.lang, "bot_owner_registered", c.Name, inst, advisor)), nil
 }
 
 // inviter names the advisor who made the invite while they still support
@@ -211,7 +201,7 @@ func (t *turn) inviter(ctx context.Context, inv store.Invite) (string, error) {
 	}
 	advisors, err := t.tx.AdvisorsOf(ctx, inv.CompanyID)
 	if err != nil || len(advisors) == 0 {
-		return pick(t.lang, "担当者", "your advisor"), err
+		return flows.Msg(t.lang, "bot_your_advisor"), err
 	}
 	return advisors[0].Name, nil
 }
@@ -222,9 +212,7 @@ func (t *turn) wrongCode(ctx context.Context) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.say(pick(t.lang,
-		"コードが確認できませんでした。英数字8文字（例：K7QM-X3PA）を、もう一度お送りください。",
-		"We couldn't confirm that code. Please send the 8 letters and digits again (e.g. K7QM-X3PA).")), nil
+	return t.say(flows.Msg(t.lang, "bot_we_couldn_t_confirm_that")), nil
 }
 
 func (t *turn) recentWrongCodes(ctx context.Context) (int, error) {

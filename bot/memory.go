@@ -155,29 +155,25 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 		return err
 	}
 	var b strings.Builder
-	if t.lang == "en" {
-		b.WriteString("Last time at " + c.Name + ":")
-	} else {
-		b.WriteString(c.Name + "の前回の記録です。")
-	}
+	b.WriteString(flows.Msg(t.lang, "bot_last_time_at", c.Name))
 	if m.commitment.Text != "" {
-		label := pick(t.lang, "次の一歩", "Next step")
+		label := flows.Msg(t.lang, "bot_next_step")
 		if m.commitment.Status != "" && m.commitment.Status != "open" {
-			label = pick(t.lang, "前回の一歩", "Last step")
+			label = flows.Msg(t.lang, "bot_last_step")
 		}
-		b.WriteString("\n" + bullet(t.lang) + label + ": " + quote(t.lang, m.commitment.Text))
+		b.WriteString("\n" + flows.Msg(t.lang, "bullet") + label + ": " + flows.Msg(t.lang, "quote", m.commitment.Text))
 		if d := dueText(t.lang, m.commitment.Due); d != "" {
-			b.WriteString(pick(t.lang, "（期限 ", " (due ") + d + pick(t.lang, "）", ")"))
+			b.WriteString(flows.Msg(t.lang, "bot_due_suffix", d))
 		}
 		switch m.commitment.Status {
 		case "done":
-			b.WriteString(pick(t.lang, "　→ 完了", " — done"))
+			b.WriteString(flows.Msg(t.lang, "bot_step_done"))
 		case "dropped":
-			b.WriteString(pick(t.lang, "　→ 中止・変更", " — dropped or changed"))
+			b.WriteString(flows.Msg(t.lang, "bot_step_dropped"))
 		}
 	}
 	if m.wall != "" {
-		b.WriteString("\n" + bullet(t.lang) + pick(t.lang, "いちばん大きな壁", "Biggest wall") + ": " + m.wall)
+		b.WriteString("\n" + flows.Msg(t.lang, "bullet") + flows.Msg(t.lang, "bot_biggest_wall") + ": " + m.wall)
 	}
 	if s := checkinMemory(t.lang, m.checkin, t.localDay); s != "" {
 		b.WriteString("\n" + s)
@@ -192,13 +188,6 @@ func dueText(lang, iso string) string {
 		return ""
 	}
 	return d.Display(lang)
-}
-
-func pick(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
 }
 
 // localDay is the local calendar day of a timeline entry.

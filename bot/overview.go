@@ -266,7 +266,7 @@ func (b *Bot) historyEntry(ctx context.Context, tx store.Tx, s store.Session, la
 		e.Label = f.Title.In(lang)
 	}
 	if s.Status == store.SessionActive {
-		e.Label += pick(lang, "（記入中）", " (in progress)")
+		e.Label += flows.Msg(lang, "bot_in_progress")
 	}
 	answers, err := tx.Answers(ctx, s.ID)
 	if err != nil || !ok {
@@ -285,7 +285,7 @@ func (b *Bot) historyEntry(ctx context.Context, tx store.Tx, s store.Session, la
 		if !found || !hasStep || a.Sensitive || a.Skipped || a.Value == "" {
 			continue
 		}
-		lines = append(lines, pick(lang, ht.ja, ht.en)+": "+f.Display(step, flows.Answer{Value: a.Value}, lang))
+		lines = append(lines, flows.Text{JA: ht.ja, EN: ht.en}.In(lang)+": "+f.Display(step, flows.Answer{Value: a.Value}, lang))
 	}
 	e.Text = strings.Join(lines, "\n")
 	return e, nil

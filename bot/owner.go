@@ -64,9 +64,7 @@ func (t *turn) unfollow(ctx context.Context, linked bool) error {
 func (t *turn) follow(ctx context.Context, link store.OwnerLink, linked bool) ([]Reply, error) {
 	inst := t.b.cfg.Institution
 	if !linked {
-		return t.say(pick(t.lang,
-			"友だち追加ありがとうございます。"+inst+"です。\n担当者からお伝えした「招待コード」（英数字8文字）を、このトークにそのまま送ってください。",
-			"Thank you for adding us. This is "+inst+".\nPlease send the invite code (8 letters and digits) your advisor gave you.")), nil
+		return t.say(flows.Msg(t.lang, "bot_owner_followed", inst)), nil
 	}
 	if err := t.tx.SetReachable(ctx, t.person.ID, true); err != nil {
 		return nil, err
@@ -75,9 +73,7 @@ func (t *turn) follow(ctx context.Context, link store.OwnerLink, linked bool) ([
 	if err != nil {
 		return nil, err
 	}
-	return t.say(pick(t.lang,
-		"おかえりなさい。"+inst+"です。"+c.Name+"さまとのやりとりを再開します。何かあれば、いつでもこちらに書いてください。",
-		"Welcome back. This is "+inst+". We'll keep in touch about "+c.Name+" here; write to us any time.")), nil
+	return t.say(flows.Msg(t.lang, "bot_owner_welcome_back", inst, c.Name)), nil
 }
 
 // ownerMessage answers a linked owner who wrote outside a check-in: the
@@ -86,23 +82,19 @@ func (t *turn) ownerMessage(ctx context.Context, companyID int64) ([]Reply, erro
 	text := strings.TrimSpace(t.in.Text)
 	switch {
 	case t.in.Action != nil: // a tap on an old question whose check-in is over
-		return t.say(pick(t.lang,
-			"このご質問の受付は終わっています。ありがとうございました。何かあれば、こちらに書いてください。",
-			"That question is closed. Thank you. If anything comes up, just write to us here.")), nil
+		return t.say(flows.Msg(t.lang, "bot_that_question_is_closed_thank")), nil
 	case text == "": // a sticker or a photo
-		return t.say(pick(t.lang, "ありがとうございます。", "Thank you.")), nil
+		return t.say(flows.Msg(t.lang, "bot_thank_you")), nil
 	}
 	c, err := t.tx.Company(ctx, companyID)
 	if err != nil {
 		return nil, err
 	}
-	err = t.alertAdvisors(ctx, c, Alert{Title: pick(t.lang, c.Name+"さまから LINE でメッセージ", "A LINE message from "+c.Name), Text: text})
+	err = t.alertAdvisors(ctx, c, Alert{Title: flows.Msg(t.lang, "bot_alert_line_message", c.Name), Text: text})
 	if err != nil {
 		return nil, err
 	}
-	return t.say(pick(t.lang,
-		"メッセージありがとうございます。担当者にお伝えしました。",
-		"Thank you for your message. We've passed it on to your advisor.")), nil
+	return t.say(flows.Msg(t.lang, "bot_thank_you_for_your_message2")), nil
 }
 
 // urgent reports whether an owner's text signals a crisis.
@@ -124,7 +116,7 @@ func (t *turn) escalate(ctx context.Context, companyID int64) ([]Reply, error) {
 		return nil, err
 	}
 	if err := t.alertAdvisors(ctx, c, Alert{
-		Title: pick(t.lang, "【至急】"+c.Name+"さまからご相談", "URGENT: "+c.Name+" needs help"),
+		Title: flows.Msg(t.lang, "bot_alert_urgent", c.Name),
 		Text:  strings.TrimSpace(t.in.Text),
 	}); err != nil {
 		return nil, err
@@ -132,9 +124,7 @@ func (t *turn) escalate(ctx context.Context, companyID int64) ([]Reply, error) {
 	if err := t.audit(ctx, "escalation", c.ID, "keyword"); err != nil {
 		return nil, err
 	}
-	return t.say(pick(t.lang,
-		"お知らせいただき、ありがとうございます。担当者からできるだけ早くご連絡します。",
-		"Thank you for telling us. Your advisor will contact you as soon as possible.")), nil
+	return t.say(flows.Msg(t.lang, "bot_thank_you_for_telling_us")), nil
 }
 
 // alertAdvisors addresses an alert to every advisor assigned to the company
@@ -232,11 +222,9 @@ func (t *turn) ownerCompleted(ctx context.Context, sess store.Session, tagged ta
 					return "", false, err
 				}
 			}
-			return pick(t.lang, "承知しました。また明日、あらためてご連絡します。",
-				"Of course. We'll get back to you tomorrow."), true, nil
+			return flows.Msg(t.lang, "bot_of_course_we_ll_get"), true, nil
 		case "skip":
-			return pick(t.lang, "承知しました。今回はお休みにしますね。何かあれば、いつでもこちらに書いてください。",
-				"Of course, we'll skip this time. If anything comes up, just write to us here."), true, nil
+			return flows.Msg(t.lang, "bot_of_course_we_ll_skip"), true, nil
 		}
 	}
 	status, ok := tagged(tagCheckinStatus)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
 )
 
@@ -100,9 +101,7 @@ func (t *turn) checkIn(ctx context.Context, req CheckInRequest, link store.Owner
 	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
 	if err == nil {
 		if req.Nudge {
-			t.notes = append(t.notes, pick(t.lang,
-				"先日おうかがいした件です。お手すきのときに、ボタンを押してお答えください。",
-				"A gentle reminder of our question the other day. Whenever you have a moment, just tap an answer."))
+			t.notes = append(t.notes, flows.Msg(t.lang, "bot_a_gentle_reminder_of_our"))
 		}
 		return t.resendSession(ctx, sess, false)
 	}

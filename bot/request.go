@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/bansou/bansou/flows"
 	"strconv"
 	"strings"
 
@@ -13,7 +14,7 @@ import (
 // op handles a tap on a Choice the bot offered.
 func (t *turn) op(ctx context.Context) ([]Reply, error) {
 	if t.person.Role == store.RoleOwner {
-		return t.say(pick(t.lang, "このボタンは使えません。", "This button is not available.")), nil
+		return t.say(flows.Msg(t.lang, "bot_this_button_is_not_available")), nil
 	}
 	switch t.in.Op.Name {
 	case OpRequestAccess:
@@ -35,18 +36,17 @@ func (t *turn) requestAccess(ctx context.Context, name string) ([]Reply, error) 
 	name = strings.TrimSpace(name)
 	c, err := findCompany(ctx, t.tx, name)
 	if errors.Is(err, store.ErrNotFound) {
-		return t.say(pick(t.lang, "「"+name+"」という企業は見つかりませんでした。企業名をご確認ください。",
-			"No company \""+name+"\" was found. Please check the name.")), nil
+		return t.say(flows.Msg(t.lang, "bot_no_company_was_found_please", name)), nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	if ok, err := CanSee(ctx, t.tx, t.person, c.ID); err != nil || ok {
-		return t.say(pick(t.lang, c.Name+"の記録は、すでにご覧いただけます。", "You can already see "+c.Name+".")), err
+		return t.say(flows.Msg(t.lang, "bot_you_can_already_see", c.Name)), err
 	}
 	req, err := t.tx.CreateAccessRequest(ctx, store.AccessRequest{CompanyID: c.ID, RequesterID: t.person.ID, CreatedAt: t.in.ReceivedAt})
 	if errors.Is(err, store.ErrConflict) {
-		return t.say(pick(t.lang, "この企業への閲覧申請は、すでに承認待ちです。", "Your request for this company is already waiting for approval.")), nil
+		return t.say(flows.Msg(t.lang, "bot_your_request_for_this_company")), nil
 	}
 	if err != nil {
 		return nil, err
@@ -63,21 +63,18 @@ func (t *turn) requestAccess(ctx context.Context, name string) ([]Reply, error) 
 	for _, p := range approvers {
 		lang := langOf(p, t.b.cfg.Lang)
 		err := t.alertPerson(ctx, p, Alert{
-			Title: pick(lang, c.Name+"の閲覧申請", "Access request for "+c.Name),
-			Text: pick(lang, who+"さんが、"+c.Name+"の記録の閲覧を申請しています。承認すると、担当者に加わります。",
-				who+" asks to see the records of "+c.Name+". Approving makes them one of its advisors."),
+			Title: flows.Msg(lang, "bot_access_request_for", c.Name),
+			Text:  flows.Msg(lang, "bot_asks_to_see_the_records", who, c.Name),
 			Choices: []Choice{
-				{Label: pick(lang, "承認", "Approve"), Op: Op{Name: OpApprove, Value: id}, Style: "primary"},
-				{Label: pick(lang, "却下", "Reject"), Op: Op{Name: OpReject, Value: id}, Style: "danger"},
+				{Label: flows.Msg(lang, "bot_approve"), Op: Op{Name: OpApprove, Value: id}, Style: "primary"},
+				{Label: flows.Msg(lang, "bot_reject"), Op: Op{Name: OpReject, Value: id}, Style: "danger"},
 			},
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	return t.say(pick(t.lang,
-		"閲覧を申請しました。担当者またはコーディネーターが承認すると、お知らせします。",
-		"Your request is sent. You'll hear back once an advisor of the company or a coordinator approves it.")), nil
+	return t.say(flows.Msg(t.lang, "bot_your_request_is_sent_you")), nil
 }
 
 // approvers are the company's advisors and the coordinators.
@@ -100,7 +97,7 @@ func (t *turn) decide(ctx context.Context, approve bool) ([]Reply, error) {
 	}
 	req, err := t.tx.AccessRequest(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return t.say(pick(t.lang, "この申請は見つかりませんでした。", "This request no longer exists.")), nil
+		return t.say(flows.Msg(t.lang, "bot_this_request_no_longer_exists")), nil
 	}
 	if err != nil {
 		return nil, err
@@ -110,8 +107,7 @@ func (t *turn) decide(ctx context.Context, approve bool) ([]Reply, error) {
 		return nil, err
 	}
 	if !ok || req.RequesterID == t.person.ID {
-		return t.say(pick(t.lang, "この申請を承認できるのは、その企業の担当者とコーディネーターです。",
-			"Only the company's advisors and coordinators can decide this request.")), nil
+		return t.say(flows.Msg(t.lang, "bot_only_the_company_s_advisors")), nil
 	}
 	status := store.RequestRejected
 	if approve {
@@ -119,7 +115,7 @@ func (t *turn) decide(ctx context.Context, approve bool) ([]Reply, error) {
 	}
 	err = t.tx.DecideAccessRequest(ctx, id, status, t.person.ID, t.in.ReceivedAt)
 	if errors.Is(err, store.ErrConflict) {
-		return t.say(pick(t.lang, "この申請は、すでに処理されています。", "This request was already decided.")), nil
+		return t.say(flows.Msg(t.lang, "bot_this_request_was_already_decided")), nil
 	}
 	if err != nil {
 		return nil, err
@@ -146,21 +142,20 @@ func (t *turn) tellDecision(ctx context.Context, req store.AccessRequest, approv
 		return nil, err
 	}
 	lang := langOf(requester, t.b.cfg.Lang)
-	a := Alert{Title: pick(lang, c.Name+"の閲覧申請は承認されませんでした", "Your access request for "+c.Name+" was not approved"),
-		Text: pick(lang, "必要な場合は、担当者かコーディネーターにご相談ください。", "If you still need it, please talk to its advisor or a coordinator.")}
+	a := Alert{Title: flows.Msg(lang, "bot_your_access_request_for_was", c.Name),
+		Text: flows.Msg(lang, "bot_if_you_still_need_it")}
 	if approve {
-		a = Alert{Title: pick(lang, c.Name+"の閲覧が承認されました", "Your access to "+c.Name+" was approved"),
-			Text: pick(lang, "担当企業に加わりました。/bansou visit "+c.Name+" で振り返りを始められます。",
-				"It is now one of your companies. Start a debrief with /bansou visit "+c.Name+".")}
+		a = Alert{Title: flows.Msg(lang, "bot_your_access_to_was_approved", c.Name),
+			Text: flows.Msg(lang, "bot_it_is_now_one_of", c.Name)}
 	}
 	if err := t.alertPerson(ctx, requester, a); err != nil {
 		return nil, err
 	}
 	who := t.nameOf(ctx, requester)
 	if approve {
-		return t.say(pick(t.lang, "承認しました。"+who+"さんが"+c.Name+"の担当に加わりました。", "Approved: "+who+" now supports "+c.Name+".")), nil
+		return t.say(flows.Msg(t.lang, "bot_approved_now_supports", who, c.Name)), nil
 	}
-	return t.say(pick(t.lang, "却下しました。"+who+"さんにお伝えします。", "Rejected; "+who+" will be told.")), nil
+	return t.say(flows.Msg(t.lang, "bot_rejected_will_be_told", who)), nil
 }
 
 // alertPerson addresses an alert to one person on the first channel a

@@ -37,7 +37,7 @@ func isResume(text string) bool {
 func (t *turn) reopen(ctx context.Context) ([]Reply, error) {
 	sess, err := t.resumable(ctx)
 	if errors.Is(err, store.ErrNotFound) {
-		t.notes = append(t.notes, pick(t.lang, "24時間以内に中断した記録はありません。", "Nothing was stopped in the last 24 hours."))
+		t.notes = append(t.notes, flows.Msg(t.lang, "bot_nothing_was_stopped_in_the"))
 		return []Reply{t.reply(0, nil, nil)}, nil
 	}
 	if err != nil {
@@ -70,7 +70,7 @@ func (t *turn) reopen(ctx context.Context) ([]Reply, error) {
 func (t *turn) reopenInstead(ctx context.Context, sess store.Session) ([]Reply, error) {
 	if _, err := t.resumable(ctx); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			t.notes = append(t.notes, pick(t.lang, "24時間以内に中断した記録はありません。", "Nothing was stopped in the last 24 hours."))
+			t.notes = append(t.notes, flows.Msg(t.lang, "bot_nothing_was_stopped_in_the"))
 			return t.resendSession(ctx, sess, false)
 		}
 		return nil, err
@@ -88,18 +88,18 @@ func resumeNotice(lang, company string, p *flows.Prompt) string {
 	switch {
 	case p == nil:
 	case p.StepID == flows.ReviewStep:
-		where = pick(lang, "保存前の確認", "the review before saving")
+		where = flows.Msg(lang, "bot_the_review_before_saving")
 	case p.Total > 0:
-		where = fmt.Sprintf(pick(lang, "質問%d/%d", "question %d of %d"), p.Number, p.Total)
+		where = fmt.Sprintf(flows.Msg(lang, "bot_question_d_of_d"), p.Number, p.Total)
 	}
 	if company != "" {
-		where = strings.TrimSpace(company + pick(lang, "、", ", ") + where)
-		where = strings.TrimSuffix(where, pick(lang, "、", ","))
+		where = strings.TrimSpace(company + flows.Msg(lang, "list_sep") + where)
+		where = strings.TrimSuffix(where, flows.Msg(lang, "bot_text"))
 	}
 	if where == "" {
-		return pick(lang, "続きから再開します。", "Picking up where you left off.")
+		return flows.Msg(lang, "bot_picking_up_where_you_left")
 	}
-	return pick(lang, "続きから再開します（"+where+"）。", "Picking up where you left off ("+where+").")
+	return flows.Msg(lang, "bot_picking_up_where_you_left2", where)
 }
 
 // askSwitch is called when a debrief about company is requested while sess
@@ -127,13 +127,13 @@ func (t *turn) askSwitch(ctx context.Context, sess store.Session, company string
 
 func switchPrompt(lang, open, next string) *flows.Prompt {
 	if open == "" {
-		open = pick(lang, "企業名の未入力の記録", "the record without a company")
+		open = flows.Msg(lang, "bot_the_record_without_a_company")
 	}
 	return &flows.Prompt{StepID: SwitchStep, Kind: flows.KindSingle,
-		Text: pick(lang, open+"の振り返りが途中です。どちらを続けますか？", "The debrief of "+open+" is not finished. Which would you like?"),
+		Text: flows.Msg(lang, "bot_the_debrief_of_is_not", open),
 		Options: []flows.Choice{
-			{ID: switchContinue, Label: pick(lang, open+"の続き", "Continue "+open)},
-			{ID: switchNew, Label: pick(lang, next+"を始める（"+open+"は24時間「再開」できます）", "Start "+next+" ("+open+" can be resumed for 24 h)")},
+			{ID: switchContinue, Label: flows.Msg(lang, "bot_continue", open)},
+			{ID: switchNew, Label: flows.Msg(lang, "bot_start_can_be_resumed_for", next, open)},
 		}}
 }
 
@@ -149,7 +149,7 @@ func (t *turn) switchAnswer(ctx context.Context, f *flows.Flow, sess store.Sessi
 	}
 	ids, ok := flows.MatchOptions(text, opts, false)
 	if !ok {
-		t.notes = append(t.notes, pick(t.lang, "1か2で答えてください。", "Please answer 1 or 2."))
+		t.notes = append(t.notes, flows.Msg(t.lang, "bot_please_answer_1_or_2"))
 		return []Reply{t.reply(sess.ID, switchPrompt(t.lang, env.Vars["company"], st.SwitchTo), nil)}, nil
 	}
 	next := st.SwitchTo
@@ -210,10 +210,9 @@ func (t *turn) offerResume(ctx context.Context) error {
 		return err
 	}
 	if name != "" {
-		name = pick(t.lang, "（"+name+"）", " ("+name+")")
+		name = flows.Msg(t.lang, "paren", name)
 	}
-	t.notes = append(t.notes, pick(t.lang, "24時間以内に中断した記録があります"+name+"。続きから始めるには「再開」と送ってください。",
-		"You stopped a conversation in the last 24 hours"+name+". Send \"resume\" to pick it up."))
+	t.notes = append(t.notes, flows.Msg(t.lang, "bot_you_stopped_a_conversation_in", name))
 	return nil
 }
 

@@ -146,6 +146,10 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	var failed error
+	if env, err = t.withContext(ctx, env, sess.CompanyID, &failed); err != nil {
+		return nil, err
+	}
 	in := flows.Input{Text: t.in.Text}
 	if a := t.in.Action; a != nil {
 		if a.SessionID != sess.ID {
@@ -171,11 +175,14 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 		return t.reopenInstead(ctx, sess)
 	}
 	next, res := flows.Advance(f, st, in, env)
+	if failed != nil {
+		return nil, failed
+	}
 	if res.Stale {
 		t.notes = append(t.notes, res.Notice)
 		return []Reply{t.reply(sess.ID, res.Prompt, nil)}, nil
 	}
-	if a := res.Accepted; a != nil && a.Step.Tag == tagCompany && !a.Answer.Skipped {
+	if a := res.Accepted; a != nil && a.Step.Tag == tagCompany && !a.Answer.Skipped && a.Handoff == "" {
 		c, err := t.company(ctx, a.Answer.Value)
 		var denied *AccessError
 		if errors.As(err, &denied) {
@@ -200,11 +207,6 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 		if err := t.remember(ctx, f, *c); err != nil {
 			return nil, err
 		}
-		m, err := t.fullMemory(ctx, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		st = firstVisit(f, st, m)
 		if res.Prompt != nil {
 			env, err := t.env(ctx, c.ID) // placeholders now know the company
 			if err != nil {
@@ -222,8 +224,7 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 	} else if res.Cancelled {
 		sess.Status = store.SessionCancelled
 		if len(st.Trail) > 0 && t.person.Role != store.RoleOwner {
-			res.Notice = strings.TrimSpace(res.Notice + pick(t.lang,
-				"24時間以内なら「再開」と送ると、続きから始められます。", " Send \"resume\" within 24 hours to pick up where you left off."))
+			res.Notice = strings.TrimSpace(res.Notice + flows.Msg(t.lang, "bot_send_resume_within_24_hours"))
 		}
 	}
 	saved, err := t.tx.UpdateSession(ctx, sess)
@@ -231,12 +232,14 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 		return nil, err
 	}
 	var answered *Answered
+	if err := t.addRecorded(ctx, saved, res); err != nil {
+		return nil, err
+	}
 	if a := res.Accepted; a != nil {
-		if err := t.addAnswer(ctx, saved, a); err != nil {
-			return nil, err
-		}
-		if err := t.ownerAnswered(ctx, f, saved, a); err != nil {
-			return nil, err
+		if a.Handoff == "" {
+			if err := t.ownerAnswered(ctx, f, saved, a); err != nil {
+				return nil, err
+			}
 		}
 		answered = &Answered{StepID: a.Step.ID, Text: f.Display(a.Step, a.Answer, t.lang)}
 	}
@@ -322,9 +325,4 @@ func (t *turn) reply(sessionID int64, p *flows.Prompt, answered *Answered) Reply
 	return r
 }
 
-func staleNotice(lang string) string {
-	if lang == "en" {
-		return "That was already answered. Here is where we are now."
-	}
-	return "その回答はすでに受け付けています。いまの質問はこちらです。"
-}
+func staleNotice(lang string) string { return flows.Msg(lang, "bot_stale") }

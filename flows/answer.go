@@ -38,14 +38,17 @@ func parseCommand(text string) (cmd, arg string, ok bool) {
 
 // parseAnswer turns an input into an answer to step s, or returns a
 // message saying what works.
-func (f *Flow) parseAnswer(s *Step, in Input, env Env) (Answer, string) {
+func (f *Flow) parseAnswer(st State, s *Step, in Input, env Env) (Answer, string) {
 	raw := strings.TrimSpace(inputText(in))
 	if raw == "" {
+		if v, ok := f.defaultOf(st, s, env); ok {
+			return Answer{Value: v}, ""
+		}
 		return Answer{}, msg(env.Lang, "empty")
 	}
 	switch s.Kind {
 	case KindSingle, KindMulti:
-		ids, ok := MatchOptions(raw, s.Options, s.Kind == KindMulti)
+		ids, ok := MatchOptions(raw, f.choicesOf(st, s), s.Kind == KindMulti)
 		if !ok {
 			return Answer{}, optionProblem(s, env.Lang)
 		}
@@ -70,6 +73,30 @@ func (f *Flow) parseAnswer(s *Step, in Input, env Env) (Answer, string) {
 		return Answer{Value: pickCompany(raw, env.Companies), Raw: raw}, ""
 	}
 	return parseTextAnswer(s, in.Text, env.Lang)
+}
+
+// defaultOf returns the canonical value of the step's default, resolved
+// against today (dates) and the choices on offer (options_from).
+func (f *Flow) defaultOf(st State, s *Step, env Env) (string, bool) {
+	d := s.Default
+	switch {
+	case d == "":
+		return "", false
+	case s.Kind == KindDate:
+		day, err := ParseDate(d, env.Today)
+		if err != nil {
+			return "", false
+		}
+		return day.String(), true
+	case s.Kind == KindScale || s.Kind == KindNumber:
+		a, problem := f.parseAnswer(st, &Step{Kind: s.Kind}, Input{Text: d}, env)
+		return a.Value, problem == ""
+	case s.Kind == KindSingle || s.Kind == KindMulti:
+		if !allIn(strings.Split(d, ","), f.choicesOf(st, s)) {
+			return "", false
+		}
+	}
+	return d, true
 }
 
 func optionProblem(s *Step, lang string) string {
@@ -116,7 +143,7 @@ func parseDateAnswer(s *Step, raw string, env Env) (Answer, string) {
 	}
 	d, err := parse(raw, env.Today)
 	if err != nil {
-		return Answer{}, err.Error()
+		return Answer{}, DateProblem(err, env.Lang)
 	}
 	switch s.dates() {
 	case "past":

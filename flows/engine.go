@@ -13,6 +13,12 @@ type Env struct {
 	Lang      string            // "ja" (default) or "en"
 	Vars      map[string]string // placeholder values: company, advisor, commitment, …
 	Companies []string          // choices for company steps, most recent first
+	// Context is what conditions may test besides answers (company.is_new,
+	// company.stage); it is kept in the state when the conversation starts.
+	Context map[string]string
+	// CompanyContext returns the context of a company picked or named at a
+	// company step (nil: nothing known).
+	CompanyContext func(name string) map[string]string
 }
 
 // Input is one thing the respondent said or tapped.
@@ -30,12 +36,19 @@ type Result struct {
 	Done      bool      // the respondent confirmed the review: save now
 	Cancelled bool      // the respondent stopped
 	Stale     bool      // the input answered a step that is no longer current
+
+	// Recorded lists answers recorded without asking (options_from with
+	// one choice left).
+	Recorded []Accepted
 }
 
 // Accepted is an answer taken in one turn.
 type Accepted struct {
 	Step   *Step
 	Answer Answer
+	// Handoff is the then: step when the answer belongs to the flow handed
+	// off to (Step is then that flow's step); "" for the flow's own steps.
+	Handoff string
 }
 
 // Prompt is a rendering-neutral question.
@@ -52,6 +65,10 @@ type Prompt struct {
 	Format   string // how to type the answer: date examples, a number's unit and range
 	Number   int    // this is question Number of about Total
 	Total    int
+	// Default is the suggested answer (an option id, yes/no, an ISO date,
+	// …) that one tap or an empty reply accepts; DefaultLabel shows it.
+	Default      string
+	DefaultLabel string
 }
 
 // Choice is one option in a prompt.
@@ -67,21 +84,34 @@ type ReviewLine struct {
 	Label     string
 	Value     string
 	Sensitive bool
+	Handoff   string // the then: step when the answer belongs to the flow handed off to
 }
 
 // Start begins a conversation. When the flow has modes and mode is empty or
 // unknown, the first prompt asks for the mode.
 func Start(f *Flow, mode string, env Env) (State, Result) {
-	st := State{FlowID: f.ID, FlowVersion: f.Version, Answers: map[string]Answer{}}
+	st := State{FlowID: f.ID, FlowVersion: f.Version, Answers: map[string]Answer{}, Context: copyContext(env.Context)}
 	res := Result{Notice: RenderText(f.Intro, env)}
 	if len(f.Modes) > 0 && !f.HasMode(mode) {
 		st.Phase = PhaseMode
 	} else {
 		st.Mode = mode
 		st = f.moveTo(st, f.first(st))
+		st, res = f.settle(st, res, env)
 	}
 	res.Prompt = f.Render(st, env)
 	return st, res
+}
+
+func copyContext(c map[string]string) map[string]string {
+	if len(c) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(c))
+	for k, v := range c {
+		out[k] = v
+	}
+	return out
 }
 
 // Advance applies one input to a conversation and returns the new state. It
@@ -99,6 +129,12 @@ func Advance(f *Flow, st State, in Input, env Env) (State, Result) {
 	}
 	if st.Phase == PhaseConfirmCancel {
 		return f.confirmCancel(st, in, env)
+	}
+	if s, ok := f.Step(st.Cursor); ok && st.Phase == PhaseAsk && s.Then != "" && st.Subs[s.ID] != nil {
+		if cmd, _, ok := parseCommand(in.Text); ok && in.StepID == "" && cmd == cmdCancel {
+			return f.askCancel(st, env) // the whole conversation, asked once
+		}
+		return f.advanceSub(st, s, in, env)
 	}
 	if in.StepID == "" {
 		if cmd, arg, ok := parseCommand(in.Text); ok {
@@ -129,6 +165,9 @@ func current(st State) string {
 	case PhaseConfirmCancel:
 		return CancelStep
 	default:
+		if ss := st.Subs[st.Cursor]; ss != nil && st.Phase == PhaseAsk {
+			return current(*ss)
+		}
 		return st.Cursor
 	}
 }
@@ -149,7 +188,9 @@ func (f *Flow) chooseMode(st State, in Input, env Env) (State, Result) {
 	}
 	st.Mode = ids[0]
 	st = f.moveTo(st, f.firstUnanswered(st))
-	return st, Result{Prompt: f.Render(st, env)}
+	st, res := f.settle(st, Result{}, env)
+	res.Prompt = f.Render(st, env)
+	return st, res
 }
 
 // answer parses an answer to the current step and moves on.
@@ -161,13 +202,21 @@ func (f *Flow) answer(st State, in Input, env Env) (State, Result) {
 	if st.Pending != nil {
 		return f.confirmDate(st, s, in, env)
 	}
-	a, problem := f.parseAnswer(s, in, env)
+	a, problem := f.parseAnswer(st, s, in, env)
 	if problem != "" {
 		return f.retry(st, problem, env)
 	}
 	if far(s, a, env.Today) {
 		st.Pending = &a
 		return st, Result{Prompt: f.Render(st, env)}
+	}
+	if s.Kind == KindCompany && env.CompanyContext != nil {
+		for k, v := range env.CompanyContext(a.Value) {
+			if st.Context == nil {
+				st.Context = map[string]string{}
+			}
+			st.Context[k] = v
+		}
 	}
 	return f.accept(st, s, a, env)
 }
@@ -176,16 +225,144 @@ func (f *Flow) accept(st State, s *Step, a Answer, env Env) (State, Result) {
 	st.Pending = nil
 	st.Answers[s.ID] = a
 	st.Trail = append(slices.DeleteFunc(st.Trail, func(id string) bool { return id == s.ID }), s.ID)
-	st = f.moveTo(st, f.nextUnanswered(st, s.ID))
 	res := Result{Accepted: &Accepted{Step: s, Answer: a}}
+	for _, r := range f.normalize(st) {
+		a := st.Answers[r.ID]
+		res.Recorded = append(res.Recorded, Accepted{Step: r, Answer: a})
+		res.Notice = joinNotice(res.Notice, Msg(env.Lang, "auto_recorded", r.ReviewLabel(env.Lang), f.Display(r, a, env.Lang)))
+	}
+	st = f.moveTo(st, f.nextUnanswered(st, s.ID))
+	st, res = f.settle(st, res, env)
 	if st.Phase == PhaseReview && f.NoReview {
 		st.Phase, res.Done = PhaseDone, true
 	}
 	res.Prompt = f.Render(st, env)
 	if !a.Skipped {
-		res.Notice = RenderText(s.Reflect, env)
+		res.Notice = joinNotice(RenderText(s.Reflect, env), res.Notice)
 	}
 	return st, res
+}
+
+func joinNotice(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "\n" + b
+}
+
+// settle handles a cursor that lands on a then: step: it starts the flow
+// handed off to (answers it shares by tag are filled in) or, once that
+// flow's questions are over, marks the step done and moves on.
+func (f *Flow) settle(st State, res Result, env Env) (State, Result) {
+	for st.Phase == PhaseAsk {
+		s, ok := f.Step(st.Cursor)
+		if !ok || s.Then == "" {
+			break
+		}
+		sub, linked := f.subs[s.ID]
+		if !linked {
+			st.Answers[s.ID] = Answer{Skipped: true}
+			st = f.moveTo(st, f.nextUnanswered(st, s.ID))
+			continue
+		}
+		ss := st.Subs[s.ID]
+		if ss == nil {
+			ss = f.startSub(st, s, sub)
+			if st.Subs == nil {
+				st.Subs = map[string]*State{}
+			}
+			st.Subs[s.ID] = ss
+			res.Notice = joinNotice(res.Notice, RenderText(sub.Intro, env))
+		}
+		if ss.Phase != PhaseReview && ss.Phase != PhaseDone {
+			break
+		}
+		st.Answers[s.ID] = Answer{Value: sub.ID}
+		st.Trail = append(slices.DeleteFunc(st.Trail, func(id string) bool { return id == s.ID }), s.ID)
+		f.takeShared(st, s.ID, sub, *ss)
+		st = f.moveTo(st, f.nextUnanswered(st, s.ID))
+	}
+	return st, res
+}
+
+// takeShared answers the flow's own steps whose tag the flow handed off to
+// (at step from) has answered, unless the person answered them here: a
+// follow-up date asked there is not asked again, and follows its edits.
+func (f *Flow) takeShared(st State, from string, sub *Flow, ss State) {
+	for _, t := range f.Steps {
+		if a, done := st.Answers[t.ID]; (done && a.From != from) || t.Tag == "" || t.Then != "" {
+			continue
+		}
+		if a, ok := sub.Tagged(ss, t.Tag); ok {
+			a.From = from
+			st.Answers[t.ID] = a
+		}
+	}
+}
+
+// startSub opens the flow handed off to at step s, with the answers of
+// steps whose tag the parent already answered filled in.
+func (f *Flow) startSub(st State, s *Step, sub *Flow) *State {
+	ss := State{FlowID: sub.ID, FlowVersion: sub.Version, Answers: map[string]Answer{}, Context: copyContext(st.Context)}
+	for _, t := range sub.Steps {
+		if a, ok := f.Tagged(st, t.Tag); ok && t.Then == "" {
+			a.From = s.ID
+			ss.Answers[t.ID] = a
+		}
+	}
+	if len(sub.Modes) > 0 && !sub.HasMode(s.ThenMode) {
+		ss.Phase = PhaseMode
+		return &ss
+	}
+	ss.Mode = s.ThenMode
+	ss = sub.moveTo(ss, sub.firstUnanswered(ss))
+	return &ss
+}
+
+// advanceSub passes the input to the flow handed off to and comes back
+// when its questions are over; its review is the parent's.
+func (f *Flow) advanceSub(st State, s *Step, in Input, env Env) (State, Result) {
+	sub := f.subs[s.ID]
+	ss := *st.Subs[s.ID]
+	if cmd, _, ok := parseCommand(in.Text); ok && in.StepID == "" && cmd == cmdBack && ss.Phase == PhaseAsk && firstOfTrail(ss) {
+		return f.back(st, env)
+	}
+	ns, res := Advance(sub, ss, in, env)
+	st.Subs[s.ID] = &ns
+	if res.Cancelled || res.Stale {
+		if res.Cancelled {
+			st.Phase = PhaseCancelled
+		}
+		return st, res
+	}
+	if res.Accepted != nil {
+		res.Accepted.Handoff = s.ID
+	}
+	for i := range res.Recorded {
+		res.Recorded[i].Handoff = s.ID
+	}
+	res.Done = false
+	if ns.Phase == PhaseReview || ns.Phase == PhaseDone {
+		if ns.Phase == PhaseDone {
+			ns.Phase = PhaseReview
+		}
+		st, res = f.settle(st, res, env)
+		if st.Phase == PhaseReview && f.NoReview {
+			st.Phase, res.Done = PhaseDone, true
+		}
+	}
+	res.Prompt = f.Render(st, env)
+	return st, res
+}
+
+// firstOfTrail reports whether the state asks its first answered question
+// (nothing to go back to inside it).
+func firstOfTrail(st State) bool {
+	i := slices.Index(st.Trail, st.Cursor)
+	if i < 0 {
+		i = len(st.Trail)
+	}
+	return i == 0
 }
 
 // moveTo asks step id next, or opens the review when id is empty.
@@ -199,10 +376,9 @@ func (f *Flow) moveTo(st State, id string) State {
 }
 
 func (f *Flow) review(st State, in Input, env Env) (State, Result) {
-	if id, ok := f.pickAnswered(st, inputText(in)); ok && isNumber(inputText(in)) {
+	if isNumber(inputText(in)) {
 		// Items are numbered, actions are words: a number edits that item.
-		st.Phase, st.Cursor = PhaseAsk, id
-		return st, Result{Prompt: f.Render(st, env)}
+		return f.editPick(st, in, env)
 	}
 	switch reviewAction(inputText(in)) {
 	case ActionSave:
@@ -230,27 +406,32 @@ func reviewAction(s string) string {
 }
 
 func (f *Flow) editPick(st State, in Input, env Env) (State, Result) {
-	id, ok := f.pickAnswered(st, inputText(in))
+	l, ok := f.pickAnswered(st, inputText(in))
 	if !ok {
 		return f.retry(st, msg(env.Lang, "bad_edit"), env)
 	}
-	st.Phase, st.Cursor = PhaseAsk, id
+	st.Phase, st.Cursor = PhaseAsk, l.StepID
+	if ss := st.Subs[l.Handoff]; ss != nil {
+		st.Cursor = l.Handoff
+		ss.Phase, ss.Cursor = PhaseAsk, l.StepID
+	}
 	return st, Result{Prompt: f.Render(st, env)}
 }
 
 // pickAnswered finds an answered step by review number, step id or label.
-func (f *Flow) pickAnswered(st State, s string) (string, bool) {
-	answered := f.reviewable(st)
+func (f *Flow) pickAnswered(st State, s string) (ReviewLine, bool) {
+	lines := f.ReviewLines(st, "ja")
 	key := strings.TrimSpace(Fold(s))
-	if n, err := strconv.Atoi(key); err == nil && n >= 1 && n <= len(answered) {
-		return answered[n-1].Step.ID, true
+	if n, err := strconv.Atoi(key); err == nil && n >= 1 && n <= len(lines) {
+		return lines[n-1], true
 	}
-	for _, sa := range answered {
-		if strings.EqualFold(sa.Step.ID, key) || sa.Step.ReviewLabel("ja") == key || strings.EqualFold(sa.Step.ReviewLabel("en"), key) {
-			return sa.Step.ID, true
+	en := f.ReviewLines(st, "en")
+	for i, l := range lines {
+		if strings.EqualFold(l.StepID, key) || l.Label == key || strings.EqualFold(en[i].Label, key) {
+			return l, true
 		}
 	}
-	return "", false
+	return ReviewLine{}, false
 }
 
 // inputText is the text to parse: the button value or what was typed.
@@ -290,7 +471,8 @@ func (f *Flow) back(st State, env Env) (State, Result) {
 	switch st.Phase {
 	case PhaseReview, PhaseEditPick:
 		if len(st.Trail) > 0 {
-			st.Phase, st.Cursor = PhaseAsk, st.Trail[len(st.Trail)-1]
+			st.Phase = PhaseAsk
+			st = f.backTo(st, len(st.Trail)-1)
 		}
 		return st, Result{Prompt: f.Render(st, env)}
 	case PhaseAsk:
@@ -301,10 +483,29 @@ func (f *Flow) back(st State, env Env) (State, Result) {
 		if i == 0 {
 			return f.retry(st, msg(env.Lang, "no_back"), env)
 		}
-		st.Cursor = st.Trail[i-1]
+		st = f.backTo(st, i-1)
 		return st, Result{Prompt: f.Render(st, env)}
 	}
 	return f.retry(st, msg(env.Lang, "no_back"), env)
+}
+
+// backTo asks Trail[i] again; a then: step reopens the last question of
+// the flow handed off to (or the step before it when it asked nothing).
+func (f *Flow) backTo(st State, i int) State {
+	for ; i >= 0; i-- {
+		id := st.Trail[i]
+		ss := st.Subs[id]
+		if ss == nil {
+			st.Cursor = id
+			return st
+		}
+		if len(ss.Trail) > 0 {
+			ss.Phase, ss.Cursor = PhaseAsk, ss.Trail[len(ss.Trail)-1]
+			st.Cursor = id
+			return st
+		}
+	}
+	return st
 }
 
 // Render returns the prompt the state is waiting on (nil when finished).
@@ -333,6 +534,16 @@ func (f *Flow) Render(st State, env Env) *Prompt {
 		if st.Pending != nil {
 			return f.renderConfirmDate(st, env)
 		}
+		if s, ok := f.Step(st.Cursor); ok && s.Then != "" {
+			if ss, sub := st.Subs[s.ID], f.subs[s.ID]; ss != nil && sub != nil {
+				p := sub.Render(*ss, env)
+				if n, total := f.progress(st); p != nil && p.Number > 0 {
+					p.Number, p.Total = n+slices.Index(asked(sub, *ss), ss.Cursor), total
+				}
+				return p
+			}
+			return nil
+		}
 		return f.renderStep(st, env)
 	}
 	return nil
@@ -345,8 +556,11 @@ func (f *Flow) renderStep(st State, env Env) *Prompt {
 	}
 	p := &Prompt{StepID: s.ID, Kind: s.Kind, Text: RenderText(s.Ask, env), Hint: RenderText(s.Hint, env),
 		Optional: s.Optional, Dates: s.dates(), Format: format(s, env)}
-	for _, o := range s.Options {
+	for _, o := range f.choicesOf(st, s) {
 		p.Options = append(p.Options, Choice{ID: o.ID, Label: o.Label.In(env.Lang)})
+	}
+	if v, ok := f.defaultOf(st, s, env); ok {
+		p.Default, p.DefaultLabel = v, f.Display(s, Answer{Value: v}, env.Lang)
 	}
 	if s.Kind == KindCompany {
 		for _, c := range env.Companies {
@@ -361,11 +575,27 @@ func (f *Flow) renderStep(st State, env Env) *Prompt {
 }
 
 // ReviewLines lists the answers on the path, numbered for 修正.
+// Answers of a flow handed off to are listed where it was handed off.
 func (f *Flow) ReviewLines(st State, lang string) []ReviewLine {
 	var out []ReviewLine
-	for i, sa := range f.reviewable(st) {
-		out = append(out, ReviewLine{N: i + 1, StepID: sa.Step.ID, Label: sa.Step.ReviewLabel(lang),
-			Value: f.Display(sa.Step, sa.Answer, lang), Sensitive: sa.Step.Sensitive})
+	for _, id := range f.path(st) {
+		s, _ := f.Step(id)
+		a, answered := st.Answers[id]
+		if sub, ss := f.subs[id], st.Subs[id]; s.Then != "" && sub != nil && ss != nil {
+			for _, l := range sub.ReviewLines(*ss, lang) {
+				if t, _ := sub.Step(l.StepID); t != nil && f.hasTag(st, t.Tag) {
+					continue // shown once, as the flow's own answer
+				}
+				l.N, l.Handoff = len(out)+1, id
+				out = append(out, l)
+			}
+			continue
+		}
+		if !answered || a.Hidden || s.Then != "" {
+			continue
+		}
+		out = append(out, ReviewLine{N: len(out) + 1, StepID: id, Label: s.ReviewLabel(lang),
+			Value: f.Display(s, a, lang), Sensitive: s.Sensitive})
 	}
 	return out
 }
@@ -383,7 +613,7 @@ func (f *Flow) Display(s *Step, a Answer, lang string) string {
 				labels = append(labels, o.Label.In(lang))
 			}
 		}
-		return strings.Join(labels, listSep(lang))
+		return strings.Join(labels, msg(lang, "list_sep"))
 	case KindYesNo:
 		return msg(lang, a.Value)
 	case KindScale:
@@ -394,6 +624,15 @@ func (f *Flow) Display(s *Step, a Answer, lang string) string {
 		}
 	}
 	return a.Value
+}
+
+// hasTag reports whether a step carrying tag is answered on the path.
+func (f *Flow) hasTag(st State, tag string) bool {
+	if tag == "" {
+		return false
+	}
+	_, ok := f.Tagged(st, tag)
+	return ok
 }
 
 // RenderText fills {{placeholders}} from env.Vars.
@@ -419,20 +658,7 @@ func (f *Flow) Prefill(st State, id string, a Answer) State {
 	st.Answers[id] = a
 	if st.Phase == PhaseAsk && st.Cursor == id {
 		st = f.moveTo(st, f.nextUnanswered(st, id))
+		st, _ = f.settle(st, Result{}, Env{})
 	}
 	return st
-}
-
-// reviewable are the answers the review lists: those on the path that the
-// respondent gave (or that were given for them, like the company).
-func (f *Flow) reviewable(st State) []StepAnswer {
-	return slices.DeleteFunc(f.Answered(st), func(sa StepAnswer) bool { return sa.Answer.Auto })
-}
-
-// listSep joins items of a list: 、 in Japanese, ", " in English.
-func listSep(lang string) string {
-	if lang == "en" {
-		return ", "
-	}
-	return "、"
 }

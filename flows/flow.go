@@ -61,9 +61,13 @@ type Flow struct {
 	// review (owners on LINE answer a few taps and should not be asked
 	// 「この内容で保存しますか？」).
 	NoReview bool `yaml:"no_review"`
+	// Budget caps the questions asked on any path, per mode (flows check).
+	Budget map[string]int `yaml:"budget"`
 
-	File  string         `yaml:"-"` // where the flow was loaded from
-	index map[string]int // step id → position in Steps
+	File       string           `yaml:"-"` // where the flow was loaded from
+	BudgetLine int              `yaml:"-"`
+	index      map[string]int   // step id → position in Steps
+	subs       map[string]*Flow // flows handed off to (then:), linked by the Set
 }
 
 // Mode is a named subset of steps (e.g. full and quick).
@@ -103,21 +107,46 @@ type Step struct {
 	// Sensitive marks 要配慮 answers: never in digests or exports unless asked for.
 	Sensitive bool   `yaml:"sensitive"`
 	Tag       string `yaml:"tag"` // semantic role the bot acts on, e.g. commitment.text
+	// OptionsFrom offers only the options chosen at an earlier multi step.
+	OptionsFrom string `yaml:"options_from"`
+	// Default is the suggested answer an empty reply or one tap accepts:
+	// an option id, yes/no, a number, or a date such as today or +14d.
+	Default string `yaml:"default"`
+	// Then hands the conversation to another flow (in ThenMode) and comes
+	// back to the following step; such a step asks nothing itself.
+	Then     string `yaml:"then"`
+	ThenMode string `yaml:"then_mode"`
+	// Retired steps are never asked; they stay so that answers recorded by
+	// an earlier version of the flow keep their labels (exports, history).
+	Retired bool `yaml:"retired"`
 
 	Line int `yaml:"-"` // line of the step in its file
 }
 
-// Cond is a condition on an earlier answer. Exactly one of In, NotIn,
-// AtMost, AtLeast or Answered is set.
+// Cond is a condition. It is one of: a test on an earlier answer (Step with
+// exactly one of In, NotIn, AtMost, AtLeast or Answered), a test on the
+// context (Context with In or NotIn), or a combination (All, Any, Not).
+// On a multi step AtMost and AtLeast count the options chosen.
 type Cond struct {
 	Step     string   `yaml:"step"`
-	In       []string `yaml:"in"`     // option ids (single/multi), "yes"/"no" (yesno)
-	NotIn    []string `yaml:"not_in"` // the negation of In
+	Context  string   `yaml:"context"` // company.is_new, company.stage or mode
+	In       []string `yaml:"in"`      // option ids (single/multi), "yes"/"no" (yesno)
+	NotIn    []string `yaml:"not_in"`  // the negation of In
 	AtMost   *float64 `yaml:"at_most"`
 	AtLeast  *float64 `yaml:"at_least"`
 	Answered *bool    `yaml:"answered"` // answered and not skipped
+	All      []*Cond  `yaml:"all"`
+	Any      []*Cond  `yaml:"any"`
+	Not      *Cond    `yaml:"not"`
 	Line     int      `yaml:"-"`
 }
+
+// Context keys a condition may test; the caller supplies them in Env.
+const (
+	CtxCompanyIsNew = "company.is_new" // "true" or "false"
+	CtxCompanyStage = "company.stage"  // the stage option id of the intake
+	CtxMode         = "mode"           // the conversation's mode
+)
 
 // Jump sends the conversation to Goto when If holds. Goto may be EndStep.
 type Jump struct {

@@ -19,7 +19,14 @@ var builtinFS embed.FS
 
 // Builtin returns the flows shipped with bansou.
 func Builtin() (*Set, error) {
-	return LoadFS(builtinFS, "builtin")
+	set, err := LoadFS(builtinFS, "builtin")
+	if err != nil {
+		return nil, err
+	}
+	if err := set.CheckLinks(); err != nil {
+		return nil, err
+	}
+	return set, nil
 }
 
 // Set is a collection of flows by id.
@@ -49,6 +56,83 @@ func (s *Set) Merge(o *Set) {
 	for id, f := range o.byID {
 		s.byID[id] = f
 	}
+	s.link()
+}
+
+// link resolves every hand-off (then:) to the flow of that id in the set.
+func (s *Set) link() {
+	for _, f := range s.byID {
+		f.subs = map[string]*Flow{}
+		for _, st := range f.Steps {
+			if t, ok := s.byID[st.Then]; ok && st.Then != "" {
+				f.subs[st.ID] = t
+			}
+		}
+	}
+}
+
+// Check reports what one file alone cannot show, as "file:line: reason":
+// hand-offs to flows that are not in the set (CheckLinks), and question
+// budgets that a path through a flow exceeds (see LongestPath). It is the
+// authoring check of `bansou flows check`; loading for use runs CheckLinks.
+func (s *Set) Check() error {
+	return s.check(true)
+}
+
+// CheckLinks reports hand-offs to flows that are not in the set.
+func (s *Set) CheckLinks() error {
+	return s.check(false)
+}
+
+func (s *Set) check(budgets bool) error {
+	var errs []error
+	for _, id := range s.IDs() {
+		f := s.byID[id]
+		for _, st := range f.Steps {
+			if st.Then == "" {
+				continue
+			}
+			t, ok := f.subs[st.ID]
+			switch {
+			case !ok:
+				errs = append(errs, fmt.Errorf("%s:%d: step %s: then names unknown flow %q", f.File, st.Line, st.ID, st.Then))
+			case st.ThenMode != "" && !t.HasMode(st.ThenMode):
+				errs = append(errs, fmt.Errorf("%s:%d: step %s: flow %s has no mode %q", f.File, st.Line, st.ID, st.Then, st.ThenMode))
+			case t.hasHandoff():
+				errs = append(errs, fmt.Errorf("%s:%d: step %s: flow %s hands off again; hand-offs do not nest", f.File, st.Line, st.ID, st.Then))
+			}
+		}
+		if !budgets {
+			continue
+		}
+		for _, m := range budgetModes(f) {
+			n, path := f.LongestPath(m)
+			if limit := f.Budget[m]; n > limit {
+				errs = append(errs, fmt.Errorf("%s:%d: budget: %s mode can ask %d questions (limit %d): %s",
+					f.File, f.BudgetLine, m, n, limit, strings.Join(path, " → ")))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (f *Flow) hasHandoff() bool {
+	for _, st := range f.Steps {
+		if st.Then != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// budgetModes lists the modes of f that have a budget, in order.
+func budgetModes(f *Flow) []string {
+	var ms []string
+	for m := range f.Budget {
+		ms = append(ms, m)
+	}
+	sort.Strings(ms)
+	return ms
 }
 
 // LoadDir loads every *.yaml / *.yml file in dir.
@@ -93,6 +177,7 @@ func LoadFS(fsys fs.FS, dir string, display ...string) (*Set, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	set.link()
 	return set, nil
 }
 
@@ -140,6 +225,7 @@ func attachLines(f *Flow, root *yaml.Node) {
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 		doc = doc.Content[0]
 	}
+	f.BudgetLine = lineOf(field(doc, "budget"), 1)
 	for i, m := range items(field(doc, "modes")) {
 		if i < len(f.Modes) {
 			f.Modes[i].Line = m.Line
@@ -157,16 +243,31 @@ func attachLines(f *Flow, root *yaml.Node) {
 			}
 		}
 		if s.When != nil {
-			s.When.Line = lineOf(field(sn, "when"), s.Line)
+			condLines(s.When, field(sn, "when"), s.Line)
 		}
 		for j, jn := range items(field(sn, "next")) {
 			if j < len(s.Next) {
 				s.Next[j].Line = jn.Line
 				if s.Next[j].If != nil {
-					s.Next[j].If.Line = lineOf(field(jn, "if"), jn.Line)
+					condLines(s.Next[j].If, field(jn, "if"), jn.Line)
 				}
 			}
 		}
+	}
+}
+
+// condLines copies line numbers onto a condition and its parts.
+func condLines(c *Cond, n *yaml.Node, fallback int) {
+	c.Line = lineOf(n, fallback)
+	for key, parts := range map[string][]*Cond{"all": c.All, "any": c.Any} {
+		for i, pn := range items(field(n, key)) {
+			if i < len(parts) && parts[i] != nil {
+				condLines(parts[i], pn, c.Line)
+			}
+		}
+	}
+	if c.Not != nil {
+		condLines(c.Not, field(n, "not"), c.Line)
 	}
 }
 

@@ -11,3 +11,19 @@ func BenchmarkBuiltin(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDebriefBudget computes the longest path of the built-in debrief
+// in both modes (what `bansou flows check` does for its budget).
+func BenchmarkDebriefBudget(b *testing.B) {
+	set, err := Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, _ := set.Get("debrief")
+	for i := 0; i < b.N; i++ {
+		if n, _ := f.LongestPath("full"); n != 20 {
+			b.Fatalf("full: %d", n)
+		}
+		f.LongestPath("quick")
+	}
+}

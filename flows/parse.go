@@ -617,23 +617,64 @@ func optionNumber(p string) (int, bool) {
 // ---------------------------------------------------------------------------
 // Dates
 
-// dateHint is appended to date errors: the formats that work.
-const dateHint = "「12/3」「12月3日」「2026-12-03」「来週火曜」「+14d」のように入力してください。"
+// DateError says why a date could not be read, as a message key of the
+// catalog and its arguments; Message renders it in the person's language.
+// Error is for logs, never shown to people.
+type DateError struct {
+	Key  string
+	Args []any // Text arguments are rendered in the message's language
+	Hint bool  // add the formats that work (date_hint)
+}
+
+func (e *DateError) Error() string {
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		if t, ok := a.(Text); ok {
+			a = t.EN
+		}
+		args[i] = a
+	}
+	return fmt.Sprintf("flows: date: %s %v", e.Key, args)
+}
+
+// Message renders the problem in lang, with the formats that work.
+func (e *DateError) Message(lang string) string {
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		if t, ok := a.(Text); ok {
+			a = t.In(lang)
+		}
+		args[i] = a
+	}
+	m := Msg(lang, e.Key, args...)
+	if e.Hint {
+		m += Msg(lang, "date_hint")
+	}
+	return m
+}
+
+// DateProblem renders an error of ParseDate for people in lang.
+func DateProblem(err error, lang string) string {
+	var de *DateError
+	if errors.As(err, &de) {
+		return de.Message(lang)
+	}
+	return Msg(lang, "date_unreadable") + Msg(lang, "date_hint")
+}
 
 func errDateFormat() error {
-	return errors.New("日付として読み取れませんでした。" + dateHint)
+	return &DateError{Key: "date_unreadable", Hint: true}
 }
 
 func errNoSuchDay(y, m, d int) error {
-	day := fmt.Sprintf("%d月%d日", m, d)
 	if y > 0 {
-		day = fmt.Sprintf("%d年%s", y, day)
+		return &DateError{Key: "date_no_such_ymd", Args: []any{y, m, d}, Hint: true}
 	}
-	return errors.New(day + "という日付はありません。" + dateHint)
+	return &DateError{Key: "date_no_such_md", Args: []any{m, d}, Hint: true}
 }
 
 func errDateRange() error {
-	return errors.New("日付が遠すぎます。" + dateHint)
+	return &DateError{Key: "date_too_far", Hint: true}
 }
 
 // ParseDate parses a date as users type it, relative to today: 2026-12-03,
@@ -641,7 +682,8 @@ func errDateRange() error {
 // 今日, 明日, 明後日, 3日後, 2週間後, 1か月後, 来週火曜, 今週金曜, 火曜日,
 // +14d, +2w, +1m, 月末 and more, with 全角 digits and an optional trailing
 // weekday such as (木). A month and day without a year is the next such day
-// on or after today. The error message is Japanese and lists examples.
+// on or after today. The error is a *DateError: DateProblem renders it in
+// the person's language, with examples of what works.
 func ParseDate(s string, today Date) (Date, error) {
 	k := normalizeDate(s)
 	if k == "" {
@@ -837,9 +879,8 @@ func parseWeekday(k string, today Date) (Date, bool, error) {
 }
 
 func errPastWeekday(d Date) error {
-	name := weekdayJA(d.Weekday())
-	return fmt.Errorf("今週の%s曜日（%d月%d日）はもう過ぎています。来週なら「来週%s曜」のように入力してください。",
-		name, int(d.Month), d.Day, name)
+	name := Text{JA: weekdayJA(d.Weekday()), EN: d.Weekday().String()}
+	return &DateError{Key: "date_past_weekday", Args: []any{name, int(d.Month), d.Day, name}}
 }
 
 // cutWeekPrefix splits off 来週, 再来週, 今週 (or "next", 次の, 今度の, which
@@ -942,11 +983,14 @@ func parseEra(k string, _ Date) (Date, bool, error) {
 }
 
 func errNoSuchEraDay(e era, year string, m, d int) error {
-	if year == "1" {
-		year = "元"
+	y := Text{JA: year, EN: year}
+	if year == "1" || year == "元" {
+		y = Text{JA: "元", EN: "1"}
 	}
-	return fmt.Errorf("%s%s年%d月%d日という日付はありません。%s", e.name, year, m, d, dateHint)
+	return &DateError{Key: "date_no_such_era_day", Args: []any{Text{JA: e.name, EN: eraNameEN[e.name]}, y, m, d}, Hint: true}
 }
+
+var eraNameEN = map[string]string{"令和": "Reiwa", "平成": "Heisei", "昭和": "Showa"}
 
 var (
 	reYMD      = regexp.MustCompile(`^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$`)

@@ -31,8 +31,8 @@ func FuzzParseDate(f *testing.F) {
 		today := base.AddDays(int(offset) - 3300)
 		d, err := ParseDate(s, today)
 		if err != nil {
-			if !strings.Contains(err.Error(), "入力してください") {
-				t.Fatalf("ParseDate(%q): error %q does not tell the user what to type", s, err)
+			if !strings.Contains(DateProblem(err, "ja"), "入力してください") || japanese(DateProblem(err, "en")) != "" {
+				t.Fatalf("ParseDate(%q): error %q does not tell the user what to type in both languages", s, err)
 			}
 			if !d.IsZero() {
 				t.Fatalf("ParseDate(%q) returned %v with an error", s, d)

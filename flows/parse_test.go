@@ -587,9 +587,15 @@ func TestParseDateErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("ParseDate(%q) = %v, want an error", tt.in, got)
 			}
-			msg := err.Error()
+			msg := DateProblem(err, "ja")
 			if !strings.Contains(msg, tt.says) || !strings.Contains(msg, "入力してください") {
 				t.Errorf("ParseDate(%q) error = %q, want it to say %q and how to type a date", tt.in, msg, tt.says)
+			}
+			if en := DateProblem(err, "en"); japanese(en) != "" || !strings.Contains(en, "type") && !strings.Contains(en, "Type") {
+				t.Errorf("ParseDate(%q) in English = %q, want English saying what to type", tt.in, en)
+			}
+			if japanese(err.Error()) != "" {
+				t.Errorf("ParseDate(%q): error string %q carries a user-facing sentence", tt.in, err)
 			}
 		})
 	}
@@ -598,7 +604,7 @@ func TestParseDateErrors(t *testing.T) {
 func TestParseDateErrorListsExamples(t *testing.T) {
 	_, err := ParseDate("いつか", friday)
 	for _, ex := range []string{"「12/3」", "「12月3日」", "「2026-12-03」", "「来週火曜」", "「+14d」"} {
-		if err == nil || !strings.Contains(err.Error(), ex) {
+		if err == nil || !strings.Contains(DateProblem(err, "ja"), ex) {
 			t.Errorf("error %v does not list %s", err, ex)
 		}
 	}

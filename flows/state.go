@@ -53,6 +53,10 @@ type State struct {
 	// SwitchTo is a company the respondent asked to start while this
 	// conversation was open: the bot asks which to continue.
 	SwitchTo string `json:"switch_to,omitempty"`
+	// Context is what the caller knew when it mattered (company.is_new, …).
+	Context map[string]string `json:"context,omitempty"`
+	// Subs holds the conversations handed off to (then:), by step id.
+	Subs map[string]*State `json:"subs,omitempty"`
 }
 
 // Answer is the current answer to a step.
@@ -60,9 +64,13 @@ type Answer struct {
 	Value   string `json:"v"`             // canonical value (see Value docs on store.Answer)
 	Raw     string `json:"raw,omitempty"` // what was typed or tapped
 	Skipped bool   `json:"skipped,omitempty"`
-	// Auto marks an answer the bot filled in (a question that does not
-	// apply, e.g. 前回から… on a first visit): not listed in the review.
-	Auto bool `json:"auto,omitempty"`
+	// Auto marks an answer recorded without asking: one choice left
+	// (options_from), or a question that does not apply, filled in by the
+	// bot (e.g. 前回から… on a first visit). Hidden marks the latter: not
+	// listed in the review.
+	Auto   bool   `json:"auto,omitempty"`
+	Hidden bool   `json:"hidden,omitempty"`
+	From   string `json:"from,omitempty"` // taken from the flow handed off to at this then: step
 }
 
 // Choices returns the option ids of a single or multi answer.
@@ -97,6 +105,19 @@ func (s State) clone() State {
 		p := *s.Pending
 		c.Pending = &p
 	}
+	if s.Context != nil {
+		c.Context = make(map[string]string, len(s.Context))
+		for k, v := range s.Context {
+			c.Context[k] = v
+		}
+	}
+	if s.Subs != nil {
+		c.Subs = make(map[string]*State, len(s.Subs))
+		for k, v := range s.Subs {
+			sub := v.clone()
+			c.Subs[k] = &sub
+		}
+	}
 	return c
 }
 
@@ -105,9 +126,31 @@ func (s State) clone() State {
 func (f *Flow) Answered(st State) []StepAnswer {
 	var out []StepAnswer
 	for _, id := range f.path(st) {
-		if a, ok := st.Answers[id]; ok {
-			s, _ := f.Step(id)
+		s, _ := f.Step(id)
+		if a, ok := st.Answers[id]; ok && s.Then == "" {
 			out = append(out, StepAnswer{Step: s, Answer: a})
+		}
+	}
+	return out
+}
+
+// Handoff is a conversation handed off to another flow (then:) and
+// finished, whose answers the caller stores as that flow's own.
+type Handoff struct {
+	StepID string
+	Flow   *Flow
+	State  State
+}
+
+// Handoffs lists the finished hand-offs on the conversation's path.
+func (f *Flow) Handoffs(st State) []Handoff {
+	var out []Handoff
+	for _, id := range f.path(st) {
+		sub, ok := f.subs[id]
+		if ss := st.Subs[id]; ok && ss != nil {
+			if _, done := st.Answers[id]; done {
+				out = append(out, Handoff{StepID: id, Flow: sub, State: *ss})
+			}
 		}
 	}
 	return out

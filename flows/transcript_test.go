@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -16,7 +18,10 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 var today = Date{Year: 2026, Month: 11, Day: 20}
 
 func testEnv() Env {
-	return Env{Today: today, Lang: "ja", Companies: []string{"山田製作所", "さくら食堂"}, Vars: map[string]string{
+	companies := []string{"山田製作所", "さくら食堂"}
+	return Env{Today: today, Lang: "ja", Companies: companies, CompanyContext: func(name string) map[string]string {
+		return map[string]string{CtxCompanyIsNew: strconv.FormatBool(!slices.Contains(companies, name))}
+	}, Vars: map[string]string{
 		"company": "山田製作所", "advisor": "佐藤", "institution": "みどり商工会",
 		"commitment": "朝礼で月2回、目標を話す", "commitment_due": "2026年12月4日(金)",
 		"last_wall": "実行できない", "hypothesis": "社長に仕事が集中している", "next_date": "12月4日(金)",
@@ -37,6 +42,9 @@ func (tr *transcript) bot(res Result) {
 		fmt.Fprintf(&tr.b, "bot: [%s %s %d/%d] %s\n", p.StepID, p.Kind, p.Number, p.Total, p.Text)
 		if p.Hint != "" {
 			fmt.Fprintf(&tr.b, "     hint: %s\n", p.Hint)
+		}
+		if p.Default != "" {
+			fmt.Fprintf(&tr.b, "     suggested: %s (%s)\n", p.DefaultLabel, p.Default)
 		}
 		for i, o := range p.Options {
 			fmt.Fprintf(&tr.b, "     %d. %s\n", i+1, o.Label)
@@ -133,7 +141,10 @@ func TestGoldenBuiltinFlows(t *testing.T) {
 }
 
 // Scripted conversations: testdata/NAME.script holds a flow id and mode on
-// its first line ("flow: debrief quick"), then one input per line.
+// its first line ("flow: debrief quick", optionally followed by "lang=en"),
+// then one input per line: typed text (an empty line is an empty reply), or
+// "tap:VALUE" for a tap on a button of the current prompt ("tap:" alone taps
+// the suggested answer).
 func TestGoldenScripts(t *testing.T) {
 	set, err := Builtin()
 	if err != nil {
@@ -160,24 +171,41 @@ func runScript(t *testing.T, set *Set, path string) string {
 	defer file.Close()
 	sc := bufio.NewScanner(file)
 	sc.Scan()
-	var id, mode string
-	fmt.Sscanf(strings.TrimPrefix(sc.Text(), "flow:"), "%s %s", &id, &mode)
+	var id, mode, lang string
+	fmt.Sscanf(strings.TrimPrefix(sc.Text(), "flow:"), "%s %s %s", &id, &mode, &lang)
 	f, ok := set.Get(id)
 	if !ok {
 		t.Fatalf("%s: unknown flow %q", path, id)
 	}
 	var tr transcript
 	env := testEnv()
+	if lang == "lang=en" {
+		env.Lang = "en"
+	}
 	st, res := Start(f, mode, env)
 	tr.bot(res)
 	for sc.Scan() {
-		tr.you(sc.Text())
-		st, res = Advance(f, st, Input{Text: sc.Text()}, env)
+		in := Input{Text: sc.Text()}
+		if v, ok := strings.CutPrefix(sc.Text(), "tap:"); ok && res.Prompt != nil {
+			if v == "" {
+				v = res.Prompt.Default
+			}
+			in = Input{StepID: res.Prompt.StepID, Value: v}
+			tr.you("[tap " + v + "]")
+		} else {
+			tr.you(sc.Text())
+		}
+		st, res = Advance(f, st, in, env)
 		tr.bot(res)
 	}
 	fmt.Fprintf(&tr.b, "-- phase: %s\n", st.Phase)
 	for _, sa := range f.Answered(st) {
 		fmt.Fprintf(&tr.b, "-- %s = %q\n", sa.Step.ID, sa.Answer.Value)
+	}
+	for _, h := range f.Handoffs(st) {
+		for _, sa := range h.Flow.Answered(h.State) {
+			fmt.Fprintf(&tr.b, "-- %s/%s = %q\n", h.Flow.ID, sa.Step.ID, sa.Answer.Value)
+		}
 	}
 	return tr.b.String()
 }

@@ -37,6 +37,7 @@ func validate(f *Flow) []error {
 	c := &checker{f: f}
 	c.header()
 	c.modes()
+	c.budget()
 	f.index = map[string]int{}
 	for i := range f.Steps {
 		s := &f.Steps[i]
@@ -49,7 +50,11 @@ func validate(f *Flow) []error {
 		}
 	}
 	for i := range f.Steps {
+		inheritOptions(f, &f.Steps[i])
 		c.step(i, &f.Steps[i])
+		if s := &f.Steps[i]; s.Retired && (s.When != nil || len(s.Next) > 0 || s.Then != "") {
+			c.errorf(s.Line, "step %s: a retired step is never asked; it takes no when, next or then", s.ID)
+		}
 	}
 	return c.errs
 }
@@ -93,9 +98,24 @@ func (c *checker) modes() {
 	}
 }
 
+func (c *checker) budget() {
+	for m, n := range c.f.Budget {
+		switch {
+		case !c.f.HasMode(m):
+			c.errorf(c.f.BudgetLine, "budget: mode %q is not defined in modes", m)
+		case n < 1:
+			c.errorf(c.f.BudgetLine, "budget: %s must be 1 or more", m)
+		}
+	}
+}
+
 func (c *checker) step(pos int, s *Step) {
 	if !idPattern.MatchString(s.ID) || s.ID == EndStep {
 		c.errorf(s.Line, "step id %q must be letters, digits or _ (and not %q)", s.ID, EndStep)
+	}
+	if s.Then != "" || s.ThenMode != "" {
+		c.handoff(pos, s)
+		return
 	}
 	if !slices.Contains(kinds, s.Kind) {
 		c.errorf(s.Line, "step %s: unknown kind %q (want one of %s)", s.ID, s.Kind, kindList())
@@ -114,8 +134,9 @@ func (c *checker) step(pos int, s *Step) {
 			c.errorf(s.Line, "step %s: mode %q is not defined in modes", s.ID, m)
 		}
 	}
-	c.options(s)
+	c.options(pos, s)
 	c.limits(s)
+	c.defaultValue(s)
 	if s.When != nil {
 		c.cond(pos, s, s.When)
 	}
@@ -124,15 +145,40 @@ func (c *checker) step(pos int, s *Step) {
 	}
 }
 
-func (c *checker) options(s *Step) {
+// handoff checks a step that hands the conversation to another flow; the
+// flow itself is looked up when the set is checked (Set.Check).
+func (c *checker) handoff(pos int, s *Step) {
+	switch {
+	case s.Then == "":
+		c.errorf(s.Line, "step %s: then_mode needs then", s.ID)
+	case !idPattern.MatchString(s.Then):
+		c.errorf(s.Line, "step %s: then %q must be a flow id", s.ID, s.Then)
+	case s.Then == c.f.ID:
+		c.errorf(s.Line, "step %s: a flow cannot hand off to itself", s.ID)
+	case s.Kind != "" || !s.Ask.IsZero() || len(s.Options) > 0 || s.OptionsFrom != "" || s.Default != "" || s.Tag != "" || len(s.Next) > 0:
+		c.errorf(s.Line, "step %s: a then step asks nothing itself; only id, then, then_mode, modes and when are allowed", s.ID)
+	}
+	for _, m := range s.Modes {
+		if !c.f.HasMode(m) {
+			c.errorf(s.Line, "step %s: mode %q is not defined in modes", s.ID, m)
+		}
+	}
+	if s.When != nil {
+		c.cond(pos, s, s.When)
+	}
+}
+
+func (c *checker) options(pos int, s *Step) {
 	choice := s.Kind == KindSingle || s.Kind == KindMulti
 	if !choice {
-		if len(s.Options) > 0 {
+		if len(s.Options) > 0 || s.OptionsFrom != "" {
 			c.errorf(s.Line, "step %s: options are only allowed on single or multi steps, not %s", s.ID, s.Kind)
 		}
 		return
 	}
-	if len(s.Options) < 2 {
+	if s.OptionsFrom != "" {
+		c.optionsFrom(pos, s)
+	} else if len(s.Options) < 2 {
 		c.errorf(s.Line, "step %s: a %s step needs at least 2 options", s.ID, s.Kind)
 	}
 	seen := map[string]bool{}
@@ -164,8 +210,136 @@ func (c *checker) limits(s *Step) {
 	}
 }
 
-// cond checks that a condition refers to an earlier step and fits its kind.
+// inheritOptions gives an options_from step without options of its own the
+// options of its source, so labels and conditions work as on any step.
+func inheritOptions(f *Flow, s *Step) {
+	if s.OptionsFrom == "" || len(s.Options) > 0 {
+		return
+	}
+	if i, ok := f.index[s.OptionsFrom]; ok && f.Steps[i].Kind == KindMulti {
+		s.Options = slices.Clone(f.Steps[i].Options)
+	}
+}
+
+// optionsFrom checks that the source is an earlier multi step and that the
+// step's own options, when it lists any, are among the source's.
+func (c *checker) optionsFrom(pos int, s *Step) {
+	i, ok := c.f.index[s.OptionsFrom]
+	switch {
+	case !ok:
+		c.errorf(s.Line, "step %s: options_from refers to unknown step %q", s.ID, s.OptionsFrom)
+		return
+	case i >= pos:
+		c.errorf(s.Line, "step %s: options_from refers to step %q, which is not asked before it", s.ID, s.OptionsFrom)
+		return
+	case c.f.Steps[i].Kind != KindMulti:
+		c.errorf(s.Line, "step %s: options_from needs a multi step, %s is %s", s.ID, s.OptionsFrom, c.f.Steps[i].Kind)
+		return
+	}
+	src := &c.f.Steps[i]
+	for _, o := range s.Options {
+		if _, ok := src.Option(o.ID); !ok {
+			c.errorf(o.Line, "step %s: option %q is not an option of %s (options_from)", s.ID, o.ID, src.ID)
+		}
+	}
+}
+
+// defaultValue checks that a default is a possible answer of the step.
+func (c *checker) defaultValue(s *Step) {
+	d := s.Default
+	if d == "" {
+		return
+	}
+	ok := true
+	switch s.Kind {
+	case KindSingle:
+		_, ok = s.Option(d)
+	case KindMulti:
+		for _, id := range strings.Split(d, ",") {
+			if _, has := s.Option(id); !has {
+				ok = false
+			}
+		}
+	case KindYesNo:
+		ok = d == "yes" || d == "no"
+	case KindScale:
+		_, ok = ParseScale(d)
+	case KindNumber:
+		_, ok = ParseNumber(d)
+	case KindDate:
+		_, err := ParseDate(d, Date{Year: 2026, Month: 1, Day: 1})
+		ok = err == nil
+	case KindCompany:
+		ok = false
+	}
+	if !ok {
+		c.errorf(s.Line, "step %s: default %q is not a possible answer of a %s step", s.ID, d, s.Kind)
+	}
+}
+
+// cond checks a condition: its parts, the step or context it tests, and
+// that the values fit.
 func (c *checker) cond(pos int, s *Step, cd *Cond) {
+	if cd == nil {
+		c.errorf(s.Line, "step %s: empty condition", s.ID)
+		return
+	}
+	forms := 0
+	for _, b := range []bool{cd.Step != "", cd.Context != "", cd.All != nil, cd.Any != nil, cd.Not != nil} {
+		if b {
+			forms++
+		}
+	}
+	if forms != 1 {
+		c.errorf(cd.Line, "step %s: a condition needs exactly one of step, context, all, any, not", s.ID)
+		return
+	}
+	switch {
+	case cd.All != nil || cd.Any != nil:
+		parts := append(slices.Clone(cd.All), cd.Any...)
+		if len(parts) == 0 {
+			c.errorf(cd.Line, "step %s: all/any needs at least one condition", s.ID)
+		}
+		for _, p := range parts {
+			c.cond(pos, s, p)
+		}
+	case cd.Not != nil:
+		c.cond(pos, s, cd.Not)
+	case cd.Context != "":
+		c.contextCond(s, cd)
+	default:
+		c.stepCond(pos, s, cd)
+	}
+}
+
+// contextCond checks a condition on what the caller knows (Env.Context).
+func (c *checker) contextCond(s *Step, cd *Cond) {
+	if (cd.In == nil) == (cd.NotIn == nil) || cd.AtMost != nil || cd.AtLeast != nil || cd.Answered != nil {
+		c.errorf(cd.Line, "step %s: a context condition needs exactly one of in, not_in", s.ID)
+		return
+	}
+	values := append(slices.Clone(cd.In), cd.NotIn...)
+	switch cd.Context {
+	case CtxCompanyIsNew:
+		for _, v := range values {
+			if v != "true" && v != "false" {
+				c.errorf(cd.Line, "step %s: %s is true or false, not %q", s.ID, cd.Context, v)
+			}
+		}
+	case CtxMode:
+		for _, v := range values {
+			if !c.f.HasMode(v) {
+				c.errorf(cd.Line, "step %s: mode %q is not defined in modes", s.ID, v)
+			}
+		}
+	case CtxCompanyStage:
+	default:
+		c.errorf(cd.Line, "step %s: unknown context %q (known: %s, %s, %s)", s.ID, cd.Context, CtxCompanyIsNew, CtxCompanyStage, CtxMode)
+	}
+}
+
+// stepCond checks that a condition refers to an earlier step and fits its kind.
+func (c *checker) stepCond(pos int, s *Step, cd *Cond) {
 	i, ok := c.f.index[cd.Step]
 	if !ok {
 		c.errorf(cd.Line, "step %s: condition refers to unknown step %q", s.ID, cd.Step)
@@ -191,8 +365,8 @@ func (c *checker) cond(pos int, s *Step, cd *Cond) {
 			c.errorf(cd.Line, "step %s: %q is not a possible answer of step %s", s.ID, v, target.ID)
 		}
 	}
-	if (cd.AtMost != nil || cd.AtLeast != nil) && target.Kind != KindScale && target.Kind != KindNumber {
-		c.errorf(cd.Line, "step %s: at_most/at_least need a scale or number step, %s is %s", s.ID, target.ID, target.Kind)
+	if (cd.AtMost != nil || cd.AtLeast != nil) && target.Kind != KindScale && target.Kind != KindNumber && target.Kind != KindMulti {
+		c.errorf(cd.Line, "step %s: at_most/at_least need a scale, number or multi step, %s is %s", s.ID, target.ID, target.Kind)
 	}
 }
 

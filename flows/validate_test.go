@@ -3,6 +3,7 @@ package flows
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // A flow file that is wrong must say where and why, as file:line: reason.
@@ -35,6 +36,28 @@ func TestParseRejectsBrokenFlows(t *testing.T) {
 			`t.yaml:6: step a: mode "quick" is not defined in modes`},
 		{"one option only", "steps:\n  - id: a\n    kind: single\n    ask: {ja: あ}\n    options:\n      - {id: x, label: {ja: X}}\n",
 			"t.yaml:6: step a: a single step needs at least 2 options"},
+		{"options_from a text step", "steps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n  - id: b\n    kind: single\n    options_from: a\n    ask: {ja: い}\n",
+			`t.yaml:9: step b: options_from needs a multi step, a is text`},
+		{"options_from a later step", "steps:\n  - id: b\n    kind: single\n    options_from: a\n    ask: {ja: い}\n  - id: a\n    kind: multi\n    ask: {ja: あ}\n    options:\n      - {id: x, label: {ja: X}}\n      - {id: y, label: {ja: Y}}\n",
+			`t.yaml:6: step b: options_from refers to step "a", which is not asked before it`},
+		{"option not in the source", "steps:\n  - id: a\n    kind: multi\n    ask: {ja: あ}\n    options:\n      - {id: x, label: {ja: X}}\n      - {id: y, label: {ja: Y}}\n  - id: b\n    kind: single\n    options_from: a\n    ask: {ja: い}\n    options:\n      - {id: z, label: {ja: Z}}\n",
+			`t.yaml:17: step b: option "z" is not an option of a (options_from)`},
+		{"condition with two forms", "steps:\n  - id: a\n    kind: yesno\n    ask: {ja: あ}\n  - id: b\n    kind: text\n    ask: {ja: い}\n    when: {step: a, in: [\"yes\"], context: mode}\n",
+			"t.yaml:12: step b: a condition needs exactly one of step, context, all, any, not"},
+		{"unknown context", "steps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n    when:\n      any:\n        - {context: company.size, in: [big]}\n",
+			`t.yaml:11: step a: unknown context "company.size"`},
+		{"bad is_new value", "steps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n    when: {not: {context: company.is_new, in: [\"yes\"]}}\n",
+			`t.yaml:9: step a: company.is_new is true or false, not "yes"`},
+		{"default not an option", "steps:\n  - id: a\n    kind: single\n    default: z\n    ask: {ja: あ}\n    options:\n      - {id: x, label: {ja: X}}\n      - {id: y, label: {ja: Y}}\n",
+			`t.yaml:6: step a: default "z" is not a possible answer of a single step`},
+		{"default not a date", "steps:\n  - id: a\n    kind: date\n    default: someday\n    ask: {ja: あ}\n",
+			`t.yaml:6: step a: default "someday" is not a possible answer of a date step`},
+		{"then step that asks", "steps:\n  - id: a\n    then: intake\n    kind: text\n    ask: {ja: あ}\n",
+			"t.yaml:6: step a: a then step asks nothing itself"},
+		{"budget for an unknown mode", "budget: {quick: 5}\nsteps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n",
+			`t.yaml:5: budget: mode "quick" is not defined in modes`},
+		{"count on a text step", "steps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n  - id: b\n    kind: text\n    ask: {ja: い}\n    when: {step: a, at_least: 2}\n",
+			"t.yaml:12: step b: at_most/at_least need a scale, number or multi step, a is text"},
 		{"broken yaml", "steps:\n  - id: a\n   kind: text\n",
 			"t.yaml:5: did not find expected '-' indicator"},
 	}
@@ -98,20 +121,51 @@ func TestOwnerFlowsHaveNoJargon(t *testing.T) {
 	}
 }
 
-func TestQuickDebriefIsShort(t *testing.T) {
+// The built-in debrief fits ten minutes: no path through it asks more than
+// 20 questions in full mode or 12 in quick mode, and going deeper happens
+// only on some paths (the shortest full path is much shorter).
+func TestDebriefFitsTenMinutes(t *testing.T) {
 	set, err := Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	f, _ := set.Get("debrief")
-	n := 0
-	for _, s := range f.Steps {
-		if s.inMode("quick") {
-			n++
+	for mode, limit := range map[string]int{"full": 20, "quick": 12} {
+		n, path := f.LongestPath(mode)
+		if n > limit || n < limit-4 {
+			t.Errorf("%s debrief asks up to %d questions (%v); want at most %d and close to it", mode, n, path, limit)
 		}
 	}
-	if n < 8 || n > 12 {
-		t.Errorf("quick debrief has %d questions; keep it to about 10", n)
+}
+
+// A hand-off to a flow that is not loaded fails the set's check.
+func TestHandoffToUnknownFlow(t *testing.T) {
+	const flow = "id: t\nversion: 1\naudience: advisor\ntitle: {ja: テスト}\nsteps:\n  - {id: a, kind: text, ask: {ja: あ}}\n  - id: b\n    then: nowhere\n"
+	set, err := LoadFS(fstest.MapFS{"t.yaml": {Data: []byte(flow)}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := set.Check(); err == nil || err.Error() != `t.yaml:7: step b: then names unknown flow "nowhere"` {
+		t.Errorf("check = %v", err)
+	}
+}
+
+// A flow whose budget a path exceeds fails the set's check, naming the
+// file, the budget's line and the path.
+func TestBudgetIsEnforced(t *testing.T) {
+	const flow = "id: t\nversion: 1\naudience: advisor\ntitle: {ja: テスト}\nbudget: {full: 2}\nmodes:\n  - {id: full, title: {ja: 通常}}\nsteps:\n" +
+		"  - {id: a, kind: yesno, ask: {ja: あ}}\n" +
+		"  - {id: b, kind: text, ask: {ja: い}, when: {step: a, in: [\"yes\"]}}\n" +
+		"  - {id: c, kind: text, ask: {ja: う}, when: {not: {step: a, in: [\"yes\"]}}}\n" +
+		"  - {id: d, kind: text, ask: {ja: え}, when: {all: [{step: a, in: [\"yes\"]}, {step: b, answered: true}]}}\n"
+	set, err := LoadFS(fstest.MapFS{"t.yaml": {Data: []byte(flow)}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = set.Check()
+	want := "t.yaml:5: budget: full mode can ask 3 questions (limit 2): a → b → d"
+	if err == nil || err.Error() != want {
+		t.Errorf("check = %v\nwant %s", err, want)
 	}
 }
 

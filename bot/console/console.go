@@ -5,6 +5,7 @@ package console
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -80,7 +81,7 @@ func Render(r bot.Reply) string {
 
 func renderPrompt(b *strings.Builder, p *flows.Prompt, lang string) {
 	if len(p.Review) > 0 {
-		b.WriteString(tr(lang, "── 確認 ──", "── Review ──") + "\n")
+		b.WriteString(flows.Msg(lang, "ui_review") + "\n")
 		for _, l := range p.Review {
 			fmt.Fprintf(b, "  %d. %s: %s\n", l.N, l.Label, l.Value)
 		}
@@ -90,7 +91,7 @@ func renderPrompt(b *strings.Builder, p *flows.Prompt, lang string) {
 	}
 	b.WriteString(p.Text + "\n")
 	if p.Hint != "" {
-		b.WriteString("  (" + tr(lang, "ヒント", "Tip") + ": " + p.Hint + ")\n")
+		b.WriteString("  (" + flows.Msg(lang, "ui_tip") + ": " + p.Hint + ")\n")
 	}
 	switch p.StepID {
 	case flows.EditStep:
@@ -98,8 +99,7 @@ func renderPrompt(b *strings.Builder, p *flows.Prompt, lang string) {
 	case flows.ReviewStep:
 		// Items are numbered; the actions are words, so a number never
 		// saves or discards.
-		b.WriteString("  " + tr(lang, "「保存」で保存 ／ 番号で修正（例: 3）／「やめる」で中止",
-			"save to save / a number to change that item (e.g. 3) / cancel to stop") + "\n")
+		b.WriteString("  " + flows.Msg(lang, "ui_review_actions") + "\n")
 		return
 	}
 	for i, o := range p.Options {
@@ -108,8 +108,11 @@ func renderPrompt(b *strings.Builder, p *flows.Prompt, lang string) {
 	if g := guide(p, lang); g != "" {
 		b.WriteString("  " + g + "\n")
 	}
+	if p.Default != "" {
+		b.WriteString("  " + flows.Msg(lang, "ui_console_default", p.DefaultLabel) + "\n")
+	}
 	if p.Current != "" {
-		b.WriteString("  " + tr(lang, "いまの回答", "Current answer") + ": " + p.Current + "\n")
+		b.WriteString("  " + flows.Msg(lang, "ui_current_answer") + ": " + p.Current + "\n")
 	}
 }
 
@@ -118,41 +121,24 @@ func guide(p *flows.Prompt, lang string) string {
 	var g string
 	switch p.Kind {
 	case flows.KindMulti:
-		g = tr(lang, "番号を「1,3」のように。複数選べます", "Numbers like 1,3; several allowed")
+		g = flows.Msg(lang, "ui_numbers_like_1_3_several")
 	case flows.KindDate:
-		g = or(p.Format, tr(lang, "例: 12/3、12月3日、来週火曜、+14d", "e.g. 12/3, 2026-12-03, +14d"))
+		g = cmp.Or(p.Format, flows.Msg(lang, "ui_e_g_12_3_2026"))
 	case flows.KindNumber:
 		g = p.Format
 	case flows.KindYesNo:
-		g = tr(lang, "はい / いいえ", "yes / no")
-		if p.Format != "" {
-			g = p.Format
-		}
+		g = cmp.Or(p.Format, flows.Msg(lang, "ui_yes_no"))
 	case flows.KindScale:
-		g = tr(lang, "1〜5の数字で", "A number from 1 to 5")
+		g = flows.Msg(lang, "ui_a_number_from_1_to")
 	case flows.KindCompany:
 		if len(p.Options) > 0 {
-			g = tr(lang, "番号、または新しい企業名を入力", "A number, or a new company's name")
+			g = flows.Msg(lang, "ui_a_number_or_a_new")
 		} else {
-			g = tr(lang, "企業名（屋号）を入力", "Type the company name")
+			g = flows.Msg(lang, "ui_type_the_company_name")
 		}
 	}
 	if p.Optional {
-		g = strings.TrimSpace(g + " " + tr(lang, "（「スキップ」で飛ばせます）", "(type skip to skip)"))
+		g = strings.TrimSpace(g + " " + flows.Msg(lang, "ui_type_skip_to_skip"))
 	}
 	return g
-}
-
-func tr(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
-}
-
-func or(v, def string) string {
-	if v != "" {
-		return v
-	}
-	return def
 }

@@ -26,7 +26,7 @@ type Line struct {
 
 // Heading is the digest's title line.
 func (d *Digest) Heading(lang string) string {
-	return tr(lang, "コーディネーター向け 週次まとめ", "Coordinator digest")
+	return flows.Msg(lang, "digest_coordinator_digest")
 }
 
 // Summary says when the digest was computed, for how many companies, and
@@ -62,7 +62,7 @@ func (d *Digest) Lines(s Section, lang string) []Line {
 		out = append(out, Line{LineMore, moreText(hidden, shown, lang)})
 	}
 	if s.Empty() {
-		out = append(out, Line{LineEmpty, tr(lang, "該当なし", "None")})
+		out = append(out, Line{LineEmpty, flows.Msg(lang, "digest_none")})
 	}
 	for _, n := range s.Notes {
 		out = append(out, Line{LineNote, n.In(lang)})
@@ -75,14 +75,14 @@ func itemText(it Item, lang string) string {
 	who := it.Company
 	switch {
 	case who != "" && it.Advisor != "":
-		who += tr(lang, "（"+it.Advisor+"）", " ("+it.Advisor+")")
+		who += flows.Msg(lang, "paren", it.Advisor)
 	case who == "":
 		who = it.Advisor
 	}
 	if who == "" {
 		return it.Text.In(lang)
 	}
-	return who + tr(lang, " ", ": ") + it.Text.In(lang)
+	return who + flows.Msg(lang, "digest_who_sep") + it.Text.In(lang)
 }
 
 // moreText counts what was left out: companies not already shown, or lines.
@@ -94,9 +94,12 @@ func moreText(hidden []Item, shown map[string]bool, lang string) string {
 		}
 	}
 	if n := len(companies); n > 0 {
-		return tr(lang, fmt.Sprintf("ほか %d 社", n), "and "+plural(n, "more company", "more companies"))
+		if n == 1 {
+			return flows.Msg(lang, "digest_more_company", n)
+		}
+		return flows.Msg(lang, "digest_more_companies", n)
 	}
-	return tr(lang, fmt.Sprintf("ほか %d 件", len(hidden)), fmt.Sprintf("and %d more", len(hidden)))
+	return flows.Msg(lang, "digest_more_items", len(hidden))
 }
 
 // Text renders the digest for a terminal or a log: Japanese, or English
@@ -118,21 +121,14 @@ func linePrefix(k LineKind, lang string) string {
 	case LineGroup:
 		return "  ■ "
 	case LineItem:
-		return tr(lang, "  ・", "  • ")
+		return flows.Msg(lang, "digest_bullet")
 	case LineNote:
 		return "  ※ "
 	}
 	return "  "
 }
 
-func tr(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
-}
-
-// plural is "1 company", "2 companies".
+// plural is "1 company", "2 companies" (English only).
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one

@@ -88,6 +88,7 @@ type qrAction struct {
 	Text        string `json:"text"`
 	Mode        string `json:"mode"`
 	InputOption string `json:"inputOption"`
+	Initial     string `json:"initial"`
 }
 
 // response is a scripted answer of the fake LINE.
@@ -206,11 +207,15 @@ func newHarness(t testing.TB) *harness {
 }
 
 // newHarnessOn builds the harness on db; log nil means JSON into h.logs.
-func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger) *harness {
+// Extra flows are loaded besides the built-in ones.
+func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger, extra ...*flows.Set) *harness {
 	t.Helper()
 	set, err := flows.Builtin()
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, x := range extra {
+		set.Merge(x)
 	}
 	jst, err := time.LoadLocation("Asia/Tokyo")
 	if err != nil {

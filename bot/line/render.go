@@ -1,6 +1,7 @@
 package line
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -69,7 +70,7 @@ func bodyText(r bot.Reply) string {
 func promptText(p *flows.Prompt, lang string) string {
 	var lines []string
 	if len(p.Review) > 0 {
-		lines = append(lines, tr(lang, "── 確認 ──", "── Review ──"))
+		lines = append(lines, flows.Msg(lang, "ui_review"))
 		for _, l := range p.Review {
 			lines = append(lines, fmt.Sprintf("%d. %s: %s", l.N, l.Label, l.Value))
 		}
@@ -77,7 +78,7 @@ func promptText(p *flows.Prompt, lang string) string {
 	}
 	lines = append(lines, p.Text)
 	if p.Current != "" {
-		lines = append(lines, tr(lang, "（いまの回答: ", "(Current answer: ")+p.Current+tr(lang, "）", ")"))
+		lines = append(lines, flows.Msg(lang, "ui_current_answer_paren", p.Current))
 	}
 	if p.Hint != "" {
 		lines = append(lines, p.Hint)
@@ -121,16 +122,16 @@ func numbered(p *flows.Prompt) bool {
 func guide(p *flows.Prompt, lang string) string {
 	switch {
 	case p.Kind == flows.KindMulti && len(p.Options) > 0:
-		return tr(lang, "いくつか選ぶときは、番号を「1,3」のように送ってください。", "To choose several, send their numbers, e.g. 1,3.")
+		return flows.Msg(lang, "ui_to_choose_several_send_their")
 	case hasChoices(p) && len(p.Options) > room(p):
-		return tr(lang, "番号を送って答えることもできます。", "You can also answer by sending a number.")
+		return flows.Msg(lang, "ui_you_can_also_answer_by")
 	case p.Kind == flows.KindDate:
-		return tr(lang, "「日付を選ぶ」から選ぶか、日付を送ってください（", "Tap \"Pick a date\", or send a date (") + dateFormat(p, lang) + tr(lang, "）。", ").")
+		return flows.Msg(lang, "ui_pick_a_date_or_send", cmp.Or(p.Format, flows.Msg(lang, "ui_date_examples")))
 	case p.Kind == flows.KindNumber:
 		if p.Format != "" {
-			return p.Format + tr(lang, "送ってください。", ", please.")
+			return flows.Msg(lang, "ui_send_number_format", p.Format)
 		}
-		return tr(lang, "数字で送ってください。", "Please send a number.")
+		return flows.Msg(lang, "ui_please_send_a_number")
 	}
 	return ""
 }
@@ -141,17 +142,25 @@ func quickReplies(sessionID int64, p *flows.Prompt, lang string) []messaging_api
 	var items []messaging_api.QuickReplyItem
 	switch p.Kind {
 	case flows.KindScale:
-		items = choiceItems(sessionID, p.StepID, scaleChoices(), room(p))
+		items = choiceItems(sessionID, p.StepID, suggestedFirst(scaleChoices(), p), room(p))
 	case flows.KindYesNo:
-		items = choiceItems(sessionID, p.StepID, []flows.Choice{{ID: "yes", Label: tr(lang, "はい", "Yes")}, {ID: "no", Label: tr(lang, "いいえ", "No")}}, room(p))
+		yn := []flows.Choice{{ID: "yes", Label: flows.Msg(lang, "yes")}, {ID: "no", Label: flows.Msg(lang, "no")}}
+		items = choiceItems(sessionID, p.StepID, suggestedFirst(yn, p), room(p))
 	case flows.KindDate:
-		items = append(items, datePicker(sessionID, p.StepID, lang)...)
+		if p.Default != "" { // the suggested day first: one tap accepts it
+			items = choiceItems(sessionID, p.StepID, []flows.Choice{{ID: p.Default, Label: p.DefaultLabel}}, 1)
+		}
+		items = append(items, datePicker(sessionID, p.StepID, p.Default, lang)...)
 	case flows.KindSingle, flows.KindMulti, flows.KindCompany:
 		items = optionItems(sessionID, p, lang)
+	case flows.KindText, flows.KindNumber:
+		if p.Default != "" {
+			items = choiceItems(sessionID, p.StepID, []flows.Choice{{ID: p.Default, Label: p.DefaultLabel}}, 1)
+		}
 	}
 	if p.Optional {
-		label := tr(lang, "スキップ", "Skip")
-		items = append(items, item(&messaging_api.MessageAction{Label: label, Text: tr(lang, "スキップ", "skip")}))
+		label := flows.Msg(lang, "ui_skip")
+		items = append(items, item(&messaging_api.MessageAction{Label: label, Text: flows.Msg(lang, "ui_skip2")}))
 	}
 	return items
 }
@@ -160,11 +169,12 @@ func quickReplies(sessionID int64, p *flows.Prompt, lang string) []messaging_api
 // the first ones and 「番号で入力」, which opens the keyboard.
 func optionItems(sessionID int64, p *flows.Prompt, lang string) []messaging_api.QuickReplyItem {
 	n := room(p)
-	if len(p.Options) <= n {
-		return choiceItems(sessionID, p.StepID, p.Options, n)
+	opts := suggestedFirst(p.Options, p)
+	if len(opts) <= n {
+		return choiceItems(sessionID, p.StepID, opts, n)
 	}
-	items := choiceItems(sessionID, p.StepID, p.Options, n-1)
-	return append(items, item(&messaging_api.PostbackAction{Label: tr(lang, "番号で入力", "Type a number"),
+	items := choiceItems(sessionID, p.StepID, opts, n-1)
+	return append(items, item(&messaging_api.PostbackAction{Label: flows.Msg(lang, "ui_type_a_number"),
 		Data: keyboardData, InputOption: messaging_api.PostbackActionINPUT_OPTION_OPEN_KEYBOARD}))
 }
 
@@ -185,13 +195,25 @@ func choiceItems(sessionID int64, stepID string, cs []flows.Choice, n int) []mes
 	return items
 }
 
-func datePicker(sessionID int64, stepID, lang string) []messaging_api.QuickReplyItem {
+func datePicker(sessionID int64, stepID, initial, lang string) []messaging_api.QuickReplyItem {
 	data, ok := postbackData(sessionID, stepID, "")
 	if sessionID <= 0 || !ok {
 		return nil // typing the date still works
 	}
-	return []messaging_api.QuickReplyItem{item(&messaging_api.DatetimePickerAction{Label: tr(lang, "日付を選ぶ", "Pick a date"),
-		Data: data, Mode: messaging_api.DatetimePickerActionMODE_DATE})}
+	return []messaging_api.QuickReplyItem{item(&messaging_api.DatetimePickerAction{Label: flows.Msg(lang, "ui_pick_a_date"),
+		Data: data, Mode: messaging_api.DatetimePickerActionMODE_DATE, Initial: initial})}
+}
+
+// suggestedFirst moves the suggested choice (the step's default) to the
+// front of the quick replies, where one tap accepts it.
+func suggestedFirst(cs []flows.Choice, p *flows.Prompt) []flows.Choice {
+	for i, c := range cs {
+		if c.ID == p.Default && i > 0 {
+			out := append([]flows.Choice{c}, cs[:i]...)
+			return append(out, cs[i+1:]...)
+		}
+	}
+	return cs
 }
 
 func scaleChoices() []flows.Choice {
@@ -263,19 +285,4 @@ func clip(s string, n int) string {
 		used += l
 	}
 	return b.String() + "…"
-}
-
-func tr(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
-}
-
-// dateFormat is the engine's date examples, or general ones.
-func dateFormat(p *flows.Prompt, lang string) string {
-	if p.Format != "" {
-		return p.Format
-	}
-	return tr(lang, "例: 12/3、12月3日、来週火曜", "e.g. 12/3 or 2026-12-03")
 }

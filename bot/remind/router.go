@@ -167,7 +167,7 @@ func (rt *Router) followupNotice(ctx context.Context, tx store.Tx, r store.Remin
 	}
 	lang := rt.lang(advisor)
 	n.alert.Lang = lang
-	n.alert.Title = pick(lang, "本日は"+company.Name+"のフォロー予定日です", "Today is your follow-up day for "+company.Name)
+	n.alert.Title = flows.Msg(lang, "remind_followup_today", company.Name)
 	n.alert.Text = followupText(lang, company, commitment)
 	return n, nil
 }
@@ -191,18 +191,16 @@ func followupOpen(ctx context.Context, tx store.Tx, companyID, id int64) error {
 func followupText(lang string, company store.Company, c store.Commitment) string {
 	var text string
 	if c.Text != "" {
-		text = pick(lang, "前回決めた次の一歩：「"+c.Text+"」", "Last agreed next step: \""+c.Text+"\"")
+		text = flows.Msg(lang, "remind_last_step", c.Text)
 		if d, err := flows.ParseISODate(c.Due); c.Due != "" && err == nil {
-			text += pick(lang, "（期限："+d.JapaneseWithYear()+"）", " (due "+d.String()+")")
+			text += flows.Msg(lang, "remind_due", d.Display(lang))
 		}
 		if c.Status != "" && c.Status != "open" {
-			text += pick(lang, map[string]string{"done": "　→ できた、とのご報告があります", "dropped": "　→ やめた・変えた、とのご報告があります"}[c.Status],
-				map[string]string{"done": " — reported done", "dropped": " — reported dropped or changed"}[c.Status])
+			text += flows.Msg(lang, "remind_reported_"+c.Status)
 		}
 		text += "\n"
 	}
-	return text + pick(lang, "訪問後は /bansou visit "+company.Name+" で振り返りを記録できます。",
-		"After the visit, record it with /bansou visit "+company.Name+".")
+	return text + flows.Msg(lang, "remind_record_visit", company.Name)
 }
 
 func (rt *Router) digest(ctx context.Context, r store.Reminder) error {
@@ -245,11 +243,4 @@ func (rt *Router) log() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return rt.Logger
-}
-
-func pick(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/flows"
 )
 
 // onInteraction decides what a click means. It does no I/O: the returned
@@ -116,9 +117,7 @@ func (a *Adapter) resume(ctx context.Context, user string) error {
 	if err != nil {
 		return err
 	}
-	return a.cfg.Sender.postDM(ctx, user, textMessage(tr(ov.Lang,
-		"進行中の振り返りはありません。`/bansou visit 企業名` で始められます。",
-		"No conversation is in progress. Start one with `/bansou visit <company>`.")))
+	return a.cfg.Sender.postDM(ctx, user, textMessage(flows.Msg(ov.Lang, "ui_no_conversation_is_in_progress")))
 }
 
 // start opens a flow about company (possibly a new one).

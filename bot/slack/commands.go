@@ -35,28 +35,27 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) (*comma
 	user, lang := cmd.UserID, a.cfg.Lang
 	var ack *commandReply
 	if !strings.HasPrefix(cmd.ChannelID, "D") { // typed in a channel: say where the answer goes
-		ack = ephemeral(tr(lang, "bansou とのDMでお返事します。", "I'll answer in your DM with bansou."))
+		ack = ephemeral(flows.Msg(lang, "ui_i_ll_answer_in_your"))
 	}
 	switch verb {
 	case "visit":
 		return ack, func(ctx context.Context) error { return a.visit(ctx, user, bot.FlowDebrief, arg) }
 	case "checkin":
 		if arg == "" {
-			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou checkin 山田製作所`", "Add the company: `/bansou checkin <company>`")), nil
+			return ephemeral(flows.Msg(lang, "ui_add_the_company_bansou_checkin")), nil
 		}
 		return ack, func(ctx context.Context) error { return a.visit(ctx, user, bot.FlowVerify, arg) }
 	case "digest":
 		return ack, func(ctx context.Context) error { return a.digest(ctx, user) }
 	case "invite":
 		if arg == "" {
-			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou invite 山田製作所`", "Add the company: `/bansou invite <company>`")), nil
+			return ephemeral(flows.Msg(lang, "ui_add_the_company_bansou_invite")), nil
 		}
 		return ack, func(ctx context.Context) error { return a.invite(ctx, user, arg) }
 	case "handover":
 		company, to, ok := parseHandover(arg)
 		if !ok {
-			return ephemeral(tr(lang, "企業名と引き継ぎ先を添えてください。例: `/bansou handover 山田製作所 @鈴木`",
-				"Add the company and the new advisor: `/bansou handover <company> @someone`")), nil
+			return ephemeral(flows.Msg(lang, "ui_add_the_company_and_the")), nil
 		}
 		return ack, func(ctx context.Context) error {
 			_, err := a.cfg.Bot.Handover(ctx, bot.HandoverRequest{Channel: bot.ChannelSlack, UserID: user, Company: company,
@@ -65,7 +64,7 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) (*comma
 		}
 	case "request":
 		if arg == "" {
-			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou request 山田製作所`", "Add the company: `/bansou request <company>`")), nil
+			return ephemeral(flows.Msg(lang, "ui_add_the_company_bansou_request")), nil
 		}
 		in := bot.Incoming{Channel: bot.ChannelSlack, UserID: user, Op: &bot.Op{Name: bot.OpRequestAccess, Value: arg}}
 		if cmd.TriggerID != "" {
@@ -74,7 +73,7 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) (*comma
 		return ack, func(ctx context.Context) error { return a.cfg.Bot.Handle(ctx, in) }
 	case "history":
 		if arg == "" {
-			return ephemeral(tr(lang, "企業名を添えてください。例: `/bansou history 山田製作所`", "Add the company: `/bansou history <company>`")), nil
+			return ephemeral(flows.Msg(lang, "ui_add_the_company_bansou_history")), nil
 		}
 		return ack, func(ctx context.Context) error { return a.history(ctx, user, arg) }
 	case "web":
@@ -129,32 +128,7 @@ func parseHandover(arg string) (company, user string, ok bool) {
 	return company, user, company != ""
 }
 
-func helpText(lang string) string {
-	if lang == "en" {
-		return "*bansou commands*\n" +
-			"• `/bansou visit <company>` — debrief a visit; I ask one question at a time in your DM\n" +
-			"• `/bansou checkin <company>` — review how the owner's committed step went\n" +
-			"• `/bansou history <company>` — what has been recorded about the company\n" +
-			"• `/bansou invite <company>` — a one-time code for the owner to connect on LINE\n" +
-			"• `/bansou request <company>` — ask to see a company you do not support yet\n" +
-			"• `/bansou handover <company> @someone` — hand a company over to the next advisor\n" +
-			"• `/bansou digest` — coordinators: what needs attention across all companies\n" +
-			"• `/bansou web` — a sign-in link to the web desk (portfolio, company records, trends); `/bansou web logout` signs out everywhere\n" +
-			"• `/bansou help` — this help\n" +
-			"During a conversation you can send back, skip, edit or cancel in the DM; send resume within 24 hours to pick up one you stopped."
-	}
-	return "*bansou の使い方*\n" +
-		"• `/bansou visit 企業名` … 訪問後の振り返りを始めます（DMで1問ずつおうかがいします）\n" +
-		"• `/bansou checkin 企業名` … 前回決めた「次の一歩」がどうなったかを検証します\n" +
-		"• `/bansou history 企業名` … その企業のこれまでの記録をお見せします\n" +
-		"• `/bansou invite 企業名` … 経営者の方が LINE でつながるための招待コードを発行します\n" +
-		"• `/bansou request 企業名` … 担当していない企業の記録の閲覧を申請します\n" +
-		"• `/bansou handover 企業名 @次の担当者` … 企業を次の担当者に引き継ぎます（引継ぎメモをお願いします）\n" +
-		"• `/bansou digest` … （コーディネーター）全企業の要対応・フォロー状況のまとめ\n" +
-		"• `/bansou web` … ウェブ画面（ポートフォリオ・企業カルテ・推移）のサインイン用リンクをDMでお送りします。`/bansou web logout` ですべての端末からサインアウトします\n" +
-		"• `/bansou help` … この説明\n" +
-		"振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。中断した振り返りは、24時間以内ならDMで「再開」と送ると続きから始められます。"
-}
+func helpText(lang string) string { return flows.Msg(lang, "ui_help") }
 
 // visit starts flowID about the company the advisor named. A name that is
 // exactly one of their companies starts at once; otherwise the DM offers
@@ -185,20 +159,18 @@ func candidates(lang, flowID, query string, names []string) message {
 	var text string
 	switch {
 	case len(names) > 0:
-		text = tr(lang, "「"+query+"」に近い担当企業があります。どちらでしょうか？", "Companies close to \""+query+"\": which one?")
+		text = flows.Msg(lang, "ui_companies_close_to", query)
 	case flowID == bot.FlowDebrief:
-		text = tr(lang, "「"+query+"」に一致する担当企業は見つかりませんでした。新しい企業として振り返りを始めますか？",
-			"No company of yours matches \""+query+"\". Start a debrief for a new company?")
+		text = flows.Msg(lang, "ui_no_match_start_new", query)
 	default:
-		text = tr(lang, "「"+query+"」に一致する担当企業は見つかりませんでした。企業名をご確認ください。",
-			"No company of yours matches \""+query+"\". Please check the name.")
+		text = flows.Msg(lang, "ui_no_match_check_name", query)
 	}
 	var elems []slack.BlockElement
 	for i, n := range names[:min(len(names), maxCandidates)] {
 		elems = append(elems, startButton(flowID, n, n, i))
 	}
 	if flowID == bot.FlowDebrief {
-		elems = append(elems, startButton(flowID, query, tr(lang, "新しい企業「"+query+"」", "New company \""+query+"\""), len(elems)))
+		elems = append(elems, startButton(flowID, query, flows.Msg(lang, "ui_new_company_named", query), len(elems)))
 	}
 	m := textMessage(text)
 	if len(elems) > 0 {
@@ -246,21 +218,20 @@ func (a *Adapter) historyFuzzy(ctx context.Context, user, query string) error {
 		}
 		return a.cfg.Sender.postDM(ctx, user, historyMessage(h, a.cfg.Location))
 	}
-	text := tr(ov.Lang, "「"+query+"」に一致する担当企業は見つかりませんでした。", "No company of yours matches \""+query+"\".")
+	text := flows.Msg(ov.Lang, "ui_no_match", query)
 	if len(close) > 0 {
-		text += tr(ov.Lang, "\n候補: ", "\nDid you mean: ") + strings.Join(close[:min(len(close), maxCandidates)], tr(ov.Lang, "、", ", "))
+		text += flows.Msg(ov.Lang, "ui_did_you_mean") + strings.Join(close[:min(len(close), maxCandidates)], flows.Msg(ov.Lang, "list_sep"))
 	}
-	text += tr(ov.Lang, "\n担当していない企業の記録は、`/bansou request 企業名` で閲覧を申請できます。",
-		"\nTo see a company you do not support, ask for access with `/bansou request <company>`.")
+	text += flows.Msg(ov.Lang, "ui_to_see_a_company_you")
 	return a.cfg.Sender.postDM(ctx, user, textMessage(text))
 }
 
 // historyMessage renders a company's history, newest first.
 func historyMessage(h bot.History, loc *time.Location) message {
-	title := tr(h.Lang, h.Company+" のこれまでの記録", "History of "+h.Company)
+	title := flows.Msg(h.Lang, "ui_history_of", h.Company)
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(clip(title, 150)))}
 	if len(h.Entries) == 0 {
-		blocks = append(blocks, sections(tr(h.Lang, "まだ保存された記録はありません。", "Nothing has been saved yet."))...)
+		blocks = append(blocks, sections(flows.Msg(h.Lang, "ui_nothing_has_been_saved_yet"))...)
 	}
 	var b strings.Builder
 	for _, e := range h.Entries {
@@ -309,15 +280,7 @@ func inviteMessage(lang string, inv bot.Invite, loc *time.Location, friendURL st
 	if friendURL != "" {
 		friendURL = "\n　" + friendURL
 	}
-	text := tr(lang,
-		"*"+inv.Company.Name+"* さまの LINE 招待コード: *"+inv.Code+"*\n"+
-			"有効期限: "+until+"（1回だけ使えます）\n\n"+
-			"経営者の方には、次のようにお伝えください。\n"+
-			"　LINE で当機関の公式アカウントを友だち追加し、トークに招待コード「"+inv.Code+"」を送ってください。"+friendURL,
-		"LINE invite code for *"+inv.Company.Name+"*: *"+inv.Code+"*\n"+
-			"Valid until "+until+" (single use)\n\n"+
-			"Tell the owner:\n"+
-			"　Add our official LINE account as a friend and send the code \""+inv.Code+"\" in the chat."+friendURL)
+	text := flows.Msg(lang, "ui_invite_code", inv.Company.Name, inv.Code, until) + friendURL
 	return textMessage(text)
 }
 
@@ -326,9 +289,7 @@ func inviteMessage(lang string, inv bot.Invite, loc *time.Location, friendURL st
 func (a *Adapter) digest(ctx context.Context, user string) error {
 	d, lang, err := a.cfg.Bot.Digest(ctx, bot.ChannelSlack, user)
 	if errors.Is(err, bot.ErrNotCoordinator) {
-		return a.cfg.Sender.postDM(ctx, user, textMessage(tr(lang,
-			"まとめ（ダイジェスト）はコーディネーター向けです。担当企業の予定は、bansou の「ホーム」タブでご覧いただけます。",
-			"The digest is for coordinators. Your own companies and follow-ups are on bansou's Home tab.")))
+		return a.cfg.Sender.postDM(ctx, user, textMessage(flows.Msg(lang, "ui_the_digest_is_for_coordinators")))
 	}
 	if err != nil {
 		return err

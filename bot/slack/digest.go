@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/bansou/bansou/bot/digest"
+	"github.com/bansou/bansou/flows"
 )
 
 // maxMessageBlocks is Slack's limit of blocks in one message.
@@ -29,9 +30,7 @@ func DigestBlocks(d *digest.Digest, lang string) []slack.Block {
 		}
 	}
 	if len(blocks) > maxMessageBlocks {
-		blocks = append(blocks[:maxMessageBlocks-1], contextText(tr(lang,
-			"…長いため、ここまでを表示しています。全文は `bansou digest --preview` で確認できます。",
-			"…cut short for Slack. The full digest: `bansou digest --preview`.")))
+		blocks = append(blocks[:maxMessageBlocks-1], contextText(flows.Msg(lang, "ui_cut_short_for_slack_the")))
 	}
 	return blocks
 }

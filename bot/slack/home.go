@@ -27,43 +27,41 @@ func (a *Adapter) publishHome(ctx context.Context, user string) error {
 
 func homeBlocks(ov bot.Overview, loc *time.Location) []slack.Block {
 	lang := ov.Lang
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(tr(lang, "bansou — 伴走支援の記録", "bansou — accompaniment records")))}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(flows.Msg(lang, "ui_bansou_accompaniment_records")))}
 	if !ov.Registered {
 		return append(blocks, sections(ov.NotRegistered)...)
 	}
 	blocks = append(blocks, activeBlocks(ov.Active, lang, loc)...)
-	blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(markdown("*"+tr(lang, "フォロー予定", "Follow-ups")+"*"), nil, nil))
+	blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(markdown("*"+flows.Msg(lang, "ui_follow_ups")+"*"), nil, nil))
 	blocks = append(blocks, followupBlocks(ov.Followups, lang)...)
-	blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(markdown("*"+tr(lang, "最近の企業", "Recent companies")+"*"), nil, nil))
+	blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(markdown("*"+flows.Msg(lang, "ui_recent_companies")+"*"), nil, nil))
 	blocks = append(blocks, companyBlocks(ov.Companies, lang)...)
-	return append(blocks, contextText(tr(lang,
-		"`/bansou visit 企業名` で振り返り、`/bansou history 企業名` でこれまでの記録を見られます。",
-		"`/bansou visit <company>` starts a debrief; `/bansou history <company>` shows the records.")))
+	return append(blocks, contextText(flows.Msg(lang, "ui_bansou_visit_company_starts_a")))
 }
 
 func activeBlocks(act *bot.ActiveItem, lang string, loc *time.Location) []slack.Block {
 	if act == nil {
-		return []slack.Block{contextText(tr(lang, "進行中の振り返りはありません。", "No conversation in progress."))}
+		return []slack.Block{contextText(flows.Msg(lang, "ui_no_conversation_in_progress"))}
 	}
 	what := act.Flow
 	if act.Company != "" {
-		what += tr(lang, "（"+act.Company+"）", " ("+act.Company+")")
+		what += flows.Msg(lang, "paren", act.Company)
 	}
-	text := "*" + tr(lang, "途中の記録", "In progress") + "*\n" + escape(what) + "\n" +
-		tr(lang, "最終更新 ", "Last updated ") + dayText(lang, act.UpdatedAt.In(loc))
-	resume := slack.NewButtonBlockElement(actResume, fmt.Sprint(act.SessionID), plain(tr(lang, "続きから", "Resume"))).WithStyle(slack.StylePrimary)
+	text := "*" + flows.Msg(lang, "ui_in_progress") + "*\n" + escape(what) + "\n" +
+		flows.Msg(lang, "ui_last_updated") + dayText(lang, act.UpdatedAt.In(loc))
+	resume := slack.NewButtonBlockElement(actResume, fmt.Sprint(act.SessionID), plain(flows.Msg(lang, "ui_resume"))).WithStyle(slack.StylePrimary)
 	return []slack.Block{slack.NewSectionBlock(markdown(text), nil, slack.NewAccessory(resume))}
 }
 
 func followupBlocks(fus []bot.FollowupItem, lang string) []slack.Block {
 	if len(fus) == 0 {
-		return []slack.Block{contextText(tr(lang, "予定されているフォローはありません。", "No follow-ups scheduled."))}
+		return []slack.Block{contextText(flows.Msg(lang, "ui_no_follow_ups_scheduled"))}
 	}
 	var b strings.Builder
 	for _, f := range fus {
 		mark := "•"
 		if f.Overdue {
-			mark = "⚠️ " + tr(lang, "期限超過", "overdue")
+			mark = "⚠️ " + flows.Msg(lang, "ui_overdue")
 		}
 		fmt.Fprintf(&b, "%s %s　%s\n", mark, f.DueText, f.Company)
 	}
@@ -72,11 +70,11 @@ func followupBlocks(fus []bot.FollowupItem, lang string) []slack.Block {
 
 func companyBlocks(names []string, lang string) []slack.Block {
 	if len(names) == 0 {
-		return []slack.Block{contextText(tr(lang, "まだ担当企業の記録はありません。", "No companies yet."))}
+		return []slack.Block{contextText(flows.Msg(lang, "ui_no_companies_yet"))}
 	}
 	var out []slack.Block
 	for i, n := range names[:min(len(names), homeCompanies)] {
-		btn := startButton(bot.FlowDebrief, n, tr(lang, "振り返る", "Debrief"), i)
+		btn := startButton(bot.FlowDebrief, n, flows.Msg(lang, "ui_debrief"), i)
 		out = append(out, slack.NewSectionBlock(markdown(escape(n)), nil, slack.NewAccessory(btn)))
 	}
 	return out

@@ -24,7 +24,7 @@ func TestAppHomeAndResume(t *testing.T) {
 	h.event(t, "EvHome", map[string]any{"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home", "event_ts": "1.1"}, nil)
 	c := h.slack.last(t, "views.publish")
 	view, _ := json.Marshal(c.JSON)
-	for _, want := range []string{`"user_id":"U1"`, `"type":"home"`, "2026年12月18日(金)", "山田製作所", "途中の記録", actResume} {
+	for _, want := range []string{`"user_id":"U1"`, `"type":"home"`, "2026年12月4日(金)", "山田製作所", "途中の記録", actResume} {
 		if !strings.Contains(string(view), want) {
 			t.Errorf("App Home lacks %q:\n%s", want, view)
 		}

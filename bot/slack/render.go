@@ -1,8 +1,10 @@
 package slack
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -103,7 +105,7 @@ func promptBlocks(p *flows.Prompt, lang string) []slack.Block {
 	}
 	out = append(out, slack.NewSectionBlock(markdown(clip(q, maxSectionText)), nil, nil))
 	if p.Current != "" {
-		out = append(out, contextText(tr(lang, "いまの回答", "Current answer")+": "+p.Current))
+		out = append(out, contextText(flows.Msg(lang, "ui_current_answer")+": "+p.Current))
 	}
 	if p.Hint != "" {
 		out = append(out, contextText("💡 "+p.Hint))
@@ -113,7 +115,7 @@ func promptBlocks(p *flows.Prompt, lang string) []slack.Block {
 
 func reviewText(lines []flows.ReviewLine, lang string) string {
 	var b strings.Builder
-	b.WriteString(tr(lang, "── 確認 ──", "── Review ──"))
+	b.WriteString(flows.Msg(lang, "ui_review"))
 	for _, l := range lines {
 		fmt.Fprintf(&b, "\n%d. %s: %s", l.N, l.Label, l.Value)
 	}
@@ -126,19 +128,30 @@ func interaction(sessionID int64, p *flows.Prompt, lang string) slack.Block {
 	id := blockID(sessionID, p.StepID)
 	switch p.Kind {
 	case flows.KindYesNo:
-		return slack.NewActionBlock(id, buttons([]flows.Choice{{ID: "yes", Label: tr(lang, "はい", "Yes")}, {ID: "no", Label: tr(lang, "いいえ", "No")}}, "")...)
+		cs := []flows.Choice{{ID: "yes", Label: flows.Msg(lang, "yes")}, {ID: "no", Label: flows.Msg(lang, "no")}}
+		return slack.NewActionBlock(id, buttons(suggestedFirst(cs, p.Default), p.Default)...)
 	case flows.KindScale:
 		var cs []flows.Choice
 		for n := 1; n <= 5; n++ {
 			cs = append(cs, flows.Choice{ID: strconv.Itoa(n), Label: strconv.Itoa(n)})
 		}
-		return slack.NewActionBlock(id, buttons(cs, "")...)
+		return slack.NewActionBlock(id, buttons(cs, p.Default)...)
 	case flows.KindDate:
 		dp := slack.NewDatePickerBlockElement(actDate)
-		dp.Placeholder = plain(tr(lang, "日付を選ぶ", "Pick a date"))
-		return slack.NewActionBlock(id, dp)
+		dp.Placeholder = plain(flows.Msg(lang, "ui_pick_a_date"))
+		if p.Default == "" {
+			return slack.NewActionBlock(id, dp)
+		}
+		// Picking the date already shown sends nothing, so the suggested
+		// day is also a button: one tap accepts it.
+		dp.InitialDate = p.Default
+		return slack.NewActionBlock(id, suggestion(p, lang), dp)
 	case flows.KindMulti:
 		return multiBlock(id, p, lang)
+	case flows.KindText, flows.KindNumber:
+		if p.Default != "" {
+			return slack.NewActionBlock(id, suggestion(p, lang))
+		}
 	case flows.KindSingle, flows.KindCompany:
 		return singleBlock(id, p, lang)
 	}
@@ -150,14 +163,35 @@ func singleBlock(id string, p *flows.Prompt, lang string) slack.Block {
 	case len(p.Options) == 0:
 		return nil
 	case len(p.Options) <= maxButtons:
-		primary := ""
+		primary := p.Default
 		if p.StepID == flows.ReviewStep {
 			primary = flows.ActionSave
 		}
-		return slack.NewActionBlock(id, buttons(p.Options, primary)...)
+		return slack.NewActionBlock(id, buttons(suggestedFirst(p.Options, p.Default), primary)...)
 	}
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(tr(lang, "選んでください", "Choose")), actSelect, options(p.Options)...)
-	return slack.NewActionBlock(id, sel)
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(flows.Msg(lang, "ui_choose")), actSelect, options(p.Options)...)
+	if p.Default == "" {
+		return slack.NewActionBlock(id, sel)
+	}
+	return slack.NewActionBlock(id, suggestion(p, lang), sel)
+}
+
+// suggestedFirst moves the suggested option (the step's default) to the
+// front, where one tap accepts it.
+func suggestedFirst(cs []flows.Choice, def string) []flows.Choice {
+	for i, c := range cs {
+		if c.ID == def && i > 0 {
+			out := append([]flows.Choice{c}, cs[:i]...)
+			return append(out, cs[i+1:]...)
+		}
+	}
+	return cs
+}
+
+// suggestion is the primary button that answers with the suggested value.
+func suggestion(p *flows.Prompt, lang string) slack.BlockElement {
+	label := flows.Msg(lang, "ui_suggested", p.DefaultLabel)
+	return slack.NewButtonBlockElement(actAnswer+":0", p.Default, plain(clip(label, maxLabel))).WithStyle(slack.StylePrimary)
 }
 
 // multiBlock renders checkboxes (a multi-select above ten options) and a
@@ -165,11 +199,17 @@ func singleBlock(id string, p *flows.Prompt, lang string) slack.Block {
 func multiBlock(id string, p *flows.Prompt, lang string) slack.Block {
 	var pick slack.BlockElement
 	if len(p.Options) <= maxCheckboxes {
-		pick = slack.NewCheckboxGroupsBlockElement(actPick, options(p.Options)...)
+		cb := slack.NewCheckboxGroupsBlockElement(actPick, options(p.Options)...)
+		for _, o := range cb.Options {
+			if p.Default != "" && slices.Contains(strings.Split(p.Default, ","), o.Value) {
+				cb.InitialOptions = append(cb.InitialOptions, o)
+			}
+		}
+		pick = cb
 	} else {
-		pick = slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain(tr(lang, "選んでください（複数可）", "Choose (several allowed)")), actPick, options(p.Options)...)
+		pick = slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain(flows.Msg(lang, "ui_choose_several_allowed")), actPick, options(p.Options)...)
 	}
-	submit := slack.NewButtonBlockElement(actMulti, "submit", plain(tr(lang, "決定", "Done"))).WithStyle(slack.StylePrimary)
+	submit := slack.NewButtonBlockElement(actMulti, "submit", plain(flows.Msg(lang, "ui_done"))).WithStyle(slack.StylePrimary)
 	return slack.NewActionBlock(id, pick, submit)
 }
 
@@ -204,19 +244,19 @@ func guide(p *flows.Prompt, lang string) string {
 	var g string
 	switch p.Kind {
 	case flows.KindText:
-		g = tr(lang, "このDMに返信する形で入力してください。", "Reply in this DM.")
+		g = flows.Msg(lang, "ui_reply_in_this_dm")
 	case flows.KindNumber:
-		g = tr(lang, "数字をこのDMに入力してください。", "Type a number in this DM.")
+		g = flows.Msg(lang, "ui_type_a_number_in_this")
 		if p.Format != "" {
-			g = p.Format + tr(lang, "、このDMに入力してください。", ". Type it in this DM.")
+			g = flows.Msg(lang, "ui_type_number_format_dm", p.Format)
 		}
 	case flows.KindDate:
-		g = tr(lang, "日付を入力しても大丈夫です（", "You can also type a date (") + dateFormat(p, lang) + tr(lang, "）。", ").")
+		g = flows.Msg(lang, "ui_you_can_also_type_date", cmp.Or(p.Format, flows.Msg(lang, "ui_date_examples_slack")))
 	case flows.KindCompany:
-		g = tr(lang, "新しい企業は、企業名（屋号）をこのDMに入力してください。", "For a new company, type its name in this DM.")
+		g = flows.Msg(lang, "ui_for_a_new_company_type")
 	}
 	if p.Optional {
-		g = strings.TrimSpace(g + tr(lang, "「スキップ」と送ると飛ばせます。", " Send \"skip\" to skip."))
+		g = strings.TrimSpace(g + flows.Msg(lang, "ui_send_skip_to_skip"))
 	}
 	return g
 }
@@ -326,13 +366,6 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func tr(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
-}
-
 // choiceBlock renders the bot's Choices as buttons (a bot.Op each).
 func choiceBlock(choices []bot.Choice) slack.Block {
 	var elems []slack.BlockElement
@@ -356,12 +389,4 @@ func choiceMessage(text string, choices []bot.Choice) message {
 		m.blocks = append(m.blocks, choiceBlock(choices))
 	}
 	return m
-}
-
-// dateFormat is the engine's date examples, or general ones.
-func dateFormat(p *flows.Prompt, lang string) string {
-	if p.Format != "" {
-		return p.Format
-	}
-	return tr(lang, "例: 12/3、来週火曜", "e.g. 12/3 or +14d")
 }

@@ -20,14 +20,11 @@ func (a *Adapter) web(ctx context.Context, user, arg string) error {
 		if err != nil {
 			return err
 		}
-		return a.cfg.Sender.postDM(ctx, user, textMessage(tr(a.cfg.Lang,
-			"ウェブ画面からサインアウトしました（"+strconv.FormatInt(n, 10)+" 件の端末）。",
-			"Signed out of the web desk ("+strconv.FormatInt(n, 10)+" browser(s)).")))
+		return a.cfg.Sender.postDM(ctx, user, textMessage(flows.Msg(a.cfg.Lang, "ui_signed_out_of_the_web", strconv.FormatInt(n, 10))))
 	}
 	l, err := a.cfg.Bot.WebLink(ctx, bot.ChannelSlack, user)
 	if errors.Is(err, bot.ErrWebNotStaff) {
-		return a.cfg.Sender.postDM(ctx, user, textMessage(tr(a.cfg.Lang,
-			"ウェブ画面は支援者とコーディネーターの方のみお使いいただけます。", "The web desk is for advisors and coordinators.")))
+		return a.cfg.Sender.postDM(ctx, user, textMessage(flows.Msg(a.cfg.Lang, "ui_the_web_desk_is_for")))
 	}
 	if err != nil {
 		return err
@@ -37,7 +34,5 @@ func (a *Adapter) web(ctx context.Context, user, arg string) error {
 
 func webLinkMessage(l bot.WebLink, loc *time.Location) message {
 	until := l.ExpiresAt.In(loc).Format("15:04")
-	return textMessage(tr(l.Lang,
-		"ウェブ画面へのサインイン用リンクです（"+until+" まで・1回だけ使えます）。他の人には転送しないでください。\n<"+l.URL+"|サインインする>",
-		"Your sign-in link to the web desk (valid until "+until+", single use). Please don't forward it.\n<"+l.URL+"|Sign in>"))
+	return textMessage(flows.Msg(l.Lang, "ui_your_sign_in_link_to", until, l.URL))
 }

@@ -127,7 +127,7 @@ func (h *Handler) timeline(ctx context.Context, q *request, d *companyData) erro
 	}
 	for _, a := range audit {
 		if strings.Contains(a.Action, "handover") {
-			d.Timeline = append(d.Timeline, event{At: a.At, Kind: tr(q.lang, "担当の引き継ぎ", "Handover"), By: name(a.ActorID), Comment: a.Detail})
+			d.Timeline = append(d.Timeline, event{At: a.At, Kind: flows.Msg(q.lang, "web_handover"), By: name(a.ActorID), Comment: a.Detail})
 		}
 	}
 	slices.SortStableFunc(d.Timeline, func(a, b event) int { return b.At.Compare(a.At) })
@@ -152,9 +152,9 @@ func (h *Handler) sessionEvent(s store.Session, answers []store.Answer, lang str
 	}
 	switch s.Status {
 	case store.SessionActive:
-		e.Kind += tr(lang, "（記入中）", " (in progress)")
+		e.Kind += flows.Msg(lang, "bot_in_progress")
 	case store.SessionExpired:
-		e.Kind += tr(lang, "（未回答）", " (not answered)")
+		e.Kind += flows.Msg(lang, "web_not_answered")
 	}
 	latest := map[string]store.Answer{}
 	for _, a := range answers {
@@ -180,7 +180,7 @@ func (h *Handler) sessionEvent(s store.Session, answers []store.Answer, lang str
 			l.Value = f.Display(step, flows.Answer{Value: a.Value}, lang)
 		}
 		if l.Sensitive && !d.ShowHidden {
-			l.Value, l.Hidden = tr(lang, "（要配慮のため非表示）", "(hidden: sensitive)"), true
+			l.Value, l.Hidden = flows.Msg(lang, "web_hidden_sensitive"), true
 			d.HiddenCount++
 		}
 		if a.Tag == "owner.words" && !l.Hidden {
@@ -215,14 +215,14 @@ func (h *Handler) recordEvents(rec store.Records, lang string, d *companyData) {
 	for _, c := range rec.Commitments {
 		status := c.Status
 		if s, ok := commitmentStatus[c.Status]; ok {
-			status = tr(lang, s[0], s[1])
+			status = flows.Text{JA: s[0], EN: s[1]}.In(lang)
 		}
-		lines := []line{{Label: tr(lang, "次の一歩", "Next step"), Value: "「" + c.Text + "」"}, {Label: tr(lang, "結果", "Outcome"), Value: status}}
+		lines := []line{{Label: flows.Msg(lang, "bot_next_step"), Value: "「" + c.Text + "」"}, {Label: flows.Msg(lang, "web_outcome"), Value: status}}
 		if c.Due != "" {
-			lines = append(lines, line{Label: tr(lang, "期限", "Due"), Value: dayText(lang, c.Due)})
+			lines = append(lines, line{Label: flows.Msg(lang, "web_due"), Value: dayText(lang, c.Due)})
 		}
-		d.Timeline = append(d.Timeline, event{At: c.CreatedAt, Kind: tr(lang, "約束した次の一歩", "Commitment"), Lines: lines})
-		d.OwnerWords = append(d.OwnerWords, quote{When: c.CreatedAt.In(h.cfg.Location).Format("2006-01-02"), Text: c.Text, Source: tr(lang, "次の一歩", "Next step")})
+		d.Timeline = append(d.Timeline, event{At: c.CreatedAt, Kind: flows.Msg(lang, "web_commitment"), Lines: lines})
+		d.OwnerWords = append(d.OwnerWords, quote{When: c.CreatedAt.In(h.cfg.Location).Format("2006-01-02"), Text: c.Text, Source: flows.Msg(lang, "bot_next_step")})
 		if c.Status == "open" {
 			d.OpenCommit, d.OpenDue = c.Text, c.Due
 		}
@@ -233,17 +233,17 @@ func (h *Handler) recordEvents(rec store.Records, lang string, d *companyData) {
 		}
 	}
 	for _, r := range rec.Referrals {
-		lines := []line{{Label: tr(lang, "紹介先・状況", "To / status"), Value: l.referral(r)}}
+		lines := []line{{Label: flows.Msg(lang, "web_to_status"), Value: l.referral(r)}}
 		if r.Reason != "" {
-			lines = append(lines, line{Label: tr(lang, "理由", "Reason"), Value: r.Reason})
+			lines = append(lines, line{Label: flows.Msg(lang, "web_reason"), Value: r.Reason})
 		}
-		d.Timeline = append(d.Timeline, event{At: r.CreatedAt, Kind: tr(lang, "専門機関への紹介", "Referral"), Lines: lines})
+		d.Timeline = append(d.Timeline, event{At: r.CreatedAt, Kind: flows.Msg(lang, "web_referral"), Lines: lines})
 	}
 	for _, w := range rec.SmallWins {
-		src := tr(lang, "支援者より", "from the advisor")
+		src := flows.Msg(lang, "web_from_the_advisor")
 		if w.Source == "owner" {
-			src = tr(lang, "経営者より", "from the owner")
+			src = flows.Msg(lang, "web_from_the_owner")
 		}
-		d.Timeline = append(d.Timeline, event{At: w.CreatedAt, Kind: tr(lang, "小さな成功", "Small win"), Comment: w.Text + "（" + src + "）"})
+		d.Timeline = append(d.Timeline, event{At: w.CreatedAt, Kind: flows.Msg(lang, "web_small_win"), Comment: w.Text + "（" + src + "）"})
 	}
 }

@@ -17,7 +17,7 @@ func (h *Handler) export(ctx context.Context, q *request) error {
 	from, err1 := flows.ParseISODate(form.Get("from"))
 	to, err2 := flows.ParseISODate(form.Get("to"))
 	if err1 != nil || err2 != nil || to.Before(from) {
-		h.message(q.w, http.StatusBadRequest, q.lang, msg{"CSV", "期間を正しく指定してください（開始日〜終了日）。", "Please give a valid period (from – to)."})
+		h.message(q.w, http.StatusBadRequest, q.lang, msg{"web_csv_title", "web_bad_period"})
 		return nil
 	}
 	kind := form.Get("kind")

@@ -133,7 +133,7 @@ func (h *Handler) portfolio(ctx context.Context, q *request) error {
 	}
 	f := readFilters(q.r.URL.Query())
 	d := portfolioData{Total: len(rows), Filters: f, ClearURL: "/app/",
-		L: rowLabels{Due: tr(q.lang, "期限", "due"), Overdue: tr(q.lang, "期限切れ", "overdue"), Confidence: tr(q.lang, "自信", "confidence")}}
+		L: rowLabels{Due: flows.Msg(q.lang, "web_due2"), Overdue: flows.Msg(q.lang, "web_overdue"), Confidence: flows.Msg(q.lang, "web_confidence")}}
 	for _, r := range rows {
 		if f.match(r) {
 			d.Rows = append(d.Rows, r)
@@ -145,7 +145,7 @@ func (h *Handler) portfolio(ctx context.Context, q *request) error {
 	for _, c := range d.Columns {
 		d.L.Cols = append(d.L.Cols, c.Label)
 	}
-	h.render(q.w, 200, "portfolio", q.page(tr(q.lang, "ポートフォリオ", "Portfolio"), "portfolio", d))
+	h.render(q.w, 200, "portfolio", q.page(flows.Msg(q.lang, "web_portfolio"), "portfolio", d))
 	return nil
 }
 
@@ -233,12 +233,12 @@ func (l labeler) referral(r store.Referral) string {
 	targets := l.tagged(bot.FlowDebrief, store.Answer{Tag: "referral.targets", Value: strings.Join(r.Targets, ",")})
 	status := r.Status
 	if s, ok := referralStatus[r.Status]; ok {
-		status = tr(l.lang, s[0], s[1])
+		status = flows.Text{JA: s[0], EN: s[1]}.In(l.lang)
 	}
 	if targets == "" {
 		return status
 	}
-	return targets + tr(l.lang, "（"+status+"）", " ("+status+")")
+	return targets + flows.Msg(l.lang, "paren", status)
 }
 
 // sortKeys are the sortable columns, in table order.
@@ -297,7 +297,7 @@ func sortRows(rows []row, key string, desc bool) {
 func columns(f filters, lang string) []column {
 	var cols []column
 	for _, k := range sortKeys {
-		c := column{Label: tr(lang, k.ja, k.en)}
+		c := column{Label: flows.Text{JA: k.ja, EN: k.en}.In(lang)}
 		key := k.key
 		cur := f.Sort
 		if cur == "" {
@@ -373,16 +373,16 @@ func groups(rows []row, f filters, lang string) []filterGroup {
 		}
 	}
 	gs := []filterGroup{
-		build(tr(lang, "担当", "Advisor"), "advisor", f.Advisor, advisors),
-		build(tr(lang, "主な壁", "Main wall"), "wall", f.Wall, walls),
-		build(tr(lang, "段階", "Stage"), "stage", f.Stage, stages),
-		build(tr(lang, "市町村", "Municipality"), "municipality", f.Municipality, munis),
+		build(flows.Msg(lang, "web_advisor"), "advisor", f.Advisor, advisors),
+		build(flows.Msg(lang, "web_main_wall"), "wall", f.Wall, walls),
+		build(flows.Msg(lang, "web_stage"), "stage", f.Stage, stages),
+		build(flows.Msg(lang, "web_municipality"), "municipality", f.Municipality, munis),
 	}
 	od := "1"
 	if f.Overdue {
 		od = ""
 	}
-	gs = append(gs, filterGroup{Label: tr(lang, "フォロー", "Follow-up"), Options: []filterOption{{
-		Label: tr(lang, "期限切れ", "Overdue"), Count: overdue, Selected: f.Overdue, URL: "/app/" + f.query("overdue", od)}}})
+	gs = append(gs, filterGroup{Label: flows.Msg(lang, "web_follow_up"), Options: []filterOption{{
+		Label: flows.Msg(lang, "web_overdue2"), Count: overdue, Selected: f.Overdue, URL: "/app/" + f.query("overdue", od)}}})
 	return gs
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"github.com/bansou/bansou/flows"
 	"html/template"
 	"net/http"
 	"strings"
@@ -28,15 +29,11 @@ func langOf(p store.Person) string {
 	return "ja"
 }
 
-func tr(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
-}
+// catalogText is the catalog's wording of key in lang, for the templates.
+func catalogText(lang, key string, args ...any) string { return flows.Msg(lang, key, args...) }
 
 var funcs = template.FuncMap{
-	"t":   tr,
+	"msg": catalogText,
 	"add": func(a, b int) int { return a + b },
 }
 
@@ -54,23 +51,20 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, p page)
 	_, _ = buf.WriteTo(w)
 }
 
-// msg is a notice in both languages.
-type msg struct{ title, ja, en string }
+// msg is a notice: the catalog keys of its title and text.
+type msg struct{ title, text string }
 
 var (
-	msgSignedOut = msg{"サインイン", "サインインしてください。Slack で `/bansou web` と送ると、サインイン用のリンクをDMでお送りします。",
-		"Please sign in: send `/bansou web` in Slack and I'll DM you a sign-in link."}
-	msgLinkInvalid = msg{"リンクが使えません", "このリンクは使えません（有効期限の10分を過ぎたか、すでに使われています）。Slack で `/bansou web` と送って、新しいリンクを受け取ってください。",
-		"This link can't be used (it expired after 10 minutes or was used already). Send `/bansou web` in Slack for a new one."}
-	msgBadCSRF = msg{"送信できません", "画面が古くなったため送信できませんでした。ページを開き直してからもう一度お試しください。",
-		"The form was out of date. Please reload the page and try again."}
-	msgNotFound      = msg{"見つかりません", "ページが見つかりません。", "Page not found."}
-	msgError         = msg{"エラー", "うまく表示できませんでした。時間をおいてもう一度お試しください。", "Something went wrong. Please try again later."}
-	msgSignedOutDone = msg{"サインアウト", "サインアウトしました。", "You are signed out."}
+	msgSignedOut     = msg{"web_signin_title", "web_signed_out"}
+	msgLinkInvalid   = msg{"web_link_invalid_title", "web_link_invalid"}
+	msgBadCSRF       = msg{"web_bad_csrf_title", "web_bad_csrf"}
+	msgNotFound      = msg{"web_not_found_title", "web_not_found"}
+	msgError         = msg{"web_error_title", "web_error"}
+	msgSignedOutDone = msg{"web_signed_out_done_title", "web_signed_out_done"}
 )
 
 func (h *Handler) message(w http.ResponseWriter, status int, lang string, m msg) {
-	h.render(w, status, "message", page{Lang: lang, Title: m.title, Data: tr(lang, m.ja, m.en)})
+	h.render(w, status, "message", page{Lang: lang, Title: flows.Msg(lang, m.title), Data: flows.Msg(lang, m.text)})
 }
 
 // pageFor fills the common fields of a signed-in page.

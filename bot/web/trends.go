@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/bansou/bansou/flows"
 	"math"
 	"slices"
 	"time"
@@ -53,7 +54,7 @@ func (p period) months(lang string) []string {
 	out := make([]string, p.monthCount)
 	for i := range out {
 		m := p.From.AddDate(0, i, 0)
-		out[i] = tr(lang, fmt.Sprintf("%d月", m.Month()), m.Format("Jan"))
+		out[i] = flows.Text{JA: fmt.Sprintf("%d月", m.Month()), EN: m.Format("Jan")}.In(lang)
 	}
 	return out
 }
@@ -100,7 +101,7 @@ func (h *Handler) trends(ctx context.Context, q *request) error {
 	}
 	d := trendsData{Period: p}
 	for _, k := range []struct{ key, ja, en string }{{"this", "今四半期", "This quarter"}, {"last", "前四半期", "Last quarter"}, {"fy", "今年度（4月〜）", "Fiscal year (from April)"}} {
-		d.Periods = append(d.Periods, periodLink{Label: tr(q.lang, k.ja, k.en), URL: "/app/trends?period=" + k.key, Current: k.key == p.Key})
+		d.Periods = append(d.Periods, periodLink{Label: flows.Text{JA: k.ja, EN: k.en}.In(q.lang), URL: "/app/trends?period=" + k.key, Current: k.key == p.Key})
 	}
 	l := labeler{flows: h.cfg.Flows, lang: q.lang}
 	d.Charts = []chart{
@@ -111,12 +112,12 @@ func (h *Handler) trends(ctx context.Context, q *request) error {
 		smallWins(p, rec, q.lang),
 		advisorLoad(companies, facts, q.lang),
 	}
-	h.render(q.w, 200, "trends", q.page(tr(q.lang, "推移", "Trends"), "trends", d))
+	h.render(q.w, 200, "trends", q.page(flows.Msg(q.lang, "web_trends"), "trends", d))
 	return nil
 }
 
 func wallsByMonth(p period, rec store.PeriodRecords, l labeler, lang string) chart {
-	c := chart{ID: "walls", Title: tr(lang, "月別の主な壁（振り返りの件数）", "Main walls by month (debriefs)"), Categories: p.months(lang)}
+	c := chart{ID: "walls", Title: flows.Msg(lang, "web_main_walls_by_month_debriefs"), Categories: p.months(lang)}
 	idx := map[string]int{}
 	for _, a := range rec.Answers {
 		if a.Tag != "wall.main" || a.Skipped || a.Value == "" {
@@ -141,7 +142,7 @@ func wallsByMonth(p period, rec store.PeriodRecords, l labeler, lang string) cha
 // followupsOnTime: of the follow-ups due each month (up to today), the
 // share for which a visit was recorded on or before the due day.
 func followupsOnTime(p period, rec store.PeriodRecords, now time.Time, lang string) chart {
-	c := chart{ID: "ontime", Title: tr(lang, "期限内に実施したフォロー（%）", "Follow-ups done on time (%)"), Categories: p.months(lang), Unit: "%", Max: 100}
+	c := chart{ID: "ontime", Title: flows.Msg(lang, "web_follow_ups_done_on_time"), Categories: p.months(lang), Unit: "%", Max: 100}
 	due := make([]float64, len(c.Categories))
 	done := make([]float64, len(c.Categories))
 	today := now.Format(time.DateOnly)
@@ -163,7 +164,7 @@ func followupsOnTime(p period, rec store.PeriodRecords, now time.Time, lang stri
 			done[m]++
 		}
 	}
-	c.Series = []series{{Name: tr(lang, "期限内", "On time"), Values: percent(done, due)}}
+	c.Series = []series{{Name: flows.Msg(lang, "web_on_time"), Values: percent(done, due)}}
 	return c
 }
 
@@ -180,7 +181,7 @@ func percent(part, whole []float64) []float64 {
 }
 
 func checkinResponse(p period, rec store.PeriodRecords, lang string) chart {
-	c := chart{ID: "checkins", Title: tr(lang, "経営者の近況確認への回答率（%）", "Owners' check-in response rate (%)"), Categories: p.months(lang), Unit: "%", Max: 100}
+	c := chart{ID: "checkins", Title: flows.Msg(lang, "web_owners_check_in_response_rate"), Categories: p.months(lang), Unit: "%", Max: 100}
 	sent := make([]float64, len(c.Categories))
 	answered := make([]float64, len(c.Categories))
 	for _, s := range rec.Sessions {
@@ -196,7 +197,7 @@ func checkinResponse(p period, rec store.PeriodRecords, lang string) chart {
 			answered[m]++
 		}
 	}
-	c.Series = []series{{Name: tr(lang, "回答", "Answered"), Values: percent(answered, sent)}}
+	c.Series = []series{{Name: flows.Msg(lang, "web_answered"), Values: percent(answered, sent)}}
 	return c
 }
 
@@ -208,22 +209,22 @@ func companiesByStage(companies []store.Company, facts map[int64]store.CompanyFa
 			st = l.tagged(bot.FlowIntake, facts[co.ID].Tagged["stage"])
 		}
 		if st == "" {
-			st = tr(lang, "未設定", "not set")
+			st = flows.Msg(lang, "web_not_set")
 		}
 		counts[st]++
 	}
-	return countChart("stages", tr(lang, "段階別の企業数（現在）", "Companies by stage (now)"), tr(lang, "企業", "Companies"), counts)
+	return countChart("stages", flows.Msg(lang, "web_companies_by_stage_now"), flows.Msg(lang, "web_companies"), counts)
 }
 
 func smallWins(p period, rec store.PeriodRecords, lang string) chart {
-	c := chart{ID: "wins", Title: tr(lang, "月別の小さな成功", "Small wins per month"), Categories: p.months(lang)}
+	c := chart{ID: "wins", Title: flows.Msg(lang, "web_small_wins_per_month"), Categories: p.months(lang)}
 	v := make([]float64, len(c.Categories))
 	for _, w := range rec.SmallWins {
 		if m := p.monthIndex(w.CreatedAt); m >= 0 {
 			v[m]++
 		}
 	}
-	c.Series = []series{{Name: tr(lang, "小さな成功", "Small wins"), Values: v}}
+	c.Series = []series{{Name: flows.Msg(lang, "web_small_wins"), Values: v}}
 	return c
 }
 
@@ -234,7 +235,7 @@ func advisorLoad(companies []store.Company, facts map[int64]store.CompanyFacts, 
 			counts[personName(a)]++
 		}
 	}
-	c := countChart("load", tr(lang, "支援者ごとの担当企業数", "Companies per advisor"), tr(lang, "担当企業", "Companies"), counts)
+	c := countChart("load", flows.Msg(lang, "web_companies_per_advisor"), flows.Msg(lang, "web_companies2"), counts)
 	return c
 }
 

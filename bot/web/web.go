@@ -212,7 +212,7 @@ func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request) {
 		h.message(w, http.StatusBadRequest, lang, msgLinkInvalid)
 		return
 	}
-	h.render(w, http.StatusOK, "signin", page{Lang: lang, Title: tr(lang, "サインイン", "Sign in"), Data: token})
+	h.render(w, http.StatusOK, "signin", page{Lang: lang, Title: flows.Msg(lang, "web_sign_in"), Data: token})
 }
 
 func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {

@@ -48,8 +48,8 @@ func TestTryQuickDebriefThenMemory(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{
-		"いまの回答: 売上は前年比で1割減",                  // 戻る showed the earlier answer
-		"3. 本人の言葉: 「わかってはいるんだけど、手が回らないんだよね」", // the edit from the review
+		"いまの回答: 売上は前年比で1割減",                   // 戻る showed the earlier answer
+		"13. 本人の言葉: 「わかってはいるんだけど、手が回らないんだよね」", // the edit from the review (after the intake's lines)
 		"保存しました。",
 		"・次の一歩: 「朝礼で月２回、目標を話す」（期限 ", // due date from the 全角 １２／４
 		"月4日(", // …which is a 4th
@@ -79,6 +79,21 @@ func TestFlowsCheck(t *testing.T) {
 	want := filepath.Join("testdata", "broken", "bad.yaml") + `:10: step a: next goes to unknown step "nowhere"`
 	if !strings.Contains(errOut, want) {
 		t.Errorf("stderr %q lacks %q", errOut, want)
+	}
+}
+
+// flows check computes the longest path of every mode with a budget: the
+// built-in debrief fits (full ≤ 20, quick ≤ 12) and a flow that can ask
+// more than its budget fails with file:line and the path.
+func TestFlowsCheckEnforcesBudgets(t *testing.T) {
+	out, _, code := bansou(t, "", "flows", "check")
+	if code != 0 || !strings.Contains(out, "full 20/20") || !strings.Contains(out, "quick 11/12") {
+		t.Errorf("built-in flows: exit %d\n%s", code, out)
+	}
+	_, errOut, code := bansou(t, "", "flows", "check", "testdata/overbudget")
+	want := filepath.Join("testdata", "overbudget", "long.yaml") + ":6: budget: full mode can ask 3 questions (limit 2): a → b → c"
+	if code == 0 || !strings.Contains(errOut, want) {
+		t.Errorf("over-budget flow: exit %d, stderr %q; want %q", code, errOut, want)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/bot/calendar"
 	"github.com/bansou/bansou/bot/console"
+	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
 )
 
@@ -60,7 +61,7 @@ func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdi
 	b, err := bot.New(bot.Config{Now: now, Store: st, Flows: set, Senders: map[string]bot.Sender{bot.ChannelConsole: con},
 		Logger:   tryLogger(o.verbose, stderr),
 		Location: loc, Calendar: calendar.New(loc, calendar.DefaultClosures),
-		Lang: o.lang, Institution: or(getenv("BANSOU_INSTITUTION"), "相談窓口")})
+		Lang: o.lang, Institution: tryInstitution(o.lang, getenv)})
 	if err != nil {
 		return err
 	}
@@ -82,8 +83,8 @@ func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdi
 
 // openConversation greets the person and opens the flow of their role.
 func openConversation(ctx context.Context, b *bot.Bot, st store.Store, role store.Role, o tryOptions) error {
-	names := map[store.Role]string{store.RoleAdvisor: "相談員", store.RoleOwner: "経営者", store.RoleCoordinator: "コーディネーター"}
-	if _, err := b.EnsurePerson(ctx, bot.ChannelConsole, string(role), names[role], role); err != nil {
+	name := flows.Msg(o.lang, "try_name_"+string(role))
+	if _, err := b.EnsurePerson(ctx, bot.ChannelConsole, string(role), name, role); err != nil {
 		return err
 	}
 	if o.langSet { // --lang applies to the person, also on a database first used in another language
@@ -142,6 +143,12 @@ func isTerminal(r io.Reader) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// tryInstitution names the institution: BANSOU_INSTITUTION, or a generic
+// name in the person's language.
+func tryInstitution(lang string, getenv func(string) string) string {
+	return or(getenv("BANSOU_INSTITUTION"), flows.Msg(lang, "try_institution"))
 }
 
 func or(v, def string) string {

@@ -227,7 +227,7 @@ func (t *turn) resumable(ctx context.Context) (store.Session, error) {
 	if err != nil {
 		return sess, err
 	}
-	if len(st.Trail) == 0 {
+	if !st.Begun() {
 		return sess, store.ErrNotFound
 	}
 	return sess, nil

@@ -171,7 +171,7 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 			return t.askSwitch(ctx, sess, company)
 		}
 	}
-	if t.in.Action == nil && len(st.Trail) == 0 && isResume(t.in.Text) {
+	if t.in.Action == nil && !st.Begun() && isResume(t.in.Text) {
 		return t.reopenInstead(ctx, sess)
 	}
 	next, res := flows.Advance(f, st, in, env)
@@ -223,7 +223,7 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 		sess.Status, sess.CompletedAt = store.SessionCompleted, now
 	} else if res.Cancelled {
 		sess.Status = store.SessionCancelled
-		if len(st.Trail) > 0 && t.person.Role != store.RoleOwner {
+		if st.Begun() && t.person.Role != store.RoleOwner {
 			res.Notice = strings.TrimSpace(res.Notice + flows.Msg(t.lang, "bot_send_resume_within_24_hours"))
 		}
 	}

@@ -9,7 +9,7 @@ import (
 // askCancel stops a conversation with no answers at once; with answers it
 // asks once whether to discard them.
 func (f *Flow) askCancel(st State, env Env) (State, Result) {
-	if len(st.Trail) == 0 {
+	if !st.Begun() {
 		st.Before, st.Phase = st.Phase, PhaseCancelled
 		return st, Result{Cancelled: true, Notice: msg(env.Lang, "cancelled")}
 	}

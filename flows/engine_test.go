@@ -199,3 +199,35 @@ func TestPrefillSkipsTheCompanyQuestion(t *testing.T) {
 		t.Errorf("cursor is still on D1 after prefill")
 	}
 }
+
+// A new company's debrief starts in the intake it hands off to: an answer
+// given there counts, so やめる asks first and the stop can be resumed.
+func TestCancelInsideHandoffAsksFirst(t *testing.T) {
+	set, _ := Builtin()
+	f, _ := set.Get("debrief")
+	env := testEnv()
+	env.Context = map[string]string{CtxCompanyIsNew: "true"}
+	st, _ := Start(f, "quick", env)
+	st = f.Prefill(st, "D1", Answer{Value: "佐藤商店"}) // as bansou try --company does
+	if st.Subs["D1n"] == nil {
+		t.Fatalf("a new company's debrief did not hand off to the intake: cursor %s", st.Cursor)
+	}
+	if st.Begun() {
+		t.Fatalf("nothing answered yet, but Begun")
+	}
+	st, _ = Advance(f, st, Input{Text: "1"}, env) // 業種
+	if !st.Begun() || len(st.Trail) != 0 {
+		t.Fatalf("an intake answer: Begun=%v, trail %v", st.Begun(), st.Trail)
+	}
+	next, res := Advance(f, st, Input{Text: "やめる"}, env)
+	if res.Cancelled || next.Phase != PhaseConfirmCancel {
+		t.Fatalf("やめる after an intake answer stopped without asking: phase %s", next.Phase)
+	}
+	gone, res := Advance(f, next, Input{Text: "はい"}, env)
+	if !res.Cancelled {
+		t.Fatalf("はい did not stop: phase %s", gone.Phase)
+	}
+	if again := Reopen(gone); again.Phase != PhaseAsk || current(again) != current(st) {
+		t.Errorf("Reopen: phase %s at %s, want %s", again.Phase, current(again), current(st))
+	}
+}

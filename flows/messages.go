@@ -56,6 +56,7 @@ var messages = map[string]Text{
 	"try_name_coordinator":    {JA: "コーディネーター", EN: "Coordinator"},
 	"try_institution":         {JA: "相談窓口", EN: "the support desk"},
 	"ui_console_default":      {JA: "（そのまま Enter で「%s」）", EN: "(press Enter for %s)"},
+	"ui_console_company":      {JA: "【%s】", EN: "[%s] "},
 	"ui_suggested":            {JA: "これで決定：%s", EN: "Use %s"},
 	"ui_current_answer_paren": {JA: "（いまの回答: %s）", EN: "(Current answer: %s)"},
 	"list_sep":                {JA: "、", EN: ", "},
@@ -223,7 +224,7 @@ var messages = map[string]Text{
 		EN: "LINE invite code for *%[1]s*: *%[2]s*\nValid until %[3]s (single use)\n\nTell the owner:\n  Add our official LINE account as a friend and send the code \"%[2]s\" in the chat."},
 	"bot_help":         {JA: "使い方:\n・振り返り [企業名] … 訪問後の振り返りを始めます\n・新規企業 [企業名] … 課題の棚卸しを始めます\n・検証 [企業名] … 取り組みの検証をします\n会話中は「戻る」「スキップ」「修正 番号」「やめる」が使えます。中断した記録は、24時間以内なら「再開」で続きから始められます。", EN: "Commands: visit [company] (debrief after a visit), intake [company] (new company), verify [company] (review progress), help. During a conversation: back, skip, edit <number>, cancel; resume picks up a conversation stopped in the last 24 hours."},
 	"bot_stale":        {JA: "その回答はすでに受け付けています。いまの質問はこちらです。", EN: "That was already answered. Here is where we are now."},
-	"bot_last_time_at": {JA: "%s の前回の記録です。", EN: "Last time at %s:"},
+	"bot_last_time_at": {JA: "%sの前回の記録です。", EN: "Last time at %s:"},
 	"ui_help": {JA: "*bansou の使い方*\n• `/bansou visit 企業名` … 訪問後の振り返りを始めます（DMで1問ずつおうかがいします）\n• `/bansou checkin 企業名` … 前回決めた「次の一歩」がどうなったかを検証します\n• `/bansou history 企業名` … その企業のこれまでの記録をお見せします\n• `/bansou invite 企業名` … 経営者の方が LINE でつながるための招待コードを発行します\n• `/bansou request 企業名` … 担当していない企業の記録の閲覧を申請します\n• `/bansou handover 企業名 @次の担当者` … 企業を次の担当者に引き継ぎます（引継ぎメモをお願いします）\n• `/bansou digest` … （コーディネーター）全企業の要対応・フォロー状況のまとめ\n• `/bansou web` … ウェブ画面（ポートフォリオ・企業カルテ・推移）のサインイン用リンクをDMでお送りします。`/bansou web logout` ですべての端末からサインアウトします\n• `/bansou help` … この説明\n振り返りの途中は、DMで「戻る」「スキップ」「修正」「やめる」と送れます。中断した振り返りは、24時間以内ならDMで「再開」と送ると続きから始められます。",
 		EN: "*bansou commands*\n• `/bansou visit <company>` — debrief a visit; I ask one question at a time in your DM\n• `/bansou checkin <company>` — review how the owner's committed step went\n• `/bansou history <company>` — what has been recorded about the company\n• `/bansou invite <company>` — a one-time code for the owner to connect on LINE\n• `/bansou request <company>` — ask to see a company you do not support yet\n• `/bansou handover <company> @someone` — hand a company over to the next advisor\n• `/bansou digest` — coordinators: what needs attention across all companies\n• `/bansou web` — a sign-in link to the web desk (portfolio, company records, trends); `/bansou web logout` signs out everywhere\n• `/bansou help` — this help\nDuring a conversation you can send back, skip, edit or cancel in the DM; send resume within 24 hours to pick up one you stopped."},
 

@@ -59,6 +59,21 @@ type State struct {
 	Subs map[string]*State `json:"subs,omitempty"`
 }
 
+// Begun reports whether anything was answered in the conversation,
+// including in a flow it handed off to (then:): the debrief of a new
+// company starts with the intake's questions while its own trail is empty.
+func (st State) Begun() bool {
+	if len(st.Trail) > 0 {
+		return true
+	}
+	for _, ss := range st.Subs {
+		if ss != nil && len(ss.Trail) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Answer is the current answer to a step.
 type Answer struct {
 	Value   string `json:"v"`             // canonical value (see Value docs on store.Answer)

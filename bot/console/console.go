@@ -71,7 +71,7 @@ func Render(r bot.Reply) string {
 	}
 	if r.Prompt != nil {
 		if r.Company != "" {
-			b.WriteString("【" + r.Company + "】")
+			b.WriteString(flows.Msg(r.Lang, "ui_console_company", r.Company))
 		}
 		renderPrompt(&b, r.Prompt, r.Lang)
 	}

@@ -16,6 +16,7 @@ func TestSlackSwitchCompanyAndConfirmCancel(t *testing.T) {
 	h.click(t, "U1", h.lastPrompt(t).button(t, "山田製作所"), nil)
 	p := h.wantStep(t, flows.ModeStep)
 	h.click(t, "U1", p.button(t, "quick"), nil)
+	h.answerIntake(t, "U1") // a new company: the basic intake first
 	h.dm(t, "U1", "売上が前年比1割減。")
 	if p := h.lastPrompt(t); !strings.Contains(p.text, "🏢 山田製作所") {
 		t.Errorf("the prompt does not name its company:\n%s", p.text)
@@ -29,7 +30,7 @@ func TestSlackSwitchCompanyAndConfirmCancel(t *testing.T) {
 	}
 	h.click(t, "U1", p.button(t, "continue"), nil)
 	p = h.lastPrompt(t)
-	if !strings.Contains(p.text, "続きから再開します（山田製作所、質問3/7）") || !strings.Contains(p.text, "🏢 山田製作所") {
+	if !strings.Contains(p.text, "続きから再開します（山田製作所、質問14/18）") || !strings.Contains(p.text, "🏢 山田製作所") {
 		t.Errorf("continuing did not resume 山田製作所 where it was:\n%s", p.text)
 	}
 
@@ -45,7 +46,7 @@ func TestSlackSwitchCompanyAndConfirmCancel(t *testing.T) {
 		t.Errorf("the cancel notice does not offer 再開: %q", final)
 	}
 	h.dm(t, "U1", "再開")
-	if p := h.lastPrompt(t); !strings.Contains(p.text, "続きから再開します（山田製作所、質問3/7）") {
+	if p := h.lastPrompt(t); !strings.Contains(p.text, "続きから再開します（山田製作所、質問14/18）") {
 		t.Errorf("再開 did not take the debrief up again:\n%s", p.text)
 	}
 }
@@ -57,9 +58,10 @@ func TestSlackFarDateIsConfirmed(t *testing.T) {
 	h.command(t, "U1", "C1", "visit 山田製作所")
 	h.click(t, "U1", h.lastPrompt(t).button(t, "山田製作所"), nil)
 	h.click(t, "U1", h.wantStep(t, flows.ModeStep).button(t, "quick"), nil)
+	h.answerIntake(t, "U1") // a new company: the basic intake first
 	h.dm(t, "U1", "売上が前年比1割減。")
 	h.dm(t, "U1", "「手が回らない」")
-	h.dm(t, "U1", "3")
+	h.dm(t, "U1", "3、5") // two walls, so D15 asks which is the biggest
 	h.click(t, "U1", h.wantStep(t, "D15").button(t, "jikkou_dekinai"), nil)
 	h.click(t, "U1", h.wantStep(t, "D21").button(t, "yes"), nil)
 	h.dm(t, "U1", "朝礼で月2回、目標を話す")
@@ -74,4 +76,32 @@ func TestSlackFarDateIsConfirmed(t *testing.T) {
 	}
 	h.click(t, "U1", p.button(t, "yes"), nil)
 	h.wantStep(t, "D29")
+}
+
+// answerIntake answers the basic intake a debrief about a new company runs
+// first (I2–I10, I33, then I36, the follow-up date) by DM.
+func (h *harness) answerIntake(t *testing.T, user string) {
+	t.Helper()
+	h.wantStep(t, "I2")
+	for _, a := range []string{"製造", "富山市", "スキップ", "2", "4", "2", "「人が足りない」", "2", "3", "スキップ"} {
+		h.dm(t, user, a)
+	}
+	h.wantStep(t, "I36")
+	h.dm(t, user, "12月18日")
+}
+
+// knownCompany records company through the basic intake on a second
+// replica (same store, its own fake Slack), so a debrief about it goes
+// straight on and h's Slack calls are as they were.
+func (h *harness) knownCompany(t *testing.T, user, company string) {
+	t.Helper()
+	o := newHarnessOn(t, h.store, newFakeSlack(t), nil)
+	o.seq = 500 // event ids and timestamps of its own: the store drops a redelivery
+	o.dm(t, user, "新規企業 "+company)
+	o.click(t, user, o.wantStep(t, flows.ModeStep).button(t, "basic"), nil)
+	o.answerIntake(t, user)
+	o.click(t, user, o.wantStep(t, flows.ReviewStep).button(t, flows.ActionSave), nil)
+	if final := o.slack.last(t, "chat.postMessage").Form.Get("text"); !strings.Contains(final, "保存しました") {
+		t.Fatalf("the intake of %s was not saved: %q", company, final)
+	}
 }

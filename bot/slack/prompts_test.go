@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,13 +22,19 @@ import (
 // mark; the poster finds the mark and closes its own message.
 func TestAnswerBeforePostStillClosesTheButtons(t *testing.T) {
 	h := newHarness(t)
+	h.knownCompany(t, "U1", "山田製作所") // so the debrief asks no intake
 	h.command(t, "U1", "D1", "visit")
 	h.click(t, "U1", h.wantStep(t, flows.ModeStep).button(t, "quick"), nil)
 	h.dm(t, "U1", "山田製作所")
+	h.wantStep(t, "") // D5, answered by typing
 	h.dm(t, "U1", "売上が前年比1割減。")
 
-	// Hold the next question (D14, checkboxes) in chat.postMessage.
+	// Hold the next question (D14, checkboxes) in chat.postMessage; a
+	// failing test releases it too, so the package cannot hang.
 	posted, release := make(chan call, 1), make(chan struct{})
+	var releaseOnce sync.Once
+	releaseHeld := func() { releaseOnce.Do(func() { close(release) }) }
+	t.Cleanup(releaseHeld)
 	h.slack.mu.Lock()
 	h.slack.hold = func(c call) {
 		if c.Method == "chat.postMessage" && strings.Contains(c.Form.Get("blocks"), `"actions"`) {
@@ -57,18 +64,19 @@ func TestAnswerBeforePostStillClosesTheButtons(t *testing.T) {
 	h.send(t, "/slack/interactivity", "application/x-www-form-urlencoded", clickBody("U1", h.seq, p.button(t, "submit"),
 		map[string]any{p.blockID: map[string]any{actPick: map[string]any{"type": "checkboxes",
 			"selected_options": []any{map[string]any{"value": "tarinai"}}}}}))
-	waitFor(t, "the reply to the answer", func() bool { return len(h.slack.calls("chat.postMessage")) >= 5 })
-	if ups := h.slack.calls("chat.update"); len(ups) != 1 {
-		t.Fatalf("before the post returned, %d chat.update calls, want 1 (the mode question only)", len(ups))
+	// Posted: mode, D1, D5, D7, D14 (held), then the reply to the answer.
+	waitFor(t, "the reply to the answer", func() bool { return len(h.slack.calls("chat.postMessage")) >= 6 })
+	if ups := h.slack.calls("chat.update"); len(ups) != 2 {
+		t.Fatalf("before the post returned, %d chat.update calls, want 2 (the mode and company questions only)", len(ups))
 	}
-	close(release)
+	releaseHeld()
 	h.adapter.Drain()
 	ups := h.slack.calls("chat.update")
-	if len(ups) != 2 {
-		t.Fatalf("%d chat.update calls, want 2 (mode, then D14 by its own poster)", len(ups))
+	if len(ups) != 3 {
+		t.Fatalf("%d chat.update calls, want 3 (mode, company, then D14 by its own poster)", len(ups))
 	}
 	h.wantClosed(t, "")
-	if c := ups[1]; c.Form.Get("channel") != held.Form.Get("channel") || c.Form.Get("ts") == "" ||
+	if c := ups[2]; c.Form.Get("channel") != held.Form.Get("channel") || c.Form.Get("ts") == "" ||
 		!strings.Contains(c.Form.Get("blocks"), "✅") {
 		t.Errorf("D14's message was not closed: %v", c.Form)
 	}

@@ -109,7 +109,9 @@ func (r *replica) shutdown(t *testing.T) {
 
 // faultFlows overrides the intake flow with sixty optional text questions,
 // so that every message of the test answers one step: one answer row per
-// message.
+// message. The built-in debrief hands a new company off to the intake's
+// basic mode, which this intake (it has no modes) lacks, so a one-question
+// debrief replaces it too (the load never debriefs).
 func faultFlows(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
@@ -119,6 +121,11 @@ func faultFlows(t *testing.T) string {
 	}
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "intake.yaml"), []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	debrief := "id: debrief\nversion: 1\naudience: advisor\ntitle: {ja: \"負荷試験\", en: \"Load test\"}\nsteps:\n" +
+		"  - id: D1\n    kind: company\n    tag: company\n    ask: {ja: \"企業は？\", en: \"Company?\"}\n"
+	if err := os.WriteFile(filepath.Join(dir, "debrief.yaml"), []byte(debrief), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return dir

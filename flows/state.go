@@ -62,11 +62,11 @@ type State struct {
 // Begun reports whether anything was answered in the conversation,
 // including in a flow it handed off to (then:): the debrief of a new
 // company starts with the intake's questions while its own trail is empty.
-func (st State) Begun() bool {
-	if len(st.Trail) > 0 {
+func (s State) Begun() bool {
+	if len(s.Trail) > 0 {
 		return true
 	}
-	for _, ss := range st.Subs {
+	for _, ss := range s.Subs {
 		if ss != nil && len(ss.Trail) > 0 {
 			return true
 		}

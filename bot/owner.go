@@ -34,8 +34,8 @@ func (t *turn) owner(ctx context.Context) ([]Reply, error) {
 	if !linked {
 		return t.redeem(ctx)
 	}
-	if t.in.Action == nil && t.b.urgent(t.in.Text) {
-		return t.escalate(ctx, link.CompanyID)
+	if replies, handled, err := t.interrupt(ctx, link.CompanyID); handled || err != nil {
+		return replies, err
 	}
 	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -117,24 +117,29 @@ func (b *Bot) urgent(text string) bool {
 }
 
 // escalate bypasses the conversation: the advisor is alerted at once with
-// the owner's words, and the owner is told that a person will call.
-func (t *turn) escalate(ctx context.Context, companyID int64) ([]Reply, error) {
+// the owner's words, and the owner is told who will call.
+func (t *turn) escalate(ctx context.Context, companyID int64) error {
 	c, err := t.tx.Company(ctx, companyID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := t.alertAdvisors(ctx, c, Alert{
 		Title: pick(t.lang, "【至急】"+c.Name+"さまからご相談", "URGENT: "+c.Name+" needs help"),
 		Text:  strings.TrimSpace(t.in.Text),
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	if err := t.audit(ctx, "escalation", c.ID, "keyword"); err != nil {
-		return nil, err
+		return err
 	}
-	return t.say(pick(t.lang,
-		"お知らせいただき、ありがとうございます。担当者からできるだけ早くご連絡します。",
-		"Thank you for telling us. Your advisor will contact you as soon as possible.")), nil
+	name, err := t.ownerAdvisor(ctx, companyID)
+	if err != nil {
+		return err
+	}
+	t.notes = append(t.notes, pick(t.lang,
+		"お知らせいただき、ありがとうございます。"+advisorFrom(name, t.lang)+"できるだけ早くお電話します。",
+		"Thank you for telling us. "+advisorSubject(name, t.lang)+" will call you as soon as possible."))
+	return nil
 }
 
 // alertAdvisors addresses an alert to every advisor assigned to the company
@@ -182,6 +187,12 @@ func (b *Bot) notify(ctx context.Context, alerts []Alert) {
 		if !ok {
 			continue
 		}
+		if u, keyed := n.(AlertUpdater); keyed && a.Key != "" {
+			if err := b.notifyKeyed(ctx, u, a); err != nil {
+				b.log.ErrorContext(ctx, "advisor alert failed", "channel", a.Channel, "key", a.Key, "err", err)
+			}
+			continue
+		}
 		if err := n.Notify(ctx, a); err != nil {
 			b.log.ErrorContext(ctx, "advisor alert failed", "channel", a.Channel, "err", err)
 		}
@@ -210,11 +221,15 @@ func (t *turn) ownerAnswered(ctx context.Context, f *flows.Flow, sess store.Sess
 	if err != nil {
 		return err
 	}
-	if err := t.alertAdvisors(ctx, c, Alert{Title: c.Name + "さま: " + title,
-		Text: "LINE の近況確認でのご回答です。"}); err != nil {
+	callback := detail == "callback" || strings.HasPrefix(detail, "callback:")
+	alert := Alert{Title: c.Name + "さま: " + title, Text: "LINE の近況確認でのご回答です。"}
+	if callback { // the time slot updates the alert of the tap
+		alert.Key, alert.CompanyID = fmt.Sprintf("callback:s%d", sess.ID), c.ID
+	}
+	if err := t.alertAdvisors(ctx, c, alert); err != nil {
 		return err
 	}
-	if detail == "callback" || strings.HasPrefix(detail, "callback:") {
+	if callback {
 		return t.audit(ctx, "escalation", c.ID, detail)
 	}
 	return nil

@@ -303,7 +303,8 @@ func TestUrgentWordsAlertTheAdvisorAtOnce(t *testing.T) {
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	h.checkIn(t, owner, "k1")
 	r := h.sayOn(t, "line", "Uowner", "実は来月の資金繰りが厳しくて")
-	if !strings.Contains(r.Text, "担当者") || !strings.Contains(r.Text, "ご連絡") || r.Prompt != nil {
+	// The owner is told who will call, and the check-in waits at its question.
+	if !strings.Contains(r.Text, "担当の佐藤から") || !strings.Contains(r.Text, "お電話") || r.Prompt == nil || r.Prompt.StepID != "L0" {
 		t.Fatalf("owner gets %q (prompt %v)", r.Text, r.Prompt)
 	}
 	alerts := h.alerts.All()

@@ -60,6 +60,11 @@ func (t *turn) run(ctx context.Context) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.person.Role == store.RoleOwner { // an owner elsewhere (the console)
+		if replies, handled, err := t.interrupt(ctx, sess.CompanyID); handled || err != nil {
+			return replies, err
+		}
+	}
 	return t.step(ctx, sess)
 }
 

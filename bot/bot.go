@@ -18,6 +18,7 @@ type Config struct {
 	Flows       *flows.Set
 	Senders     map[string]Sender   // by channel
 	Notifiers   map[string]Notifier // alerts to advisors, by channel (slack)
+	Profiles    map[string]ProfileSource // display names, by channel (slack, line); nil: none
 	Scheduler   Scheduler           // reminders for what a turn created; nil: none
 	UrgentWords []string            // owner text that alerts the advisor; nil: DefaultUrgentWords
 	Calendar    Workdays            // working days for dates told to people; nil: every day
@@ -38,6 +39,7 @@ type Bot struct {
 	cfg         Config
 	log         *slog.Logger
 	urgentWords []string // cfg.UrgentWords, folded once
+	names       names    // display names read from the platforms
 }
 
 // New returns a Bot. It fails when a built-in role flow is missing.
@@ -83,6 +85,11 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = b.cfg.Now()
 	}
+	if in.Channel != ChannelLINE { // an owner's name is read once, at linking
+		if name := b.knownName(ctx, in.Channel, in.UserID); name != "" {
+			in.UserName = name
+		}
+	}
 	var out outbox
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
@@ -106,6 +113,9 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 		return fmt.Errorf("bot: handle %s event: %w", in.Channel, err)
 	}
 	b.notify(ctx, out.alerts)
+	if out.linked {
+		b.knownName(ctx, in.Channel, in.UserID)
+	}
 	return b.send(ctx, out.replies)
 }
 
@@ -114,6 +124,7 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 type outbox struct {
 	replies []Reply
 	alerts  []Alert
+	linked  bool // an owner was linked: their display name is read
 }
 
 func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
@@ -133,7 +144,7 @@ func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 			return err
 		}
 		out.replies, err = t.run(ctx)
-		out.alerts = t.alerts
+		out.alerts, out.linked = t.alerts, t.linked
 		return err
 	})
 	return out, err

@@ -114,11 +114,17 @@ func (t *turn) ownerAdvisor(ctx context.Context, companyID int64) (string, error
 	if name, err := t.advisorOf(ctx, c); err != nil || name != "" {
 		return name, err
 	}
+	return t.assignedAdvisor(ctx, companyID)
+}
+
+// assignedAdvisor is the name of the advisor most recently assigned to the
+// company ("" when none or unnamed).
+func (t *turn) assignedAdvisor(ctx context.Context, companyID int64) (string, error) {
 	advisors, err := t.tx.AdvisorsOf(ctx, companyID)
 	if err != nil || len(advisors) == 0 {
 		return "", err
 	}
-	return advisors[0].Name, nil
+	return strings.TrimSpace(advisors[0].Name), nil
 }
 
 // advisorFrom is 「担当の佐藤から」, or 「担当者から」 when no name is known.

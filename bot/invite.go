@@ -141,6 +141,7 @@ func (t *turn) link(ctx context.Context, inv store.Invite) ([]Reply, error) {
 	if err := t.tx.LinkOwner(ctx, t.person.ID, inv.CompanyID, t.in.ReceivedAt); err != nil {
 		return nil, err
 	}
+	t.linked = true
 	c, err := t.tx.Company(ctx, inv.CompanyID)
 	if err != nil {
 		return nil, err
@@ -157,27 +158,33 @@ func (t *turn) link(ctx context.Context, inv store.Invite) ([]Reply, error) {
 		}
 	}
 	inst := t.b.cfg.Institution
+	who := inst + "の担当、" + advisor + "です。"
+	whoEn := "Your advisor at " + inst + " is " + advisor + "."
+	if advisor == "" {
+		who, whoEn = inst+"の担当者がご一緒します。", "An advisor at "+inst+" will be with you."
+	}
 	return t.say(pick(t.lang,
-		c.Name+"さまのご登録ができました。"+inst+"の担当、"+advisor+"です。\nこれから、お話しした取り組みの様子を、ときどきこちらでおうかがいします。ボタンを押すだけで答えられます。何かあれば、いつでもこちらに書いてください。",
-		"You're registered for "+c.Name+". Your advisor at "+inst+" is "+advisor+".\nFrom time to time we'll ask here how things are going; you can answer with a tap. Write to us any time.")), nil
+		c.Name+"さまのご登録ができました。"+who+"\nこれから、お話しした取り組みの様子を、ときどきこちらでおうかがいします。ボタンを押すだけで答えられます。何かあれば、いつでもこちらに書いてください。",
+		"You're registered for "+c.Name+". "+whoEn+"\nFrom time to time we'll ask here how things are going; you can answer with a tap. Write to us any time.")), nil
 }
 
-// inviter names the advisor who made the invite, or the company's advisor.
+// inviter names the advisor who made the invite, or the company's advisor
+// ("" when no name is known).
 func (t *turn) inviter(ctx context.Context, inv store.Invite) (string, error) {
 	if inv.CreatedBy != 0 {
 		p, err := t.tx.Person(ctx, inv.CreatedBy)
-		if err == nil {
-			return p.Name, nil
+		if err == nil && strings.TrimSpace(p.Name) != "" {
+			return strings.TrimSpace(p.Name), nil
 		}
-		if !errors.Is(err, store.ErrNotFound) {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return "", err
 		}
 	}
 	advisors, err := t.tx.AdvisorsOf(ctx, inv.CompanyID)
 	if err != nil || len(advisors) == 0 {
-		return pick(t.lang, "担当者", "your advisor"), err
+		return "", err
 	}
-	return advisors[0].Name, nil
+	return strings.TrimSpace(advisors[0].Name), nil
 }
 
 func (t *turn) wrongCode(ctx context.Context) ([]Reply, error) {
@@ -216,7 +223,7 @@ func (t *turn) say(text string) []Reply {
 // userID) — for example `/bansou invite 山田製作所` in Slack. The company is
 // assigned to that advisor.
 func (b *Bot) InviteAs(ctx context.Context, channel, userID, company string) (Invite, error) {
-	p, err := b.EnsurePerson(ctx, channel, userID, "", store.RoleAdvisor)
+	p, err := b.EnsurePerson(ctx, channel, userID, b.knownName(ctx, channel, userID), store.RoleAdvisor)
 	if err != nil {
 		return Invite{}, fmt.Errorf("bot: invite: %w", err)
 	}

@@ -20,6 +20,7 @@ type turn struct {
 	lang   string
 	notes  []string // said before the prompt
 	alerts []Alert  // sent to advisors after commit
+	linked bool     // an owner was linked in this turn
 }
 
 func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {

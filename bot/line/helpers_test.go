@@ -105,10 +105,11 @@ type fakeLINE struct {
 	seen   []apiCall
 	script map[string][]response
 	delay  time.Duration // before answering (after recording the call)
+	rules  lineRules     // what LINE enforces; guarded by mu
 }
 
 func newFakeLINE(t testing.TB) *fakeLINE {
-	f := &fakeLINE{script: map[string][]response{}}
+	f := &fakeLINE{script: map[string][]response{}, rules: newLineRules()}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -123,6 +124,8 @@ func (f *fakeLINE) serve(w http.ResponseWriter, r *http.Request) {
 	resp := response{status: http.StatusOK, body: `{"sentMessages":[{"id":"461230966842064897","quoteToken":"q"}]}`}
 	if q := f.script[r.URL.Path]; len(q) > 0 {
 		resp, f.script[r.URL.Path] = q[0], q[1:]
+	} else if ruled, ok := f.rules.apply(r, raw); ok { // LINE's rules (fake_test.go)
+		resp = ruled
 	}
 	delay := f.delay
 	f.mu.Unlock()
@@ -222,6 +225,7 @@ func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger) *harness {
 		log = jsonLogger(h.logs)
 	}
 	cfg := Config{ChannelSecret: testSecret, AccessToken: testToken, APIURL: h.line.srv.URL, Logger: log, Now: h.clock.Now}
+	h.line.withRules(func(l *lineRules) { l.now = h.clock.Now })
 	h.sender = newTestSender(t, cfg)
 	h.bot, err = bot.New(bot.Config{Store: db, Flows: set, Logger: log, Now: h.clock.Now, Location: jst, Institution: "○○商工会",
 		Senders:   map[string]bot.Sender{bot.ChannelLINE: h.sender, bot.ChannelSlack: h.slack},
@@ -302,6 +306,8 @@ func (h *harness) mustDeliver(t testing.TB, events ...map[string]any) {
 // webhookEventId and reply token, stamped with the bot's clock.
 func (h *harness) envelope(typ, user string) map[string]any {
 	h.seq++
+	token := fmt.Sprintf("rt%032d", h.seq)
+	h.line.withRules(func(l *lineRules) { l.issued[token] = h.clock.Now() })
 	return map[string]any{
 		"type":            typ,
 		"mode":            "active",
@@ -309,7 +315,7 @@ func (h *harness) envelope(typ, user string) map[string]any {
 		"source":          map[string]any{"type": "user", "userId": user},
 		"webhookEventId":  fmt.Sprintf("01HTESTEVENT%014d", h.seq),
 		"deliveryContext": map[string]any{"isRedelivery": false},
-		"replyToken":      fmt.Sprintf("rt%032d", h.seq),
+		"replyToken":      token,
 	}
 }
 

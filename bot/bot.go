@@ -113,10 +113,11 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 		return fmt.Errorf("bot: handle %s event: %w", in.Channel, err)
 	}
 	b.notify(ctx, out.alerts)
-	if out.linked {
+	err = b.send(ctx, out.replies)
+	if out.linked { // after the reply: the owner is not kept waiting
 		b.knownName(ctx, in.Channel, in.UserID)
 	}
-	return b.send(ctx, out.replies)
+	return err
 }
 
 // outbox is what a committed turn sends: replies to the person, alerts to

@@ -158,13 +158,14 @@ const (
 	pathPush  = "/v2/bot/message/push"
 )
 
-// calls returns the recorded calls to path ("" for all).
+// calls returns the recorded calls to path ("" for every message sent:
+// replies and pushes, not the profile, loading, quota or rich menu calls).
 func (f *fakeLINE) calls(path string) []apiCall {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []apiCall
 	for _, c := range f.seen {
-		if path == "" || c.Path == path {
+		if (path == "" && (c.Path == pathReply || c.Path == pathPush)) || c.Path == path {
 			out = append(out, c)
 		}
 	}
@@ -194,6 +195,7 @@ type harness struct {
 	alerts  *bottest.Alerts
 	slack   *bottest.Replies
 	logs    *bottest.Log
+	names   *slackNames // what Slack users.info would say
 	seq     int
 }
 
@@ -220,7 +222,7 @@ func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{line: newFakeLINE(t), store: db, clock: bottest.NewClock(time.Date(2026, 11, 20, 10, 0, 0, 0, jst)),
-		alerts: &bottest.Alerts{}, slack: &bottest.Replies{}, logs: &bottest.Log{}}
+		alerts: &bottest.Alerts{}, slack: &bottest.Replies{}, logs: &bottest.Log{}, names: &slackNames{names: map[string]string{}}}
 	if log == nil {
 		log = jsonLogger(h.logs)
 	}
@@ -229,7 +231,8 @@ func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger) *harness {
 	h.sender = newTestSender(t, cfg)
 	h.bot, err = bot.New(bot.Config{Store: db, Flows: set, Logger: log, Now: h.clock.Now, Location: jst, Institution: "○○商工会",
 		Senders:   map[string]bot.Sender{bot.ChannelLINE: h.sender, bot.ChannelSlack: h.slack},
-		Notifiers: map[string]bot.Notifier{bot.ChannelSlack: h.alerts}})
+		Notifiers: map[string]bot.Notifier{bot.ChannelSlack: h.alerts},
+		Profiles:  map[string]bot.ProfileSource{bot.ChannelLINE: h.sender, bot.ChannelSlack: h.names}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,6 +93,8 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, c.Form.Get("channel"), ts)
 	case "views.publish":
 		fmt.Fprint(w, `{"ok":true,"view":{"id":"V1"}}`)
+	case "users.info":
+		fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"name":"sato.h","real_name":"Sato Hanako","profile":{"display_name":"佐藤 花子","real_name":"Sato Hanako"}}}`, c.Form.Get("user"))
 	default:
 		fmt.Fprint(w, `{"ok":true}`)
 	}

@@ -71,6 +71,12 @@ func (t *turn) follow(ctx context.Context, link store.OwnerLink, linked bool) ([
 	if err := t.tx.SetReachable(ctx, t.person.ID, true); err != nil {
 		return nil, err
 	}
+	if s := t.b.cfg.Scheduler; s != nil {
+		link.Reachable = true
+		if err := s.OwnerReturned(ctx, t.tx, link, t.in.ReceivedAt); err != nil {
+			return nil, err
+		}
+	}
 	c, err := t.tx.Company(ctx, link.CompanyID)
 	if err != nil {
 		return nil, err

@@ -51,6 +51,10 @@ func (s *schedRecorder) CheckinSnoozed(ctx context.Context, tx store.Tx, sess st
 	return s.record(ctx, tx, fmt.Sprintf("checkin:snooze:s%d", sess.ID), owner, sess.CompanyID, at.Add(24*time.Hour))
 }
 
+func (s *schedRecorder) OwnerReturned(ctx context.Context, tx store.Tx, link store.OwnerLink, at time.Time) error {
+	return s.record(ctx, tx, fmt.Sprintf("checkin:resume:p%d", link.PersonID), link.PersonID, link.CompanyID, at.Add(24*time.Hour))
+}
+
 func (s *schedRecorder) all() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

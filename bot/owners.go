@@ -24,6 +24,9 @@ type Scheduler interface {
 	// CheckinSnoozed schedules the check-in again for the next day, at the
 	// same local time, after the owner answered 「あとで」.
 	CheckinSnoozed(ctx context.Context, tx store.Tx, sess store.Session, ownerID int64, at time.Time) error
+	// OwnerReturned re-plans the check-ins of an owner who unblocked the
+	// bot at at: from then on, on working days, without a burst.
+	OwnerReturned(ctx context.Context, tx store.Tx, link store.OwnerLink, at time.Time) error
 }
 
 // CheckInRequest asks the bot to push a check-in to an owner.

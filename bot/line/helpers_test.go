@@ -20,6 +20,8 @@ import (
 
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/bot/bottest"
+	"github.com/bansou/bansou/bot/calendar"
+	"github.com/bansou/bansou/bot/remind"
 	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
 	"github.com/bansou/bansou/store/sqlite"
@@ -196,6 +198,7 @@ type harness struct {
 	slack   *bottest.Replies
 	logs    *bottest.Log
 	names   *slackNames // what Slack users.info would say
+	planner *remind.Planner
 	seq     int
 }
 
@@ -228,11 +231,13 @@ func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger) *harness {
 	}
 	cfg := Config{ChannelSecret: testSecret, AccessToken: testToken, APIURL: h.line.srv.URL, Logger: log, Now: h.clock.Now}
 	h.line.withRules(func(l *lineRules) { l.now = h.clock.Now })
+	h.planner = &remind.Planner{Store: db, Calendar: calendar.New(jst, calendar.DefaultClosures), Logger: log}
 	h.sender = newTestSender(t, cfg)
 	h.bot, err = bot.New(bot.Config{Store: db, Flows: set, Logger: log, Now: h.clock.Now, Location: jst, Institution: "○○商工会",
 		Senders:   map[string]bot.Sender{bot.ChannelLINE: h.sender, bot.ChannelSlack: h.slack},
 		Notifiers: map[string]bot.Notifier{bot.ChannelSlack: h.alerts},
-		Profiles:  map[string]bot.ProfileSource{bot.ChannelLINE: h.sender, bot.ChannelSlack: h.names}})
+		Profiles:  map[string]bot.ProfileSource{bot.ChannelLINE: h.sender, bot.ChannelSlack: h.names},
+		Scheduler: h.planner, Calendar: h.planner.Calendar})
 	if err != nil {
 		t.Fatal(err)
 	}

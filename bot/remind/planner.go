@@ -214,6 +214,11 @@ func (p *Planner) planCheckins(ctx context.Context, tx store.Tx, c store.Commitm
 		if keys[key] || s.due.Before(sp.from) {
 			continue
 		}
+		if tooClose(counted, s.due) {
+			p.log().DebugContext(ctx, "check-in skipped: another one is close",
+				"dedupe_key", key, "owner_id", o.PersonID)
+			continue
+		}
 		if !fitsWindow(counted, s.due) {
 			p.log().DebugContext(ctx, "check-in skipped: two already in 30 days",
 				"dedupe_key", key, "owner_id", o.PersonID)

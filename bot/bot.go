@@ -16,17 +16,19 @@ import (
 type Config struct {
 	Store       store.Store
 	Flows       *flows.Set
-	Senders     map[string]Sender        // by channel
-	Notifiers   map[string]Notifier      // alerts to advisors, by channel (slack)
-	Profiles    map[string]ProfileSource // display names, by channel (slack, line); nil: none
-	Scheduler   Scheduler                // reminders for what a turn created; nil: none
-	UrgentWords []string                 // owner text that alerts the advisor; nil: DefaultUrgentWords
-	Calendar    Workdays                 // working days for dates told to people; nil: every day
+	Senders     map[string]Sender   // by channel
+	Notifiers   map[string]Notifier // alerts to advisors, by channel (slack)
+	Scheduler   Scheduler           // reminders for what a turn created; nil: none
+	UrgentWords []string            // owner text that alerts the advisor; nil: DefaultUrgentWords
+	Calendar    Workdays            // working days for dates told to people; nil: every day
 	Logger      *slog.Logger
 	Now         func() time.Time // the clock; time.Now when nil
 	Location    *time.Location   // local time of the people (Asia/Tokyo)
 	Lang        string           // default language: ja
 	Institution string           // name shown to owners, e.g. ○○商工会
+
+	// Profiles read display names, by channel (slack, line); nil: none.
+	Profiles map[string]ProfileSource
 }
 
 // Workdays moves a time to a working day (bot/calendar implements it).

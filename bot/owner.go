@@ -248,13 +248,16 @@ func (t *turn) ownerCompleted(ctx context.Context, sess store.Session, tagged ta
 	if consent, ok := tagged(tagConsent); ok {
 		switch consent.Value {
 		case "later":
-			if s := t.b.cfg.Scheduler; s != nil {
-				if err := s.CheckinSnoozed(ctx, t.tx, sess, t.person.ID, t.in.ReceivedAt); err != nil {
-					return "", false, err
-				}
+			s := t.b.cfg.Scheduler
+			if s == nil {
+				return pick(t.lang, "承知しました。また改めてお聞きしますね。",
+					"Of course. We'll ask again another time."), true, nil
 			}
-			return pick(t.lang, "承知しました。また明日、あらためてご連絡します。",
-				"Of course. We'll get back to you tomorrow."), true, nil
+			due, err := s.CheckinSnoozed(ctx, t.tx, sess, t.person.ID, t.in.ReceivedAt)
+			if err != nil {
+				return "", false, err
+			}
+			return againOn(t.lang, t.in.ReceivedAt.In(t.b.cfg.Location), due.In(t.b.cfg.Location)), true, nil
 		case "skip":
 			return pick(t.lang, "承知しました。今回はお休みにしますね。何かあれば、いつでもこちらに書いてください。",
 				"Of course, we'll skip this time. If anything comes up, just write to us here."), true, nil

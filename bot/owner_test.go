@@ -47,8 +47,9 @@ func (s *schedRecorder) CommitmentAdded(ctx context.Context, tx store.Tx, c stor
 	return nil
 }
 
-func (s *schedRecorder) CheckinSnoozed(ctx context.Context, tx store.Tx, sess store.Session, owner int64, at time.Time) error {
-	return s.record(ctx, tx, fmt.Sprintf("checkin:snooze:s%d", sess.ID), owner, sess.CompanyID, at.Add(24*time.Hour))
+func (s *schedRecorder) CheckinSnoozed(ctx context.Context, tx store.Tx, sess store.Session, owner int64, at time.Time) (time.Time, error) {
+	due := at.Add(24 * time.Hour)
+	return due, s.record(ctx, tx, fmt.Sprintf("checkin:snooze:s%d", sess.ID), owner, sess.CompanyID, due)
 }
 
 func (s *schedRecorder) OwnerReturned(ctx context.Context, tx store.Tx, link store.OwnerLink, at time.Time) error {

@@ -71,6 +71,8 @@ type Planner struct {
 	Digest   cron.Schedule      // coordinator digests; nil: none
 	Logger   *slog.Logger
 	Lookback time.Duration // how far back Plan looks for digest slots; 8 days when 0
+	// Quiet is when nothing is pushed to owners; a snooze never lands in it.
+	Quiet QuietHours
 }
 
 func (p *Planner) log() *slog.Logger {
@@ -125,20 +127,22 @@ func (p *Planner) CommitmentAdded(ctx context.Context, tx store.Tx, c store.Comm
 	return nil
 }
 
-// CheckinSnoozed asks again at the same local time on the next working day
-// (once per session).
-func (p *Planner) CheckinSnoozed(ctx context.Context, tx store.Tx, sess store.Session, ownerID int64, at time.Time) error {
+// CheckinSnoozed asks again on the next working day, at the time the
+// check-in first came, or at 10:00 when that was in the quiet hours (once
+// per session). It returns when.
+func (p *Planner) CheckinSnoozed(ctx context.Context, tx store.Tx, sess store.Session, ownerID int64, at time.Time) (time.Time, error) {
+	due := p.snoozeDue(at, sess.CreatedAt)
 	_, err := tx.EnqueueReminder(ctx, store.Reminder{
 		Kind: KindCheckin, RecipientID: ownerID, CompanyID: sess.CompanyID, SessionID: sess.ID,
-		DueAt:     p.Calendar.AddWorkdays(at, 1),
+		DueAt:     due,
 		DedupeKey: fmt.Sprintf("checkin:snooze:s%d", sess.ID),
 		Payload:   fmt.Sprintf(`{"session":%d}`, sess.ID),
 		CreatedAt: at,
 	})
 	if err != nil {
-		return fmt.Errorf("remind: snooze of session %d: %w", sess.ID, err)
+		return time.Time{}, fmt.Errorf("remind: snooze of session %d: %w", sess.ID, err)
 	}
-	return nil
+	return due, nil
 }
 
 // slot is one planned check-in: the local day it was planned for (which

@@ -188,7 +188,11 @@ func (b *Bot) send(ctx context.Context, replies []Reply) error {
 			return fmt.Errorf("bot: no sender for channel %q", r.Channel)
 		}
 		if err := s.Send(ctx, r); err != nil {
-			return fmt.Errorf("bot: send %s reply: %w", r.Channel, err)
+			what := "reply"
+			if r.ReplyToken == "" {
+				what = "push"
+			}
+			return fmt.Errorf("bot: send %s %s: %w", r.Channel, what, err)
 		}
 	}
 	return nil

@@ -231,7 +231,8 @@ func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger) *harness {
 	}
 	cfg := Config{ChannelSecret: testSecret, AccessToken: testToken, APIURL: h.line.srv.URL, Logger: log, Now: h.clock.Now}
 	h.line.withRules(func(l *lineRules) { l.now = h.clock.Now })
-	h.planner = &remind.Planner{Store: db, Calendar: calendar.New(jst, calendar.DefaultClosures), Logger: log}
+	h.planner = &remind.Planner{Store: db, Calendar: calendar.New(jst, calendar.DefaultClosures), Logger: log,
+		Quiet: remind.DefaultQuietHours}
 	h.sender = newTestSender(t, cfg)
 	h.bot, err = bot.New(bot.Config{Store: db, Flows: set, Logger: log, Now: h.clock.Now, Location: jst, Institution: "○○商工会",
 		Senders:   map[string]bot.Sender{bot.ChannelLINE: h.sender, bot.ChannelSlack: h.slack},

@@ -25,6 +25,7 @@ type Config struct {
 	ChannelSecret string       // verifies webhook requests (X-Line-Signature)
 	AccessToken   string       // channel access token, for the Sender
 	APIURL        string       // Messaging API base URL (default https://api.line.me)
+	DataURL       string       // content API base URL, for rich menu images (default https://api-data.line.me)
 	HTTPClient    *http.Client // for API calls (default: a client with a 10 s timeout)
 	Logger        *slog.Logger
 	Handler       Handler          // runs the turns; required by New

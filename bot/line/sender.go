@@ -42,6 +42,8 @@ type Sender struct {
 	hc       *http.Client
 	log      *slog.Logger
 	backoff  time.Duration
+
+	dataEndpoint string // the content API (rich menu images)
 }
 
 var _ bot.Sender = (*Sender)(nil)
@@ -58,11 +60,14 @@ func NewSender(cfg Config) (*Sender, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: defaultTimeout}
 	}
+	if cfg.DataURL == "" {
+		cfg.DataURL = DefaultDataURL
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Sender{token: cfg.AccessToken, endpoint: strings.TrimRight(cfg.APIURL, "/"), hc: cfg.HTTPClient,
-		log: cfg.Logger.With("component", "line"), backoff: pushBackoff}
+		log: cfg.Logger.With("component", "line"), backoff: pushBackoff, dataEndpoint: strings.TrimRight(cfg.DataURL, "/")}
 	if _, err := s.client(context.Background()); err != nil {
 		return nil, fmt.Errorf("line: API URL %q: %w", cfg.APIURL, err)
 	}

@@ -48,8 +48,8 @@ func (t *turn) interrupt(ctx context.Context, companyID int64) (replies []Reply,
 	if t.in.Action != nil || t.in.Kind != EventMessage || companyID == 0 {
 		return nil, false, nil
 	}
-	urgent, call := t.b.urgent(t.in.Text), callRequested(t.in.Text)
-	if !urgent && !call {
+	urgent, call := t.b.urgent(t.in.Text), callRequested(t.in.Text) || t.in.Menu == MenuCall
+	if !urgent && !call && t.in.Menu == "" {
 		return nil, false, nil
 	}
 	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
@@ -57,9 +57,12 @@ func (t *turn) interrupt(ctx context.Context, companyID int64) (replies []Reply,
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, true, err
 	}
-	if urgent {
+	switch {
+	case urgent:
 		err = t.escalate(ctx, companyID)
-	} else {
+	case !call:
+		err = t.menuInfo(ctx, companyID)
+	default:
 		var key string
 		if active {
 			key = fmt.Sprintf("callback:s%d", sess.ID)
@@ -85,8 +88,11 @@ func (t *turn) typedCallRequest(ctx context.Context, companyID int64, key string
 	if err != nil {
 		return err
 	}
-	err = t.alertAdvisors(ctx, c, Alert{Title: c.Name + "さま: 電話のご希望", Key: key, CompanyID: c.ID,
-		Text: "LINE でのメッセージ：\n" + strings.TrimSpace(t.in.Text)})
+	text := "LINE でのメッセージ：\n" + strings.TrimSpace(t.in.Text)
+	if t.in.Menu == MenuCall {
+		text = "LINE のメニュー「相談したい」が押されました。"
+	}
+	err = t.alertAdvisors(ctx, c, Alert{Title: c.Name + "さま: 電話のご希望", Key: key, CompanyID: c.ID, Text: text})
 	if err != nil {
 		return err
 	}

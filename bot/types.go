@@ -25,6 +25,7 @@ type Incoming struct {
 	UserName   string // display name, when the platform gives one
 	Text       string // what was typed
 	Action     *Action
+	Menu       string // LINE rich menu button: MenuCall, MenuStep or MenuAdvisor
 	ReplyToken string // LINE: answer for free with this token
 	ReceivedAt time.Time
 }

@@ -30,6 +30,15 @@ type Config struct {
 	Logger        *slog.Logger
 	Handler       Handler          // runs the turns; required by New
 	Now           func() time.Time // the clock, when an event has no timestamp (time.Now)
+
+	// Loader, when set, shows the loading animation in the owner's chat
+	// while a turn runs (*Sender).
+	Loader Loader
+}
+
+// Loader starts LINE's loading animation in a user's chat.
+type Loader interface {
+	StartLoading(ctx context.Context, userID string) error
 }
 
 // Webhook limits.
@@ -145,5 +154,24 @@ func (a *Adapter) event(ctx context.Context, ev webhook.EventInterface) (err err
 	if !ok {
 		return nil
 	}
+	if in.Kind == bot.EventMessage {
+		a.loading(ctx, in.UserID)
+	}
 	return a.cfg.Handler.Handle(ctx, in)
+}
+
+// loadingTimeout bounds the loading animation call: it must not hold up
+// the turn.
+const loadingTimeout = 2 * time.Second
+
+// loading shows the loading animation while the turn runs (best effort).
+func (a *Adapter) loading(ctx context.Context, userID string) {
+	if a.cfg.Loader == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, loadingTimeout)
+	defer cancel()
+	if err := a.cfg.Loader.StartLoading(ctx, userID); err != nil {
+		a.log.InfoContext(ctx, "line loading animation not shown", "error", err.Error())
+	}
 }

@@ -229,7 +229,7 @@ func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger) *harness {
 	if log == nil {
 		log = jsonLogger(h.logs)
 	}
-	cfg := Config{ChannelSecret: testSecret, AccessToken: testToken, APIURL: h.line.srv.URL, Logger: log, Now: h.clock.Now}
+	cfg := Config{ChannelSecret: testSecret, AccessToken: testToken, APIURL: h.line.srv.URL, DataURL: h.line.srv.URL, Logger: log, Now: h.clock.Now}
 	h.line.withRules(func(l *lineRules) { l.now = h.clock.Now })
 	h.planner = &remind.Planner{Store: db, Calendar: calendar.New(jst, calendar.DefaultClosures), Logger: log,
 		Quiet: remind.DefaultQuietHours}
@@ -242,7 +242,7 @@ func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Handler = h.bot
+	cfg.Handler, cfg.Loader = h.bot, h.sender
 	h.adapter, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)

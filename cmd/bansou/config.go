@@ -12,6 +12,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/bansou/bansou/bot/calendar"
+	"github.com/bansou/bansou/bot/remind"
 )
 
 // config is bansou serve's configuration, read once from the environment.
@@ -37,6 +38,10 @@ type config struct {
 	closures     string   // extra non-working days, e.g. 12/29-01/03
 	coordinators []string // Slack user ids who receive the digest
 	urgentWords  []string // nil: the bot's defaults
+
+	quietHours   remind.QuietHours // no pushes to owners (BANSOU_QUIET_HOURS)
+	lineDataURL  string            // LINE content API (rich menu images)
+	lineRichMenu bool              // create the owner rich menu at start
 }
 
 // slack reports whether the Slack channel is configured.
@@ -82,7 +87,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 		closures:     or(get("BANSOU_CLOSURES"), "12/29-01/03"),
 		coordinators: list(get("BANSOU_COORDINATORS")),
 		urgentWords:  list(get("BANSOU_URGENT_WORDS")),
+
+		lineDataURL:  get("LINE_DATA_API_URL"),
+		lineRichMenu: !strings.EqualFold(get("BANSOU_LINE_RICH_MENU"), "off"),
 	}
+	quiet, err := remind.ParseQuietHours(get("BANSOU_QUIET_HOURS"))
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("BANSOU_QUIET_HOURS: %v", err))
+	}
+	c.quietHours = quiet
 	loc, err := time.LoadLocation(or(get("BANSOU_TZ"), "Asia/Tokyo"))
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("BANSOU_TZ: unknown time zone %q", get("BANSOU_TZ")))
@@ -129,7 +142,7 @@ func (c config) validate() []string {
 			problems = append(problems, fmt.Sprintf("BANSOU_FLOWS_DIR %q is not a directory", c.flowsDir))
 		}
 	}
-	for name, v := range map[string]string{"SLACK_API_URL": c.slackAPIURL, "LINE_API_URL": c.lineAPIURL} {
+	for name, v := range map[string]string{"SLACK_API_URL": c.slackAPIURL, "LINE_API_URL": c.lineAPIURL, "LINE_DATA_API_URL": c.lineDataURL} {
 		if v == "" {
 			continue
 		}

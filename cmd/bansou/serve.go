@@ -55,6 +55,8 @@ type server struct {
 	bot   *bot.Bot
 	rem   *remind.Service
 	mux   *http.ServeMux
+
+	lineSender *linebot.Sender // the LINE Messaging API client (nil without LINE)
 }
 
 // serve runs until ctx ends, then shuts down gracefully: stop intake (HTTP,
@@ -95,6 +97,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		s.close()
 		return nil, err
 	}
+	s.ensureRichMenu(ctx)
 	return s, nil
 }
 
@@ -116,7 +119,7 @@ func (s *server) wire(set *flows.Set) error {
 	}
 	b, err := bot.New(bot.Config{Store: s.store, Flows: set, Senders: ch.senders, Notifiers: ch.notifiers,
 		Scheduler: planner, Calendar: planner.Calendar, UrgentWords: s.cfg.urgentWords, Logger: s.log,
-		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution})
+		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution, Profiles: ch.profiles})
 	if err != nil {
 		return err
 	}
@@ -134,13 +137,18 @@ func (s *server) wire(set *flows.Set) error {
 		}
 	}
 	if s.cfg.line() {
-		s.line, err = linebot.New(linebot.Config{ChannelSecret: s.cfg.lineChannelSecret, Handler: handler, Logger: s.log})
+		s.line, err = linebot.New(linebot.Config{ChannelSecret: s.cfg.lineChannelSecret, Handler: handler, Logger: s.log,
+			Loader: ch.lineSender})
 		if err != nil {
 			return err
 		}
 		s.line.Routes(s.mux)
 	}
-	s.rem = s.reminders(b, planner, ch, set)
+	s.rem, err = s.reminders(b, planner, ch, set)
+	if err != nil {
+		return err
+	}
+	s.lineSender = ch.lineSender
 	s.routes()
 	return nil
 }
@@ -151,10 +159,12 @@ type channels struct {
 	notifiers   map[string]bot.Notifier
 	slackAPI    *slackbot.API
 	slackSender *slackbot.Sender
+	lineSender  *linebot.Sender
+	profiles    map[string]bot.ProfileSource
 }
 
 func (s *server) channels() (channels, error) {
-	ch := channels{senders: map[string]bot.Sender{}, notifiers: map[string]bot.Notifier{}}
+	ch := channels{senders: map[string]bot.Sender{}, notifiers: map[string]bot.Notifier{}, profiles: map[string]bot.ProfileSource{}}
 	if s.cfg.slack() {
 		api, err := slackbot.NewAPI(slackbot.APIConfig{BotToken: s.cfg.slackBotToken, AppToken: s.cfg.slackAppToken,
 			URL: s.cfg.slackAPIURL, Logger: s.log, Registerer: s.reg})
@@ -163,13 +173,15 @@ func (s *server) channels() (channels, error) {
 		}
 		ch.slackAPI, ch.slackSender = api, slackbot.NewSender(api, s.log)
 		ch.senders[bot.ChannelSlack], ch.notifiers[bot.ChannelSlack] = ch.slackSender, ch.slackSender
+		ch.profiles[bot.ChannelSlack] = ch.slackSender
 	}
 	if s.cfg.line() {
-		sender, err := linebot.NewSender(linebot.Config{AccessToken: s.cfg.lineAccessToken, APIURL: s.cfg.lineAPIURL, Logger: s.log})
+		sender, err := linebot.NewSender(linebot.Config{AccessToken: s.cfg.lineAccessToken, APIURL: s.cfg.lineAPIURL,
+			DataURL: s.cfg.lineDataURL, Logger: s.log})
 		if err != nil {
 			return ch, err
 		}
-		ch.senders[bot.ChannelLINE] = sender
+		ch.senders[bot.ChannelLINE], ch.profiles[bot.ChannelLINE], ch.lineSender = sender, sender, sender
 	}
 	return ch, nil
 }
@@ -184,17 +196,20 @@ func (s *server) planner() (*remind.Planner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &remind.Planner{Store: s.store, Calendar: s.calendar(), Digest: spec, Logger: s.log}, nil
+	return &remind.Planner{Store: s.store, Calendar: s.calendar(), Digest: spec, Logger: s.log, Quiet: s.cfg.quietHours}, nil
 }
 
 // reminders is the planner and dispatcher service run by every replica.
-func (s *server) reminders(b *bot.Bot, p *remind.Planner, ch channels, set *flows.Set) *remind.Service {
+func (s *server) reminders(b *bot.Bot, p *remind.Planner, ch channels, set *flows.Set) (*remind.Service, error) {
 	router := &remind.Router{Store: s.store, CheckIns: b, Notifiers: ch.notifiers, Logger: s.log, Lang: s.cfg.lang}
 	if ch.slackSender != nil {
 		router.Digests = &slackDigests{store: s.store, flows: set, loc: s.cfg.location, lang: s.cfg.lang, now: time.Now, sender: ch.slackSender}
 	}
-	d := &remind.Dispatcher{Store: s.store, Deliverer: router, Calendar: p.Calendar, Logger: s.log}
-	return &remind.Service{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log}
+	d := &remind.Dispatcher{Store: s.store, Deliverer: router, Calendar: p.Calendar, Logger: s.log, Quiet: s.cfg.quietHours}
+	if err := s.meterLINE(d, ch.lineSender); err != nil {
+		return nil, err
+	}
+	return &remind.Service{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log}, nil
 }
 
 // promoteCoordinators gives the Slack users named in BANSOU_COORDINATORS the

@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -288,10 +289,24 @@ func (f *recordingLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, `{"sentMessages":[{"id":"1","quoteToken":"q"}]}`)
 }
 
+// calls are the messages sent (replies and pushes), not the set-up calls
+// (rich menu) nor the loading animation.
 func (f *recordingLINE) calls() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return strings.Join(f.paths, " ")
+	var msgs []string
+	for _, p := range f.paths {
+		if strings.HasPrefix(p, "/v2/bot/message/") {
+			msgs = append(msgs, p)
+		}
+	}
+	return strings.Join(msgs, " ")
+}
+
+func (f *recordingLINE) called(path string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Contains(f.paths, path)
 }
 
 // With a LINE channel secret and token, serve answers the LINE webhook: a
@@ -302,7 +317,10 @@ func TestServeLINEWebhook(t *testing.T) {
 	api := httptest.NewServer(fake)
 	defer api.Close()
 	r := startServe(t, map[string]string{"LINE_CHANNEL_SECRET": "line-secret", "LINE_CHANNEL_ACCESS_TOKEN": "line-token",
-		"LINE_API_URL": api.URL, "BANSOU_COORDINATORS": "UC1"})
+		"LINE_API_URL": api.URL, "LINE_DATA_API_URL": api.URL, "BANSOU_COORDINATORS": "UC1"})
+	if !fake.called("/v2/bot/richmenu/list") {
+		t.Error("the owner rich menu was not looked for at start")
+	}
 	body := `{"destination":"Ubot","events":[{"type":"follow","mode":"active","timestamp":1763600000000,` +
 		`"source":{"type":"user","userId":"Uowner"},"webhookEventId":"01HX","deliveryContext":{"isRedelivery":false},` +
 		`"replyToken":"rt1","follow":{"isUnblocked":false}}]}`
@@ -330,6 +348,7 @@ func TestServeLINEWebhook(t *testing.T) {
 	if got := fake.calls(); got != "/v2/bot/message/reply" {
 		t.Errorf("LINE calls = %q, want one reply", got)
 	}
+
 	r.shutdown(t)
 	logs := r.logs.String()
 	if !strings.Contains(logs, `"line"`) || strings.Contains(logs, "line-token") || strings.Contains(logs, "line-secret") {

@@ -114,9 +114,11 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 	case err != nil:
 		return fmt.Errorf("bot: handle %s event: %w", in.Channel, err)
 	}
-	b.notify(ctx, out.alerts)
+	// The reply first: the owner is not kept waiting for Slack (nor for
+	// LINE's profile API), and the reply token is used while fresh.
 	err = b.send(ctx, out.replies)
-	if out.linked { // after the reply: the owner is not kept waiting
+	b.notify(ctx, out.alerts)
+	if out.linked {
 		b.knownName(ctx, in.Channel, in.UserID)
 	}
 	return err

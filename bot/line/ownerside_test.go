@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/bot"
+	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
 )
 
@@ -147,4 +148,75 @@ func TestNoNameReadsNaturally(t *testing.T) {
 	if !strings.Contains(c.text(), "担当者からお電話します") {
 		t.Errorf("call request reads %q", c.text())
 	}
+}
+
+// slowAlerts is a Slack that takes its time: each alert waits for release.
+type slowAlerts struct {
+	release chan struct{}
+	n       int
+	mu      sync.Mutex
+}
+
+func (s *slowAlerts) Notify(context.Context, bot.Alert) error {
+	<-s.release
+	s.mu.Lock()
+	s.n++
+	s.mu.Unlock()
+	return nil
+}
+
+// Why: with a slow Slack, an urgent message waited for the advisor's DM
+// before the owner got an answer. Now the owner's reply goes first.
+func TestOwnerIsAnsweredBeforeASlowSlack(t *testing.T) {
+	h := newHarness(t)
+	h.link(t, "Uowner", "山田製作所")
+	slow := &slowAlerts{release: make(chan struct{})}
+	b, err := bot.New(bot.Config{Store: h.store, Flows: mustFlows(t), Now: h.clock.Now, Location: h.planner.Calendar.Location(),
+		Institution: "○○商工会", Senders: map[string]bot.Sender{bot.ChannelLINE: h.sender},
+		Notifiers: map[string]bot.Notifier{bot.ChannelSlack: slow}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(h.line.calls(""))
+	done := make(chan error, 1)
+	ev := h.textEvent("Uowner", "資金繰りが厳しくて")
+	go func() {
+		done <- b.Handle(context.Background(), bot.Incoming{EventID: ev["webhookEventId"].(string), Channel: bot.ChannelLINE,
+			UserID: "Uowner", Text: "資金繰りが厳しくて", ReplyToken: ev["replyToken"].(string), ReceivedAt: h.clock.Now()})
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(h.line.calls("")) == before && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if c := h.line.calls(""); len(c) != before+1 || c[before].Path != pathReply || !strings.Contains(c[before].text(), "お電話") {
+		t.Fatalf("the owner was not answered while Slack was slow")
+	}
+	close(slow.release)
+	if err := <-done; err != nil || slow.n != 1 {
+		t.Fatalf("turn: %v, %d alerts", err, slow.n)
+	}
+}
+
+// A turn run after the reply token expired (a queued event) still answers
+// the owner: by push.
+func TestExpiredReplyTokenFallsBackToAPush(t *testing.T) {
+	h := newHarness(t)
+	h.link(t, "Uowner", "山田製作所")
+	ev := h.textEvent("Uowner", "電話ください")
+	h.clock.Add(2 * time.Minute) // the event waited in a queue
+	before := len(h.line.calls(""))
+	h.mustDeliver(t, ev)
+	cs := h.line.calls("")[before:]
+	if len(cs) != 2 || cs[0].Path != pathReply || cs[1].Path != pathPush || !strings.Contains(cs[1].text(), "お電話します") {
+		t.Fatalf("calls %d, want a refused reply then a push", len(cs))
+	}
+}
+
+func mustFlows(t *testing.T) *flows.Set {
+	t.Helper()
+	set, err := flows.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }

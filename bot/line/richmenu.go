@@ -188,17 +188,19 @@ func (s *Sender) EnsureRichMenu(ctx context.Context) (string, error) {
 		if ids, err = s.ownerMenus(ctx); err != nil {
 			return "", err
 		}
-		if len(ids) == 0 || ids[0] != mine {
-			s.log.InfoContext(ctx, "line rich menu: another replica's menu is kept", "deleted", mine)
-			if err := s.deleteMenu(ctx, mine); err != nil {
-				return "", err
-			}
-		}
 		if len(ids) == 0 {
 			return "", errors.New("line: rich menu: created but not listed")
 		}
+		if ids[0] != mine {
+			s.log.InfoContext(ctx, "line rich menu: another replica's menu is kept", "kept", ids[0], "deleted", mine)
+		}
 	}
 	id := ids[0]
+	for _, extra := range ids[1:] { // left by a race of replicas: the smallest id wins everywhere
+		if err := s.deleteMenu(ctx, extra); err != nil {
+			return "", err
+		}
+	}
 	if err := s.setDefaultMenu(ctx, id); err != nil {
 		return "", err
 	}

@@ -56,6 +56,28 @@ func TestRichMenuIsCreatedOnceAcrossReplicasAndRestarts(t *testing.T) {
 	})
 }
 
+// A menu left by a replica that lost a race (same name, larger id, no
+// image) is removed; the one kept is the default.
+func TestRichMenuRaceLeftoverIsRemoved(t *testing.T) {
+	h := newHarness(t)
+	id, err := h.sender.EnsureRichMenu(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.line.withRules(func(l *lineRules) {
+		l.menus = append(l.menus, fakeMenu{ID: "richmenu-zzzz", Body: map[string]any{"name": RichMenuName}})
+	})
+	again, err := h.sender.EnsureRichMenu(context.Background())
+	if err != nil || again != id {
+		t.Fatalf("restart kept %q, %v; want %q", again, err, id)
+	}
+	h.line.withRules(func(l *lineRules) {
+		if len(l.menus) != 1 || l.menus[0].ID != id || l.defaultID != id {
+			t.Errorf("menus %v, default %q; want only %q", l.menus, l.defaultID, id)
+		}
+	})
+}
+
 // The menu image: three columns, white type on strong colours.
 func TestMenuImageIsHighContrast(t *testing.T) {
 	data, err := MenuImage()

@@ -121,3 +121,21 @@ func digestText(d *digest.Digest) string {
 	}
 	return b.String()
 }
+
+// A snooze that lands on the day of a planned check-in is that check-in:
+// one push, not two.
+func TestSnoozeOnTheDayOfAPlannedCheckInPushesOnce(t *testing.T) {
+	h := newHarness(t)
+	owner := h.link(t, "Uowner", "山田製作所") // the first check-in is planned for Monday 11/30 10:00
+	h.clock.Set(jstTime(2026, 11, 27, 10, 0))
+	c := h.checkIn(t, owner, "checkin:test:fri")
+	h.clock.Set(jstTime(2026, 11, 28, 0, 0))
+	c = h.tap(t, "Uowner", quick(t, c, "あとで"), nil)
+	if !strings.Contains(c.text(), "月曜日") {
+		t.Errorf("the owner reads %q", c.text())
+	}
+	pushes := h.runReminders(t, h.dispatcher(), jstTime(2026, 11, 30, 12, 0), 30*time.Minute)
+	if len(pushes) != 1 || !pushes[0].at.Equal(jstTime(2026, 11, 30, 10, 0)) {
+		t.Fatalf("%d pushes, want one on Monday 10:00", len(pushes))
+	}
+}

@@ -132,7 +132,16 @@ func (p *Planner) CommitmentAdded(ctx context.Context, tx store.Tx, c store.Comm
 // per session). It returns when.
 func (p *Planner) CheckinSnoozed(ctx context.Context, tx store.Tx, sess store.Session, ownerID int64, at time.Time) (time.Time, error) {
 	due := p.snoozeDue(at, sess.CreatedAt)
-	_, err := tx.EnqueueReminder(ctx, store.Reminder{
+	pending, err := tx.Reminders(ctx, store.ReminderFilter{Kind: KindCheckin, RecipientID: ownerID, Status: store.ReminderPending})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("remind: snooze of session %d: %w", sess.ID, err)
+	}
+	for _, r := range pending {
+		if r.DueAt.After(at) && r.DueAt.Sub(due).Abs() < minSpacing {
+			return r.DueAt, nil // a planned check-in asks again about then: not two
+		}
+	}
+	_, err = tx.EnqueueReminder(ctx, store.Reminder{
 		Kind: KindCheckin, RecipientID: ownerID, CompanyID: sess.CompanyID, SessionID: sess.ID,
 		DueAt:     due,
 		DedupeKey: fmt.Sprintf("checkin:snooze:s%d", sess.ID),
@@ -205,9 +214,12 @@ func (p *Planner) planCheckins(ctx context.Context, tx store.Tx, c store.Commitm
 		return 0, fmt.Errorf("remind: check-ins of owner %d: %w", o.PersonID, err)
 	}
 	keys := map[string]bool{}
-	var counted []time.Time
+	var counted, snoozes []time.Time
 	for _, r := range existing {
 		keys[r.DedupeKey] = true
+		if strings.HasPrefix(r.DedupeKey, "checkin:snooze:") && r.Status == store.ReminderPending {
+			snoozes = append(snoozes, r.DueAt)
+		}
 		if countsTowardsWindow(r, c.ID) {
 			counted = append(counted, r.DueAt)
 		}
@@ -218,7 +230,7 @@ func (p *Planner) planCheckins(ctx context.Context, tx store.Tx, c store.Commitm
 		if keys[key] || s.due.Before(sp.from) {
 			continue
 		}
-		if tooClose(counted, s.due) {
+		if tooClose(counted, s.due) || tooClose(snoozes, s.due) {
 			p.log().DebugContext(ctx, "check-in skipped: another one is close",
 				"dedupe_key", key, "owner_id", o.PersonID)
 			continue

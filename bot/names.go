@@ -51,6 +51,12 @@ func (b *Bot) knownName(ctx context.Context, channel, userID string) string {
 	name, err := src.DisplayName(ctx, userID)
 	if err != nil {
 		b.log.WarnContext(ctx, "display name not available", "channel", channel, "err", err)
+		b.names.mu.Lock()
+		if b.names.seen == nil {
+			b.names.seen = map[string]nameEntry{}
+		}
+		b.names.seen[key] = nameEntry{name: e.name, at: now} // asked again after nameTTL, not every turn
+		b.names.mu.Unlock()
 		return e.name
 	}
 	name = strings.TrimSpace(name)

@@ -176,6 +176,20 @@ func abs(x int) int {
 // at the same moment, both keep the one with the smaller id and the other
 // is deleted by its creator.
 func (s *Sender) EnsureRichMenu(ctx context.Context) (string, error) {
+	for attempt := 1; ; attempt++ {
+		id, err := s.ensureRichMenu(ctx)
+		if !errors.Is(err, errMenuGone) || attempt == 3 {
+			return id, err
+		}
+		s.log.InfoContext(ctx, "line rich menu removed by another replica meanwhile; looking again")
+	}
+}
+
+// errMenuGone means a menu disappeared while being set up: another
+// replica removed it after a race.
+var errMenuGone = errors.New("rich menu gone")
+
+func (s *Sender) ensureRichMenu(ctx context.Context) (string, error) {
 	ids, err := s.ownerMenus(ctx)
 	if err != nil {
 		return "", err
@@ -264,8 +278,11 @@ func (s *Sender) uploadMenuImage(ctx context.Context, id string) error {
 		return nil
 	}
 	msg := errorMessage(res.Body)
-	if res.StatusCode == http.StatusBadRequest && strings.Contains(strings.ToLower(msg), "already") {
+	switch {
+	case res.StatusCode == http.StatusBadRequest && strings.Contains(strings.ToLower(msg), "already"):
 		return nil
+	case res.StatusCode == http.StatusNotFound:
+		return fmt.Errorf("line: rich menu image: %w", errMenuGone)
 	}
 	return fmt.Errorf("line: rich menu image: status %d: %s", res.StatusCode, msg)
 }
@@ -287,7 +304,10 @@ func (s *Sender) setDefaultMenu(ctx context.Context, id string) error {
 		}
 		o = set()
 	}
-	if !o.ok() {
+	switch {
+	case o.status == http.StatusNotFound:
+		return fmt.Errorf("line: default rich menu: %w", errMenuGone)
+	case !o.ok():
 		return fmt.Errorf("line: default rich menu: %w", o.problem())
 	}
 	return nil

@@ -96,7 +96,7 @@ func (t *turn) typedCallRequest(ctx context.Context, companyID int64, key string
 	if err != nil {
 		return err
 	}
-	if err := t.audit(ctx, "escalation", c.ID, "callback:text"); err != nil {
+	if err := t.audit(ctx, "escalation", c.ID, "callback"); err != nil { // no slot: the digest reads "callback:<slot>"
 		return err
 	}
 	name, err := t.ownerAdvisor(ctx, companyID)

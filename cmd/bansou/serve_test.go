@@ -47,6 +47,7 @@ func TestServeReportsAllConfigProblemsTogether(t *testing.T) {
 		"LINE_CHANNEL_SECRET":       "line-secret-value",
 		"BANSOU_DIGEST_CRON":        "every monday",
 		"BANSOU_CLOSURES":           "13/40-01/03",
+		"BANSOU_QUIET_HOURS":        "late evening",
 	}
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"serve"}, envOf(env), strings.NewReader(""), &out, &errOut)
@@ -56,7 +57,7 @@ func TestServeReportsAllConfigProblemsTogether(t *testing.T) {
 	msg := errOut.String()
 	for _, want := range []string{"BANSOU_LANG", "BANSOU_TZ", "BANSOU_HTTP_ADDR", "BANSOU_FLOWS_DIR",
 		"SLACK_BOT_TOKEN and SLACK_BOT_TOKEN_FILE are both set", "SLACK_APP_TOKEN_FILE: cannot read", "SLACK_API_URL",
-		"LINE needs both", "BANSOU_DIGEST_CRON", "BANSOU_CLOSURES"} {
+		"LINE needs both", "BANSOU_DIGEST_CRON", "BANSOU_CLOSURES", "BANSOU_QUIET_HOURS"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("the report lacks %q:\n%s", want, msg)
 		}
@@ -349,6 +350,9 @@ func TestServeLINEWebhook(t *testing.T) {
 		t.Errorf("LINE calls = %q, want one reply", got)
 	}
 
+	if _, metrics := r.get(t, "/metrics"); !strings.Contains(metrics, "bansou_line_quota_spent 0") {
+		t.Errorf("/metrics lacks the LINE quota gauge:\n%s", metrics)
+	}
 	r.shutdown(t)
 	logs := r.logs.String()
 	if !strings.Contains(logs, `"line"`) || strings.Contains(logs, "line-token") || strings.Contains(logs, "line-secret") {

@@ -94,7 +94,7 @@ func MenuImage() ([]byte, error) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
+	if err := png.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("line: menu image: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -105,6 +105,9 @@ func labelMask() (*image.Alpha, error) {
 	src, err := png.Decode(bytes.NewReader(labelsPNG))
 	if err != nil {
 		return nil, fmt.Errorf("line: menu labels: %w", err)
+	}
+	if g, ok := src.(*image.Gray); ok { // grey level is coverage: same layout
+		return &image.Alpha{Pix: g.Pix, Stride: g.Stride, Rect: g.Rect}, nil
 	}
 	mask := image.NewAlpha(src.Bounds())
 	for y := src.Bounds().Min.Y; y < src.Bounds().Max.Y; y++ {
@@ -122,7 +125,8 @@ func fill(img *image.RGBA, cx, cy, r int, in func(x, y int) bool) {
 	for y := -r; y <= r; y++ {
 		for x := -r; x <= r; x++ {
 			if in(x*5/4, y*5/4) {
-				img.Set(cx+x, cy+y, color.White)
+				i := img.PixOffset(cx+x, cy+y)
+				copy(img.Pix[i:i+4], []byte{0xff, 0xff, 0xff, 0xff})
 			}
 		}
 	}

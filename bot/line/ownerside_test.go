@@ -33,10 +33,14 @@ func (n *slackNames) set(user, name string) {
 	n.names[user] = name
 }
 
-// checkinAt pushes a check-in and taps はい: the progress question.
+// startCheckin pushes a check-in, which names the sender (機関名 +
+// 担当者名), and taps はい: the progress question.
 func (h *harness) startCheckin(t *testing.T, owner store.Person) apiCall {
 	t.Helper()
 	c := h.checkIn(t, owner, "k1")
+	if !strings.HasPrefix(c.text(), "○○商工会の佐藤です。") {
+		t.Errorf("the check-in opens with %q, want the institution and the advisor named", c.text())
+	}
 	return h.tap(t, "Uowner", quick(t, c, "はい"), nil)
 }
 

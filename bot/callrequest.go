@@ -64,8 +64,11 @@ func (t *turn) interrupt(ctx context.Context, companyID int64) (replies []Reply,
 		err = t.menuInfo(ctx, companyID)
 	default:
 		var key string
-		if active {
+		switch {
+		case active:
 			key = fmt.Sprintf("callback:s%d", sess.ID)
+		case t.in.Menu == MenuCall: // taps of the same day are one request
+			key = fmt.Sprintf("callback:p%d:%s", t.person.ID, flows.DateOf(t.in.ReceivedAt.In(t.b.cfg.Location)))
 		}
 		err = t.typedCallRequest(ctx, companyID, key)
 	}

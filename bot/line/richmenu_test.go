@@ -128,17 +128,23 @@ func TestMenuButtons(t *testing.T) {
 	if !strings.Contains(c.text(), "○○商工会の佐藤です") {
 		t.Errorf("担当者 reads %q", c.text())
 	}
+	// 「相談したい」 tapped twice (an impatient thumb): one DM.
+	h.menuTap(t, "Uowner", "menu=call")
+	c = h.menuTap(t, "Uowner", "menu=call")
+	if alerts := h.alerts.All(); len(alerts) != 1 || !strings.Contains(c.text(), "担当の佐藤からお電話します") {
+		t.Errorf("two taps: %d alerts, reply %q; want one DM", len(alerts), c.text())
+	}
 	q := h.startCheckin(t, owner)
 	c = h.menuTap(t, "Uowner", "menu=call")
 	if !strings.Contains(c.text(), "担当の佐藤からお電話します") || len(c.items()) == 0 {
 		t.Errorf("相談したい in a check-in reads %q (items %v)", c.text(), c.items())
 	}
-	if alerts := h.alerts.All(); len(alerts) != 1 || !strings.Contains(alerts[0].Text, "相談したい") {
-		t.Errorf("alerts %+v", alerts)
+	if alerts := h.alerts.All(); len(alerts) != 2 || !strings.Contains(alerts[1].Text, "相談したい") {
+		t.Errorf("alerts %+v, want a second one for the check-in's request", alerts)
 	}
 	h.tap(t, "Uowner", quick(t, q, "できた"), nil) // the check-in carries on
 	loads := h.line.calls("/v2/bot/chat/loading/start")
-	if len(loads) < 4 || loads[0].Body["chatId"] != "Uowner" {
+	if len(loads) < 6 || loads[0].Body["chatId"] != "Uowner" {
 		t.Errorf("%d loading animations (first %v), want one per turn", len(loads), loads)
 	}
 	// Before linking, a tap asks for the invite code.

@@ -153,3 +153,17 @@ func TestMenuButtons(t *testing.T) {
 		t.Errorf("an unlinked tap reads %q", c.text())
 	}
 }
+
+// BenchmarkMenuImage draws and encodes the owner menu (done once per
+// start, per replica); it reports the PNG's size.
+func BenchmarkMenuImage(b *testing.B) {
+	var n int
+	for b.Loop() {
+		data, err := MenuImage()
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(data)
+	}
+	b.ReportMetric(float64(n), "png-bytes")
+}

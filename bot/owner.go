@@ -71,7 +71,7 @@ func (t *turn) follow(ctx context.Context, link store.OwnerLink, linked bool) ([
 	if err := t.tx.SetReachable(ctx, t.person.ID, true); err != nil {
 		return nil, err
 	}
-	if s := t.b.cfg.Scheduler; s != nil {
+	if s := t.b.cfg.Scheduler; s != nil && !link.Reachable { // back after a block
 		link.Reachable = true
 		if err := s.OwnerReturned(ctx, t.tx, link, t.in.ReceivedAt); err != nil {
 			return nil, err

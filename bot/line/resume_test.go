@@ -61,6 +61,8 @@ func TestRefollowResumesCheckInsWithoutBurst(t *testing.T) {
 	h.mustDeliver(t, h.unfollowEvent("Uowner"))
 	h.clock.Set(jstTime(2026, 12, 1, 15, 0)) // Tuesday afternoon: the owner adds the bot again
 	h.mustDeliver(t, h.followEvent("Uowner"))
+	h.clock.Add(time.Hour)
+	h.mustDeliver(t, h.followEvent("Uowner")) // a second follow (no block between) plans nothing more
 	if l, _ := h.ownerLink(t, owner.ID); !l.Reachable {
 		t.Fatal("the owner is not reachable after the re-follow")
 	}

@@ -31,6 +31,15 @@ type nameEntry struct {
 	at   time.Time
 }
 
+func (n *names) put(key string, e nameEntry) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.seen == nil {
+		n.seen = map[string]nameEntry{}
+	}
+	n.seen[key] = e
+}
+
 // knownName reads the display name of (channel, userID) from the
 // channel's ProfileSource — at most once per nameTTL — and stores it in the
 // person row when it changed. It returns the name ("" when unknown). A
@@ -51,21 +60,11 @@ func (b *Bot) knownName(ctx context.Context, channel, userID string) string {
 	name, err := src.DisplayName(ctx, userID)
 	if err != nil {
 		b.log.WarnContext(ctx, "display name not available", "channel", channel, "err", err)
-		b.names.mu.Lock()
-		if b.names.seen == nil {
-			b.names.seen = map[string]nameEntry{}
-		}
-		b.names.seen[key] = nameEntry{name: e.name, at: now} // asked again after nameTTL, not every turn
-		b.names.mu.Unlock()
+		b.names.put(key, nameEntry{name: e.name, at: now}) // asked again after nameTTL, not every turn
 		return e.name
 	}
 	name = strings.TrimSpace(name)
-	b.names.mu.Lock()
-	if b.names.seen == nil {
-		b.names.seen = map[string]nameEntry{}
-	}
-	b.names.seen[key] = nameEntry{name: name, at: now}
-	b.names.mu.Unlock()
+	b.names.put(key, nameEntry{name: name, at: now})
 	if name == "" {
 		return ""
 	}

@@ -66,8 +66,12 @@ type quotaGauge struct {
 
 func (q quotaGauge) PushesLeft(ctx context.Context) (bool, error) {
 	left, err := q.sender.PushesLeft(ctx)
-	if err == nil {
-		q.spent.Set(map[bool]float64{true: 0, false: 1}[left])
+	switch {
+	case err != nil:
+	case left:
+		q.spent.Set(0)
+	default:
+		q.spent.Set(1)
 	}
 	return left, err
 }

@@ -97,7 +97,6 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		s.close()
 		return nil, err
 	}
-	s.ensureRichMenu(ctx)
 	return s, nil
 }
 
@@ -271,6 +270,7 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 		bg.Go(func() { _ = s.slack.RunSocketMode(intake) })
 	}
 	bg.Go(func() { s.sweep(intake) })
+	bg.Go(func() { s.ensureRichMenu(intake) }) // in the background: a slow LINE does not delay serving
 	bg.Go(func() {
 		if err := s.rem.Run(intake); err != nil {
 			s.log.Error("reminders stopped", "error", err.Error())

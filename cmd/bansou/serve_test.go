@@ -319,8 +319,10 @@ func TestServeLINEWebhook(t *testing.T) {
 	defer api.Close()
 	r := startServe(t, map[string]string{"LINE_CHANNEL_SECRET": "line-secret", "LINE_CHANNEL_ACCESS_TOKEN": "line-token",
 		"LINE_API_URL": api.URL, "LINE_DATA_API_URL": api.URL, "BANSOU_COORDINATORS": "UC1"})
-	if !fake.called("/v2/bot/richmenu/list") {
-		t.Error("the owner rich menu was not looked for at start")
+	for deadline := time.Now().Add(10 * time.Second); !fake.called("/v2/bot/richmenu/list"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the owner rich menu was not looked for at start")
+		}
 	}
 	body := `{"destination":"Ubot","events":[{"type":"follow","mode":"active","timestamp":1763600000000,` +
 		`"source":{"type":"user","userId":"Uowner"},"webhookEventId":"01HX","deliveryContext":{"isRedelivery":false},` +

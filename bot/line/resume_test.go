@@ -2,9 +2,11 @@ package line
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/bot/remind"
 )
 
@@ -83,5 +85,27 @@ func TestRefollowResumesCheckInsWithoutBurst(t *testing.T) {
 			t.Logf("push at %s", p.at)
 		}
 		t.Errorf("%d check-ins up to the deadline, want the one on 12/16 at 10:00", len(pushes))
+	}
+}
+
+// The fake LINE answers a repeated X-Line-Retry-Key with 409, as LINE
+// does: a check-in delivered twice (a dispatcher's retry) counts as sent
+// once and is no error.
+func TestRepeatedRetryKeyIsAcceptedOnce(t *testing.T) {
+	h := newHarness(t)
+	owner := h.link(t, "Uowner", "山田製作所")
+	first := h.checkIn(t, owner, "checkin:c1:p2:2026-11-30")
+	before := len(h.line.calls(pathPush))
+	l, _ := h.ownerLink(t, owner.ID)
+	if err := h.bot.CheckIn(context.Background(), bot.CheckInRequest{OwnerID: owner.ID, CompanyID: l.CompanyID,
+		PushKey: "checkin:c1:p2:2026-11-30"}); err != nil {
+		t.Fatalf("the retried check-in: %v", err)
+	}
+	pushes := h.line.calls(pathPush)
+	if len(pushes) != before+1 || pushes[before].retryKey() != first.retryKey() {
+		t.Fatalf("the retry was not sent with the same key")
+	}
+	if !strings.Contains(h.logs.String(), "line push already accepted") {
+		t.Errorf("the 409 was not read as sent:\n%s", h.logs.String())
 	}
 }

@@ -28,6 +28,9 @@ type Config struct {
 	Institution string           // name shown to owners, e.g. ○○商工会
 	Staff       *Staff           // who may use the advisor side on Slack; nil: anyone (open enrolment)
 	PublicURL   string           // where bansou serve is reached (BANSOU_PUBLIC_URL), for web sign-in links
+
+	// Profiles read display names, by channel (slack, line); nil: none.
+	Profiles map[string]ProfileSource
 }
 
 // Workdays moves a time to a working day (bot/calendar implements it).
@@ -40,6 +43,7 @@ type Bot struct {
 	cfg         Config
 	log         *slog.Logger
 	urgentWords []string // cfg.UrgentWords, folded once
+	names       names    // display names read from the platforms
 }
 
 // New returns a Bot. It fails when a built-in role flow is missing.
@@ -86,6 +90,11 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 		in.ReceivedAt = b.cfg.Now()
 	}
 	in.Text = CleanText(in.Text)
+	if in.Channel != ChannelLINE { // an owner's name is read once, at linking
+		if name := b.knownName(ctx, in.Channel, in.UserID); name != "" {
+			in.UserName = name
+		}
+	}
 	var out outbox
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
@@ -112,8 +121,14 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 	// person would never hear back.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replyTimeout)
 	defer cancel()
+	// The reply first: the owner is not kept waiting for Slack (nor for
+	// LINE's profile API), and the reply token is used while fresh.
+	err = b.send(ctx, out.replies)
 	b.notify(ctx, out.alerts)
-	return b.send(ctx, out.replies)
+	if out.linked {
+		b.knownName(ctx, in.Channel, in.UserID)
+	}
+	return err
 }
 
 // outbox is what a committed turn sends: replies to the person, alerts to
@@ -121,6 +136,7 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 type outbox struct {
 	replies []Reply
 	alerts  []Alert
+	linked  bool // an owner was linked: their display name is read
 }
 
 func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
@@ -146,7 +162,7 @@ func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 			return err
 		}
 		out.replies, err = t.run(ctx)
-		out.alerts = t.alerts
+		out.alerts, out.linked = t.alerts, t.linked
 		return err
 	})
 	if err == nil && claimed {
@@ -191,7 +207,11 @@ func (b *Bot) send(ctx context.Context, replies []Reply) error {
 			return fmt.Errorf("bot: no sender for channel %q", r.Channel)
 		}
 		if err := s.Send(ctx, r); err != nil {
-			return fmt.Errorf("bot: send %s reply: %w", r.Channel, err)
+			what := "reply"
+			if r.ReplyToken == "" {
+				what = "push"
+			}
+			return fmt.Errorf("bot: send %s %s: %w", r.Channel, what, err)
 		}
 	}
 	return nil

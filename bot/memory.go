@@ -68,9 +68,14 @@ func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
 	env.Vars["commitment"], env.Vars["commitment_due"] = t.quoted(m.commitment), dueText(t.lang, m.commitment.Due)
 	env.Vars["last_wall"], env.Vars["hypothesis"] = m.wall, m.hypothesis
 	if t.person.Role == store.RoleOwner {
-		env.Vars["advisor"], err = t.advisorOf(ctx, m.commitment)
+		name, err := t.advisorOf(ctx, m.commitment)
+		if err == nil && name == "" {
+			name, err = t.assignedAdvisor(ctx, c.ID)
+		}
+		env.Vars["advisor"] = advisorName(name, t.lang)
+		return env, err
 	}
-	return env, err
+	return env, nil
 }
 
 // advisorOf names the advisor an owner talks to: the one who recorded the

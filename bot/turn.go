@@ -31,6 +31,7 @@ type turn struct {
 	// companyLabel is the company of the session in this turn, shown with
 	// every prompt to staff so answers never land in the wrong company.
 	companyLabel string
+	linked       bool // an owner was linked in this turn
 }
 
 func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {
@@ -85,6 +86,11 @@ func (t *turn) run(ctx context.Context) ([]Reply, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if t.person.Role == store.RoleOwner { // an owner elsewhere (the console)
+		if replies, handled, err := t.interrupt(ctx, sess.CompanyID); handled || err != nil {
+			return replies, err
+		}
 	}
 	return t.step(ctx, sess)
 }

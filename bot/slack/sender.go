@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/store"
 )
@@ -118,14 +116,7 @@ func (s *Sender) Notify(ctx context.Context, a bot.Alert) error {
 	if err != nil {
 		return err
 	}
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(clip("🔔 "+a.Title, 150)))}
-	if a.Text != "" {
-		blocks = append(blocks, sections(a.Text)...)
-	}
-	if len(a.Choices) > 0 {
-		blocks = append(blocks, choiceBlock(a.Choices))
-	}
-	if _, err := s.api.post(ctx, ch, message{fallback: a.Title, blocks: blocks}); err != nil {
+	if _, err := s.api.post(ctx, ch, alertMessage(a)); err != nil {
 		return fmt.Errorf("slack: notify: %w", err)
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/bansou/bansou/bot/calendar"
+	"github.com/bansou/bansou/store/postgres"
 )
 
 // config is bansou serve's configuration, read once from the environment.
@@ -37,6 +38,8 @@ type config struct {
 	closures     string   // extra non-working days, e.g. 12/29-01/03
 	coordinators []string // Slack user ids who receive the digest
 	urgentWords  []string // nil: the bot's defaults
+
+	pgOptions []postgres.Option // set by tests (a statement-counting tracer)
 }
 
 // slack reports whether the Slack channel is configured.

@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bansou/bansou/store/postgres"
+	"github.com/bansou/bansou/store/postgres/pgtest"
+)
+
+// The serve path's cost in the database: a whole quick debrief in a Slack
+// DM, each turn a signed event into bansou serve on PostgreSQL, counted from
+// the statements the pool sends (a pgx tracer). An ordinary answer is at
+// most 5 statements in at most 2 round trips before COMMIT; choosing the
+// company at most 8 statements; 保存 at most 12.
+func TestServeTurnStatements(t *testing.T) {
+	tr := &pgtest.Tracer{}
+	s := startTurnServer(t, pgtest.StartServer(t, pgtest.Fast).CreateDB(t, ""), tr)
+	u := s.user("U1")
+	u.command(t, "visit")
+	u.dm(t, "2") // 簡易
+	type limit struct {
+		text        string
+		stmts, trip int
+	}
+	answer := func(text string) limit { return limit{text, 5, 2} }
+	turns := []limit{
+		{"山田製作所", 8, 8}, // the company step reads the company's memory
+		answer("売上が前年比1割減。社長が営業も製造も見ている。"),
+		answer("「わかってはいるけど、手が回らない」"),
+		answer("1,2"),     // D14 walls
+		answer("1"),       // D15 main wall
+		answer("1"),       // D21 a commitment: yes
+		answer("朝礼で月2回、目標を話す"), // D22
+		answer("12/4"),    // D23
+		answer("2"),       // D29 no referral
+		answer("12/18"),   // D34 follow-up
+		{"保存", 12, 12},
+	}
+	for _, l := range turns {
+		tr.Reset()
+		u.dm(t, l.text)
+		txn := turnTxn(t, tr, l.text)
+		t.Logf("%-28q %2d statements, %d round trips before COMMIT", l.text, len(txn.Statements), txn.RoundTrips)
+		if len(txn.Statements) > l.stmts || txn.RoundTrips > l.trip {
+			t.Errorf("turn %q: %d statements in %d round trips, want at most %d in %d:\n%s",
+				l.text, len(txn.Statements), txn.RoundTrips, l.stmts, l.trip, strings.Join(txn.Statements, "\n"))
+		}
+	}
+	if last := u.lastText(); !strings.Contains(last, "保存しました") {
+		t.Fatalf("the debrief was not saved; last message: %s", last)
+	}
+}
+
+// turnTxn is the one transaction of the last turn: the one that marked the
+// inbound event.
+func turnTxn(t *testing.T, tr *pgtest.Tracer, what string) pgtest.Txn {
+	t.Helper()
+	var found []pgtest.Txn
+	for _, txn := range tr.Done() {
+		if txn.Has("inbound_events") {
+			found = append(found, txn)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("turn %q ran %d transactions marking an event, want 1", what, len(found))
+	}
+	return found[0]
+}
+
+// turnServer is bansou serve with Slack over HTTP, talking to a fake Slack
+// Web API that wakes whoever waits for a user's next reply.
+type turnServer struct {
+	base   string
+	slack  *replySlack
+	client *http.Client
+	seq    atomic.Int64
+}
+
+const turnSecret = "bench-signing-secret"
+
+// startTurnServer runs bansou serve on the database at dbURL (a postgres://
+// URL or a SQLite path) with tr counting PostgreSQL statements.
+func startTurnServer(tb testing.TB, dbURL string, tr *pgtest.Tracer) *turnServer {
+	tb.Helper()
+	fake := newReplySlack()
+	api := httptest.NewServer(fake)
+	tb.Cleanup(api.Close)
+	cfg, err := loadConfig(envOf(map[string]string{"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": turnSecret,
+		"SLACK_API_URL": api.URL, "BANSOU_DATABASE_URL": dbURL, "BANSOU_HTTP_ADDR": "127.0.0.1:0"}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if tr != nil {
+		cfg.pgOptions = append(cfg.pgOptions, postgres.WithTracer(tr))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	addr := make(chan net.Addr, 1)
+	go func() {
+		done <- serve(ctx, cfg, slog.New(slog.DiscardHandler), func(a net.Addr) { addr <- a })
+	}()
+	s := &turnServer{slack: fake, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
+	select {
+	case a := <-addr:
+		s.base = "http://" + a.String()
+	case err := <-done:
+		tb.Fatalf("serve stopped at start: %v", err)
+	}
+	tb.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			tb.Errorf("serve: %v", err)
+		}
+	})
+	return s
+}
+
+// slackUser is one advisor in a DM with the bot.
+type slackUser struct {
+	s      *turnServer
+	id, ch string
+}
+
+func (s *turnServer) user(id string) *slackUser {
+	return &slackUser{s: s, id: id, ch: "D" + id}
+}
+
+// command runs /bansou text and waits for the reply.
+func (u *slackUser) command(tb testing.TB, text string) {
+	tb.Helper()
+	form := url.Values{"command": {"/bansou"}, "text": {text}, "user_id": {u.id}, "channel_id": {u.ch},
+		"team_id": {"T1"}, "trigger_id": {"tr1"}}
+	u.post(tb, "/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()))
+}
+
+// dm sends text in the DM and waits until the bot's reply reaches Slack.
+func (u *slackUser) dm(tb testing.TB, text string) {
+	tb.Helper()
+	n := u.s.seq.Add(1)
+	ts := fmt.Sprintf("1763700000.%06d", n)
+	body, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": "T1", "event_id": fmt.Sprintf("Ev%d", n),
+		"event": map[string]any{"type": "message", "channel": u.ch, "channel_type": "im", "user": u.id,
+			"text": text, "ts": ts, "event_ts": ts}})
+	u.post(tb, "/slack/events", "application/json", body)
+}
+
+// post sends a signed request and waits for the next reply in the DM.
+func (u *slackUser) post(tb testing.TB, path, contentType string, body []byte) {
+	tb.Helper()
+	replies := u.s.slack.waiter(u.ch)
+	req, err := http.NewRequest(http.MethodPost, u.s.base+path, bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(turnSecret))
+	fmt.Fprintf(mac, "v0:%s:", now)
+	mac.Write(body)
+	req.Header.Set("X-Slack-Request-Timestamp", now)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := u.s.client.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("%s: status %d", path, resp.StatusCode)
+	}
+	select {
+	case <-replies:
+	case <-time.After(20 * time.Second):
+		tb.Fatalf("no reply in %s within 20 s", u.ch)
+	}
+}
+
+func (u *slackUser) lastText() string { return u.s.slack.last(u.ch) }
+
+// replySlack is a Slack Web API answering conversations.open,
+// chat.postMessage and chat.update. A reply counts when chat.postMessage
+// reaches it: whoever waits for the channel is woken.
+type replySlack struct {
+	mu    sync.Mutex
+	ts    int64
+	wait  map[string]chan struct{} // DM channel → closed on the next post
+	texts map[string]string        // DM channel → text and blocks of the last post
+}
+
+func newReplySlack() *replySlack {
+	return &replySlack{wait: map[string]chan struct{}{}, texts: map[string]string{}}
+}
+
+// waiter returns a channel closed when the next message is posted to ch.
+func (f *replySlack) waiter(ch string) <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w := make(chan struct{})
+	f.wait[ch] = w
+	return w
+}
+
+func (f *replySlack) last(ch string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.texts[ch]
+}
+
+func (f *replySlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	method := strings.TrimPrefix(r.URL.Path, "/")
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	ch := r.PostForm.Get("channel")
+	switch method {
+	case "conversations.open":
+		fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D%s"}}`, r.PostForm.Get("users"))
+	case "chat.postMessage":
+		f.mu.Lock()
+		f.ts++
+		ts := f.ts
+		f.texts[ch] = r.PostForm.Get("text") + "\n" + r.PostForm.Get("blocks")
+		wake := f.wait[ch]
+		delete(f.wait, ch)
+		f.mu.Unlock()
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1763800000.%06d"}`, ch, ts)
+		if wake != nil {
+			close(wake)
+		}
+	case "chat.update":
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, ch, r.PostForm.Get("ts"))
+	default:
+		fmt.Fprint(w, `{"ok":true}`)
+	}
+}
+
+// BenchmarkServeTurn measures whole answer turns on the serve path: a
+// signed DM event into bansou serve's HTTP handler, the ack, the turn in
+// the real bot and store, and the reply's chat.postMessage reaching a local
+// fake Slack (only then is the turn counted), with 1, 8 and 32
+// conversations at once, on SQLite and on PostgreSQL with fsync on. Turns
+// alternate between answering the facts question and 「戻る」. It reports
+// turns/s, and on PostgreSQL the statements and round trips per turn:
+//
+//	go test -run '^$' -bench ServeTurn -benchtime 2000x ./cmd/bansou/
+func BenchmarkServeTurn(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		s := startTurnServer(b, filepath.Join(b.TempDir(), "bansou.db"), nil)
+		for _, conc := range []int{1, 8, 32} {
+			b.Run(fmt.Sprintf("conc=%d", conc), func(b *testing.B) { benchServeTurns(b, s, nil, conc) })
+		}
+	})
+	b.Run("postgres", func(b *testing.B) {
+		srv := pgtest.StartServer(b, pgtest.Durable)
+		tr := &pgtest.Tracer{}
+		s := startTurnServer(b, srv.CreateDB(b, ""), tr)
+		for _, conc := range []int{1, 8, 32} {
+			b.Run(fmt.Sprintf("conc=%d", conc), func(b *testing.B) { benchServeTurns(b, s, tr, conc) })
+		}
+	})
+}
+
+// benchRun numbers the conversations of successive runs, so each run has
+// advisors of its own.
+var benchRun atomic.Int64
+
+// benchServeTurns runs b.N turns spread over conc conversations, each at
+// the facts question of a quick debrief.
+func benchServeTurns(b *testing.B, s *turnServer, tr *pgtest.Tracer, conc int) {
+	run := benchRun.Add(1)
+	users := make([]*slackUser, conc)
+	for i := range users {
+		u := s.user(fmt.Sprintf("U%dX%d", run, i))
+		u.command(b, fmt.Sprintf("visit 企業%d-%d", run, i))
+		u.dm(b, "2") // 簡易
+		users[i] = u
+	}
+	texts := []string{"売上が前年比1割減。社長が営業も製造も見ている。", "戻る"}
+	if tr != nil {
+		tr.Reset()
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ReportAllocs()
+	b.ResetTimer()
+	for _, u := range users {
+		wg.Go(func() {
+			for i := 0; next.Add(1) <= int64(b.N); i++ {
+				u.dm(b, texts[i%2])
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "turns/s")
+	if tr == nil {
+		return
+	}
+	var turns, stmts, trips int
+	for _, txn := range tr.Done() {
+		if txn.Has("inbound_events") {
+			turns++
+			stmts += len(txn.Statements)
+			trips += txn.RoundTrips
+		}
+	}
+	if turns != b.N {
+		b.Fatalf("%d turn transactions for %d turns", turns, b.N)
+	}
+	b.ReportMetric(float64(stmts)/float64(turns), "stmts/turn")
+	b.ReportMetric(float64(trips)/float64(turns), "trips/turn")
+}

@@ -292,8 +292,12 @@ func benchServeTurns(b *testing.B, s *turnServer, tr *pgtest.Tracer, conc int) {
 	users := make([]*slackUser, conc)
 	for i := range users {
 		u := s.user(fmt.Sprintf("U%dX%d", run, i))
-		u.command(b, fmt.Sprintf("visit 企業%d-%d", run, i))
+		u.command(b, "visit")
 		u.dm(b, "2") // 簡易
+		u.dm(b, fmt.Sprintf("企業%d-%d", run, i))
+		if last := u.lastText(); !strings.Contains(last, "事実") {
+			b.Fatalf("not at the facts question (D5): %s", last)
+		}
 		users[i] = u
 	}
 	texts := []string{"売上が前年比1割減。社長が営業も製造も見ている。", "戻る"}

@@ -40,6 +40,7 @@ type Store interface {
 // that InTx opened. After any error other than ErrNotFound the transaction
 // may be unusable (PostgreSQL aborts it): return the error from fn.
 type Tx interface {
+	Turns
 	// MarkEvent records an inbound event id. It returns false when the id was
 	// already recorded: the delivery is a duplicate and must have no effect.
 	MarkEvent(ctx context.Context, eventID string, at time.Time) (fresh bool, err error)

@@ -119,17 +119,20 @@ func (db *DB) Close() error {
 }
 
 // InTx runs fn in one READ COMMITTED transaction and commits it, or rolls it
-// back and returns fn's error unchanged.
+// back and returns fn's error unchanged. BEGIN goes out with the first
+// statement (see lazyTx).
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx store.Tx) error) error {
-	pgTx, err := db.pool.Begin(ctx)
+	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: begin: %w", err)
 	}
-	defer func() { _ = pgTx.Rollback(ctx) }() // no-op after Commit; also on panic
-	if err := fn(ctx, &tx{tx: pgTx}); err != nil {
+	defer conn.Release()
+	t := &tx{tx: &lazyTx{conn: conn}}
+	defer t.tx.rollback(ctx) // no-op after commit; also on panic
+	if err := fn(ctx, t); err != nil {
 		return err
 	}
-	if err := pgTx.Commit(ctx); err != nil {
+	if err := t.tx.commit(ctx); err != nil {
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
 	return nil
@@ -146,5 +149,5 @@ func (db *DB) SweepEvents(ctx context.Context, cutoff time.Time) (int64, error) 
 
 // tx is a store.Tx on one PostgreSQL transaction.
 type tx struct {
-	tx pgx.Tx
+	tx *lazyTx
 }

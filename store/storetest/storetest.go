@@ -41,4 +41,5 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Reminders", func(t *testing.T) { testReminders(t, open) })
 	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
+	t.Run("Turns", func(t *testing.T) { testTurns(t, open) })
 }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -119,16 +118,7 @@ type outbox struct {
 func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 	var out outbox
 	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		if in.EventID != "" {
-			fresh, err := tx.MarkEvent(ctx, in.Channel+":"+in.EventID, in.ReceivedAt)
-			if err != nil {
-				return err
-			}
-			if !fresh {
-				return errDuplicate
-			}
-		}
-		t, err := b.newTurn(ctx, tx, in)
+		t, err := b.openTurn(ctx, tx, in)
 		if err != nil {
 			return err
 		}
@@ -184,15 +174,4 @@ func (b *Bot) env(lang string) flows.Env {
 	return flows.Env{Today: flows.DateOf(b.cfg.Now().In(b.cfg.Location)), Lang: lang, Vars: map[string]string{
 		"institution": b.cfg.Institution,
 	}}
-}
-
-func decodeState(s store.Session) (flows.State, error) {
-	var st flows.State
-	if err := json.Unmarshal(s.State, &st); err != nil {
-		return st, fmt.Errorf("decode state of session %d: %w", s.ID, err)
-	}
-	if st.Answers == nil {
-		st.Answers = map[string]flows.Answer{}
-	}
-	return st, nil
 }

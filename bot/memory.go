@@ -39,37 +39,40 @@ const (
 )
 
 // env is the engine's view of the world for this turn: today, the language
-// and the placeholders of the company the session is about.
+// and the placeholders of the company the session is about, from the
+// session's context (read once per session, see sessionContext).
 func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
 	env := t.b.env(t.lang)
 	env.Vars["advisor"] = t.person.Name
-	if t.person.Role != store.RoleOwner {
-		cs, err := t.tx.CompaniesOf(ctx, t.person.ID)
-		if err != nil {
-			return env, err
-		}
-		for _, c := range cs {
-			env.Companies = append(env.Companies, c.Name)
-		}
-	}
-	if companyID == 0 {
-		return env, nil
-	}
-	c, err := t.tx.Company(ctx, companyID)
+	sc, err := t.context(ctx, companyID)
 	if err != nil {
 		return env, err
 	}
-	env.Vars["company"] = c.Name
-	m, err := t.memory(ctx, c.ID)
-	if err != nil {
-		return env, err
+	for k, v := range sc.Vars {
+		env.Vars[k] = v
 	}
-	env.Vars["commitment"], env.Vars["commitment_due"] = m.commitment.Text, dueText(t.lang, m.commitment.Due)
-	env.Vars["last_wall"], env.Vars["hypothesis"] = m.wall, m.hypothesis
+	return env, nil
+}
+
+// contextVars are the placeholder values of company c, whose memory is m,
+// for this person. The session keeps them (see sessionContext): what prompts
+// show from the company's memory belongs here.
+func (t *turn) contextVars(ctx context.Context, c store.Company, m memory) (map[string]string, error) {
+	vars := map[string]string{}
+	if c.ID == 0 {
+		return vars, nil
+	}
+	vars["company"] = c.Name
+	vars["commitment"], vars["commitment_due"] = m.commitment.Text, dueText(t.lang, m.commitment.Due)
+	vars["last_wall"], vars["hypothesis"] = m.wall, m.hypothesis
 	if t.person.Role == store.RoleOwner {
-		env.Vars["advisor"], err = t.advisorOf(ctx, m.commitment)
+		advisor, err := t.advisorOf(ctx, m.commitment)
+		if err != nil {
+			return nil, err
+		}
+		vars["advisor"] = advisor
 	}
-	return env, err
+	return vars, nil
 }
 
 // advisorOf names the advisor an owner talks to: the one who recorded the
@@ -131,15 +134,11 @@ func (t *turn) label(tag, value string) string {
 	return f.Display(s, flows.Answer{Value: value}, t.lang)
 }
 
-// remember tells an advisor what was recorded last time about the company:
-// the relationship's memory survives staff rotation.
-func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) error {
-	if f.Audience == flows.AudienceOwner {
-		return nil
-	}
-	m, err := t.memory(ctx, c.ID)
-	if err != nil || m.empty() {
-		return err
+// remember tells an advisor what was recorded last time about the company
+// (its memory m): the relationship's memory survives staff rotation.
+func (t *turn) remember(f *flows.Flow, c store.Company, m memory) {
+	if f.Audience == flows.AudienceOwner || m.empty() {
+		return
 	}
 	var b strings.Builder
 	if t.lang == "en" {
@@ -157,7 +156,6 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) err
 		b.WriteString("\n・" + pick(t.lang, "いちばん大きな壁", "Biggest wall") + ": " + m.wall)
 	}
 	t.notes = append(t.notes, b.String())
-	return nil
 }
 
 func dueText(lang, iso string) string {

@@ -37,7 +37,7 @@ func (t *turn) owner(ctx context.Context) ([]Reply, error) {
 	if t.in.Action == nil && t.b.urgent(t.in.Text) {
 		return t.escalate(ctx, link.CompanyID)
 	}
-	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
+	sess, err := t.activeSession(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return t.ownerMessage(ctx, link.CompanyID)
 	}

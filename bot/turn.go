@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,27 +19,65 @@ type turn struct {
 	lang   string
 	notes  []string // said before the prompt
 	alerts []Alert  // sent to advisors after commit
+
+	opened       bool            // OpenTurn read the active session (sess, when sessFound)
+	sess         store.Session   //
+	sessFound    bool            //
+	sc           *sessionContext // the session's context, once loaded or read
+	newCompanyID int64           // a company this turn created: it has no memory yet
 }
 
+// newTurn starts a turn that records no event (a resume, a start).
 func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {
-	p, err := b.resolve(ctx, tx, in)
+	in.EventID = ""
+	return b.openTurn(ctx, tx, in)
+}
+
+// openTurn starts the turn of in: it records the event — a redelivery ends
+// here with errDuplicate — and finds the person and their active session,
+// in one round trip on PostgreSQL.
+func (b *Bot) openTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {
+	k := store.TurnKey{At: in.ReceivedAt, Channel: in.Channel, ExternalID: in.UserID}
+	if in.EventID != "" {
+		k.EventID = in.Channel + ":" + in.EventID
+	}
+	open, err := tx.OpenTurn(ctx, k)
 	if err != nil {
 		return nil, err
+	}
+	if !open.Fresh {
+		return nil, errDuplicate
+	}
+	p := open.Person
+	if !open.PersonFound {
+		if p, err = b.createPerson(ctx, tx, in); err != nil {
+			return nil, err
+		}
 	}
 	lang := p.Locale
 	if lang == "" {
 		lang = b.cfg.Lang
 	}
-	return &turn{b: b, tx: tx, in: in, person: p, lang: lang}, nil
+	return &turn{b: b, tx: tx, in: in, person: p, lang: lang,
+		opened: true, sess: open.Session, sessFound: open.SessionFound}, nil
 }
 
-// resolve finds the person behind an event. Unknown Slack and console users
-// become advisors; unknown LINE users become owners (linked later by invite).
-func (b *Bot) resolve(ctx context.Context, tx store.Tx, in Incoming) (store.Person, error) {
-	p, err := tx.PersonByIdentity(ctx, in.Channel, in.UserID)
-	if !errors.Is(err, store.ErrNotFound) {
-		return p, err
+// activeSession is the person's active session (store.ErrNotFound when
+// none), as OpenTurn found it.
+func (t *turn) activeSession(ctx context.Context) (store.Session, error) {
+	switch {
+	case !t.opened:
+		return t.tx.ActiveSession(ctx, t.person.ID)
+	case !t.sessFound:
+		return store.Session{}, store.ErrNotFound
 	}
+	return t.sess, nil
+}
+
+// createPerson makes the unknown sender of an event a person. Unknown Slack
+// and console users become advisors; unknown LINE users become owners
+// (linked later by invite).
+func (b *Bot) createPerson(ctx context.Context, tx store.Tx, in Incoming) (store.Person, error) {
 	role := store.RoleAdvisor
 	if in.Channel == ChannelLINE {
 		role = store.RoleOwner
@@ -53,7 +90,7 @@ func (t *turn) run(ctx context.Context) ([]Reply, error) {
 	if t.person.Role == store.RoleOwner && t.in.Channel == ChannelLINE {
 		return t.owner(ctx)
 	}
-	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
+	sess, err := t.activeSession(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return t.command(ctx)
 	}
@@ -65,7 +102,7 @@ func (t *turn) run(ctx context.Context) ([]Reply, error) {
 
 // resend re-sends the active session's prompt (nothing when there is none).
 func (t *turn) resend(ctx context.Context, stale bool) ([]Reply, error) {
-	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
+	sess, err := t.activeSession(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
@@ -88,7 +125,11 @@ func (t *turn) resendSession(ctx context.Context, sess store.Session, stale bool
 	if stale {
 		t.notes = append(t.notes, staleNotice(t.lang))
 	}
-	return []Reply{t.reply(sess.ID, f.Render(st, env), nil)}, nil
+	p, err := t.withCompanies(ctx, f, st, &env, f.Render(st, env))
+	if err != nil {
+		return nil, err
+	}
+	return []Reply{t.reply(sess.ID, p, nil)}, nil
 }
 
 func (t *turn) load(sess store.Session) (*flows.Flow, flows.State, error) {
@@ -96,7 +137,8 @@ func (t *turn) load(sess store.Session) (*flows.Flow, flows.State, error) {
 	if !ok {
 		return nil, flows.State{}, fmt.Errorf("session %d: flow %q is not loaded", sess.ID, sess.FlowID)
 	}
-	st, err := decodeState(sess)
+	st, sc, err := decodeSaved(sess)
+	t.sc = sc
 	return f, st, err
 }
 
@@ -110,6 +152,11 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	if asking(f, st) {
+		if env.Companies, err = t.companies(ctx); err != nil {
+			return nil, err
+		}
+	}
 	in := flows.Input{Text: t.in.Text}
 	if a := t.in.Action; a != nil {
 		if a.SessionID != sess.ID {
@@ -119,6 +166,9 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 		in.StepID, in.Value = a.StepID, a.Value
 	}
 	next, res := flows.Advance(f, st, in, env)
+	if res.Prompt, err = t.withCompanies(ctx, f, next, &env, res.Prompt); err != nil {
+		return nil, err
+	}
 	if res.Stale {
 		t.notes = append(t.notes, res.Notice)
 		return []Reply{t.reply(sess.ID, res.Prompt, nil)}, nil
@@ -136,7 +186,7 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 			return nil, err
 		}
 		sess.CompanyID = c.ID
-		if err := t.remember(ctx, f, c); err != nil {
+		if err := t.chose(ctx, f, c); err != nil {
 			return nil, err
 		}
 		if res.Prompt != nil {
@@ -144,10 +194,15 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 			if err != nil {
 				return nil, err
 			}
-			res.Prompt = f.Render(st, env)
+			if res.Prompt, err = t.withCompanies(ctx, f, st, &env, f.Render(st, env)); err != nil {
+				return nil, err
+			}
 		}
 	}
-	if err := encodeInto(&sess, st, res); err != nil {
+	if !asking(f, st) && t.sc != nil {
+		t.sc.Companies = nil // kept only while a company step is asked
+	}
+	if err := encodeInto(&sess, st, t.sc); err != nil {
 		return nil, err
 	}
 	sess.UpdatedAt = now
@@ -156,15 +211,12 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 	} else if res.Cancelled {
 		sess.Status = store.SessionCancelled
 	}
-	saved, err := t.tx.UpdateSession(ctx, sess)
+	saved, err := t.tx.SaveTurn(ctx, sess, t.answer(sess, res.Accepted))
 	if err != nil {
 		return nil, err
 	}
 	var answered *Answered
 	if a := res.Accepted; a != nil {
-		if err := t.addAnswer(ctx, saved, a); err != nil {
-			return nil, err
-		}
 		if err := t.ownerAnswered(ctx, f, saved, a); err != nil {
 			return nil, err
 		}
@@ -177,10 +229,10 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 	return []Reply{t.reply(saved.ID, res.Prompt, answered)}, nil
 }
 
-func encodeInto(sess *store.Session, st flows.State, res flows.Result) error {
-	data, err := json.Marshal(st)
+func encodeInto(sess *store.Session, st flows.State, sc *sessionContext) error {
+	data, err := encodeSaved(st, sc)
 	if err != nil {
-		return fmt.Errorf("encode state: %w", err)
+		return err
 	}
 	sess.State, sess.Step = data, st.Cursor
 	if st.Mode != "" {
@@ -189,12 +241,31 @@ func encodeInto(sess *store.Session, st flows.State, res flows.Result) error {
 	return nil
 }
 
-func (t *turn) addAnswer(ctx context.Context, sess store.Session, a *flows.Accepted) error {
-	_, err := t.tx.AddAnswer(ctx, store.Answer{
+// answer is the revision to append for the accepted answer (nil for none).
+func (t *turn) answer(sess store.Session, a *flows.Accepted) *store.Answer {
+	if a == nil {
+		return nil
+	}
+	return &store.Answer{
 		SessionID: sess.ID, StepID: a.Step.ID, Value: a.Answer.Value, Raw: a.Answer.Raw,
 		Skipped: a.Answer.Skipped, Tag: a.Step.Tag, Sensitive: a.Step.Sensitive,
 		ByPersonID: t.person.ID, At: t.in.ReceivedAt,
-	})
+	}
+}
+
+// chose reads the memory of the company chosen for the session (a company
+// created just now has none), tells the advisor what it holds, and keeps it
+// as the session's context.
+func (t *turn) chose(ctx context.Context, f *flows.Flow, c store.Company) error {
+	var m memory
+	if c.ID != t.newCompanyID {
+		var err error
+		if m, err = t.memory(ctx, c.ID); err != nil {
+			return err
+		}
+	}
+	t.remember(f, c, m)
+	_, err := t.keepContext(ctx, c, m)
 	return err
 }
 
@@ -204,6 +275,7 @@ func (t *turn) company(ctx context.Context, name string) (store.Company, error) 
 	c, err := t.tx.CompanyByName(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
 		c, err = t.tx.CreateCompany(ctx, store.Company{Name: name, CreatedAt: t.in.ReceivedAt})
+		t.newCompanyID = c.ID
 	}
 	if err != nil {
 		return c, err

@@ -29,8 +29,9 @@ import (
 // The serve path's cost in the database: a whole quick debrief in a Slack
 // DM, each turn a signed event into bansou serve on PostgreSQL, counted from
 // the statements the pool sends (a pgx tracer). An ordinary answer is at
-// most 5 statements in at most 2 round trips before COMMIT; choosing the
-// company at most 8 statements; 保存 at most 12.
+// most 5 statements in at most 2 round trips before COMMIT (BEGIN
+// included); choosing the company at most 8 statements, also when its
+// memory is read; 保存 at most 12.
 func TestServeTurnStatements(t *testing.T) {
 	tr := &pgtest.Tracer{}
 	s := startTurnServer(t, pgtest.StartServer(t, pgtest.Fast).CreateDB(t, ""), tr)
@@ -46,27 +47,36 @@ func TestServeTurnStatements(t *testing.T) {
 		{"山田製作所", 8, 8}, // the company step reads the company's memory
 		answer("売上が前年比1割減。社長が営業も製造も見ている。"),
 		answer("「わかってはいるけど、手が回らない」"),
-		answer("1,2"),     // D14 walls
-		answer("1"),       // D15 main wall
-		answer("1"),       // D21 a commitment: yes
+		answer("1,2"), // D14 walls
+		answer("1"),   // D15 main wall
+		answer("1"),   // D21 a commitment: yes
 		answer("朝礼で月2回、目標を話す"), // D22
-		answer("12/4"),    // D23
-		answer("2"),       // D29 no referral
-		answer("12/18"),   // D34 follow-up
+		answer("12/4"),  // D23
+		answer("2"),     // D29 no referral
+		answer("12/18"), // D34 follow-up
 		{"保存", 12, 12},
 	}
-	for _, l := range turns {
+	// The next visit to the same company: choosing it reads its memory.
+	again := []limit{{"visit", 0, 0}, {"2", 5, 3} /* shows the company step: reads the choices */, {"山田製作所", 8, 8}, answer("受注が戻りつつある。")}
+	for i, l := range append(turns, again...) {
+		if l.text == "visit" {
+			if last := u.lastText(); !strings.Contains(last, "保存しました") {
+				t.Fatalf("the debrief was not saved; last message: %s", last)
+			}
+			u.command(t, "visit")
+			continue
+		}
 		tr.Reset()
 		u.dm(t, l.text)
+		if i == len(turns)+2 && !strings.Contains(u.lastText(), "前回の記録") {
+			t.Errorf("choosing the company again did not recall the last visit: %s", u.lastText())
+		}
 		txn := turnTxn(t, tr, l.text)
 		t.Logf("%-28q %2d statements, %d round trips before COMMIT", l.text, len(txn.Statements), txn.RoundTrips)
 		if len(txn.Statements) > l.stmts || txn.RoundTrips > l.trip {
 			t.Errorf("turn %q: %d statements in %d round trips, want at most %d in %d:\n%s",
 				l.text, len(txn.Statements), txn.RoundTrips, l.stmts, l.trip, strings.Join(txn.Statements, "\n"))
 		}
-	}
-	if last := u.lastText(); !strings.Contains(last, "保存しました") {
-		t.Fatalf("the debrief was not saved; last message: %s", last)
 	}
 }
 

@@ -149,4 +149,3 @@ func (e errRows) Values() ([]any, error)                       { return nil, e.e
 func (e errRows) RawValues() [][]byte                          { return nil }
 func (e errRows) Conn() *pgx.Conn                              { return nil }
 func (e errRows) TypeMap() *pgtype.Map                         { return nil }
-

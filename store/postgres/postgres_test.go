@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -75,8 +78,18 @@ func TestConcurrentMigrate(t *testing.T) {
 	}
 }
 
-// allVersions are the numbers of the files in migrations/.
-var allVersions = []int32{1, 2}
+// allVersions are the numbers of the files in migrations/, in order.
+var allVersions = func() []int32 {
+	files, _ := filepath.Glob(filepath.Join("migrations", "*.sql"))
+	var vs []int32
+	for _, f := range files {
+		n, err := strconv.Atoi(strings.SplitN(filepath.Base(f), "_", 2)[0])
+		if err == nil {
+			vs = append(vs, int32(n))
+		}
+	}
+	return vs
+}()
 
 func appliedVersions(t *testing.T, url string) []int32 {
 	t.Helper()

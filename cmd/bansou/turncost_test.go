@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,7 +15,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +26,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bansou/bansou/store"
 	"github.com/bansou/bansou/store/postgres"
 	"github.com/bansou/bansou/store/postgres/pgtest"
 )
@@ -271,9 +276,13 @@ func (f *replySlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // fake Slack (only then is the turn counted), with 1, 8 and 32
 // conversations at once, on SQLite and on PostgreSQL with fsync on. Turns
 // alternate between answering the facts question and 「戻る」. It reports
-// turns/s, and on PostgreSQL the statements and round trips per turn:
+// turns/s, and on PostgreSQL the statements and round trips per turn; right
+// after each PostgreSQL run, pgbench runs the same statements on the same
+// server (each statement a round trip, as a usual client sends them) and
+// reports its rate and bansou's share of it. With -count 3 the runs
+// alternate three times:
 //
-//	go test -run '^$' -bench ServeTurn -benchtime 2000x ./cmd/bansou/
+//	go test -run '^$' -bench ServeTurn -benchtime 3000x -count 3 ./cmd/bansou/
 func BenchmarkServeTurn(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) {
 		s := startTurnServer(b, filepath.Join(b.TempDir(), "bansou.db"), nil)
@@ -283,10 +292,24 @@ func BenchmarkServeTurn(b *testing.B) {
 	})
 	b.Run("postgres", func(b *testing.B) {
 		srv := pgtest.StartServer(b, pgtest.Durable)
+		url := srv.CreateDB(b, "")
 		tr := &pgtest.Tracer{}
-		s := startTurnServer(b, srv.CreateDB(b, ""), tr)
+		serveURL := url
+		if n := os.Getenv("BANSOU_BENCH_POOL"); n != "" { // to measure pool sizes
+			serveURL += "&pool_max_conns=" + n
+		}
+		s := startTurnServer(b, serveURL, tr)
 		for _, conc := range []int{1, 8, 32} {
-			b.Run(fmt.Sprintf("conc=%d", conc), func(b *testing.B) { benchServeTurns(b, s, tr, conc) })
+			var rate, tps float64
+			b.Run(fmt.Sprintf("conc=%d/bansou", conc), func(b *testing.B) { rate = benchServeTurns(b, s, tr, conc) })
+			b.Run(fmt.Sprintf("conc=%d/pgbench", conc), func(b *testing.B) {
+				if tps == 0 { // once, however often the framework calls
+					tps = runPgbench(b, srv, url, conc)
+					b.Logf("conc=%d bansou=%.0f turns/s pgbench=%.0f tps ratio=%.2f", conc, rate, tps, rate/tps)
+				}
+				b.ReportMetric(tps, "tps")
+				b.ReportMetric(rate/tps, "bansou/pgbench")
+			})
 		}
 	})
 }
@@ -296,8 +319,8 @@ func BenchmarkServeTurn(b *testing.B) {
 var benchRun atomic.Int64
 
 // benchServeTurns runs b.N turns spread over conc conversations, each at
-// the facts question of a quick debrief.
-func benchServeTurns(b *testing.B, s *turnServer, tr *pgtest.Tracer, conc int) {
+// the facts question of a quick debrief, and returns the turns per second.
+func benchServeTurns(b *testing.B, s *turnServer, tr *pgtest.Tracer, conc int) float64 {
 	run := benchRun.Add(1)
 	users := make([]*slackUser, conc)
 	for i := range users {
@@ -327,9 +350,10 @@ func benchServeTurns(b *testing.B, s *turnServer, tr *pgtest.Tracer, conc int) {
 	}
 	wg.Wait()
 	b.StopTimer()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "turns/s")
+	rate := float64(b.N) / b.Elapsed().Seconds()
+	b.ReportMetric(rate, "turns/s")
 	if tr == nil {
-		return
+		return rate
 	}
 	var turns, stmts, trips int
 	for _, txn := range tr.Done() {
@@ -344,4 +368,112 @@ func benchServeTurns(b *testing.B, s *turnServer, tr *pgtest.Tracer, conc int) {
 	}
 	b.ReportMetric(float64(stmts)/float64(turns), "stmts/turn")
 	b.ReportMetric(float64(trips)/float64(turns), "trips/turn")
+	return rate
+}
+
+// pgbenchAnswer and pgbenchBack are bansou's two turns in pgbench's
+// language, with the statements bansou sends (mark the event, the person
+// with the active session, save the session with the answer, or without for
+// 「戻る」), each its own round trip. Client i is advisor pgb-<i>, whose
+// active session is base+i.
+const pgbenchAnswer = `\set sid :base + :client_id
+BEGIN;
+INSERT INTO inbound_events (event_id, received_at) VALUES (gen_random_uuid()::text, now()) ON CONFLICT (event_id) DO NOTHING;
+SELECT p.id, p.role, p.name, p.locale, p.created_at, s.id, s.flow_id, s.flow_version, s.mode, COALESCE(s.company_id, 0), s.channel, s.status, s.step, s.state, s.version, s.created_at, s.updated_at, s.completed_at FROM identities i JOIN people p ON p.id = i.person_id LEFT JOIN sessions s ON s.respondent_id = p.id AND s.status = 'active' WHERE i.channel = 'slack' AND i.external_id = 'pgb-' || :client_id;
+WITH saved AS (UPDATE sessions SET step = 'D7', state = :state, updated_at = now(), version = version + 1 WHERE id = :sid RETURNING version), answer AS (INSERT INTO answers (session_id, step_id, revision, value, raw, skipped, tag, sensitive, by_person_id, at) SELECT :sid, 'D5', COALESCE(max(revision), 0) + 1, '売上が前年比1割減。', '売上が前年比1割減。', false, 'facts', false, NULL, now() FROM answers WHERE session_id = :sid AND step_id = 'D5' HAVING EXISTS (SELECT FROM saved) RETURNING session_id, step_id, revision, by_person_id, at), edit AS (INSERT INTO audit_log (actor_id, action, subject, detail, at) SELECT by_person_id, 'answer.edit', 'session:' || session_id || '/step:' || step_id, 'revision ' || revision, at FROM answer WHERE revision > 1) SELECT (SELECT version FROM saved);
+COMMIT;
+`
+
+const pgbenchBack = `\set sid :base + :client_id
+BEGIN;
+INSERT INTO inbound_events (event_id, received_at) VALUES (gen_random_uuid()::text, now()) ON CONFLICT (event_id) DO NOTHING;
+SELECT p.id, p.role, p.name, p.locale, p.created_at, s.id, s.flow_id, s.flow_version, s.mode, COALESCE(s.company_id, 0), s.channel, s.status, s.step, s.state, s.version, s.created_at, s.updated_at, s.completed_at FROM identities i JOIN people p ON p.id = i.person_id LEFT JOIN sessions s ON s.respondent_id = p.id AND s.status = 'active' WHERE i.channel = 'slack' AND i.external_id = 'pgb-' || :client_id;
+UPDATE sessions SET step = 'D5', state = :state, updated_at = now(), version = version + 1 WHERE id = :sid RETURNING version;
+COMMIT;
+`
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+
+// runPgbench runs pgbench with conc clients for pgbenchSeconds on the
+// server bansou just used and returns its rate.
+func runPgbench(b *testing.B, srv *pgtest.Server, url string, conc int) float64 {
+	bin := filepath.Join(srv.BinDir(), "pgbench")
+	if _, err := os.Stat(bin); srv.BinDir() == "" || err != nil {
+		if os.Getenv("CI") != "" {
+			b.Fatalf("pgbench not found next to initdb (%q)", srv.BinDir())
+		}
+		b.Skipf("SKIPPING THE PGBENCH COMPARISON: pgbench not found next to initdb (%q)", srv.BinDir())
+	}
+	base := pgbenchSessions(b, url, conc)
+	dir := b.TempDir()
+	answer, back := filepath.Join(dir, "answer.sql"), filepath.Join(dir, "back.sql")
+	for path, script := range map[string]string{answer: pgbenchAnswer, back: pgbenchBack} {
+		if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	state := `{"flow":"debrief","flow_version":1,"mode":"quick","phase":"ask","cursor":"D7","answers":{"D1":{"v":"企業"},"D5":{"v":"売上が前年比1割減。"}},"trail":["D1","D5"],"context":{"company_id":1,"vars":{"company":"企業"}}}`
+	out, err := exec.CommandContext(b.Context(), bin, "-n", "-M", "prepared", "-f", answer+"@1", "-f", back+"@1",
+		"-c", strconv.Itoa(conc), "-j", strconv.Itoa(min(2, conc)), "-T", strconv.Itoa(pgbenchSeconds),
+		"-D", fmt.Sprintf("base=%d", base), "-D", "state="+state, url).CombinedOutput()
+	if err != nil {
+		b.Fatalf("pgbench: %v\n%s", err, out)
+	}
+	m := tpsLine.FindSubmatch(out)
+	if m == nil {
+		b.Fatalf("pgbench printed no tps line:\n%s", out)
+	}
+	tps, _ := strconv.ParseFloat(string(m[1]), 64)
+	return tps
+}
+
+// pgbenchSeconds is how long each pgbench run lasts.
+const pgbenchSeconds = 10
+
+// pgbenchSessions makes advisors pgb-1 … pgb-n (replacing earlier ones),
+// each with an active session, and returns the id the first session's
+// id follows: pgb-i has session base+i.
+func pgbenchSessions(b *testing.B, url string, n int) int64 {
+	b.Helper()
+	db, err := postgres.Open(b.Context(), url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var ids []int64
+	err = db.InTx(b.Context(), func(ctx context.Context, tx store.Tx) error {
+		ids = nil
+		for i := 1; i <= n; i++ {
+			ext := fmt.Sprintf("pgb-%d", i)
+			p, err := tx.PersonByIdentity(ctx, "slack", ext)
+			if errors.Is(err, store.ErrNotFound) {
+				p, err = tx.CreatePerson(ctx, store.Person{Role: store.RoleAdvisor, Name: ext, Locale: "ja"}, "slack", ext)
+			}
+			if err != nil {
+				return err
+			}
+			if s, err := tx.ActiveSession(ctx, p.ID); err == nil {
+				s.Status = store.SessionCancelled
+				if _, err := tx.UpdateSession(ctx, s); err != nil {
+					return err
+				}
+			}
+			s, err := tx.CreateSession(ctx, store.Session{FlowID: "debrief", FlowVersion: 1, Mode: "quick",
+				RespondentID: p.ID, Channel: "slack", Step: "D5"})
+			if err != nil {
+				return err
+			}
+			ids = append(ids, s.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, id := range ids {
+		if id != ids[0]+int64(i) {
+			b.Fatalf("pgbench sessions are not consecutive: %v", ids)
+		}
+	}
+	return ids[0] - 1
 }

@@ -21,7 +21,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
 
@@ -61,7 +60,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("postgres: parse url: %w", err)
 	}
 	if !strings.Contains(url, "pool_max_conns") {
-		cfg.MaxConns = DefaultMaxConns()
+		cfg.MaxConns = DefaultMaxConns
 	}
 	for _, o := range opts {
 		o(cfg)
@@ -69,14 +68,14 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	return openConfig(ctx, cfg)
 }
 
-// DefaultMaxConns is the pool size used when the URL sets none: a turn
-// holds its connection only while its transaction runs, but with fsync on
-// most of that time is spent waiting for the WAL flush, so a connection per
-// core is too few (pgx's default, 4 on 2 cores, capped 32 conversations at
-// the rate of 8). Measured on 2 cores: 4 connections per core, at least 8.
-func DefaultMaxConns() int32 {
-	return int32(max(8, 4*runtime.GOMAXPROCS(0)))
-}
+// DefaultMaxConns is the pool size used when the URL sets no
+// pool_max_conns. A turn holds its connection only while its transaction
+// runs, but with fsync on most of that time is spent waiting for the WAL
+// flush, not on our CPUs, so pgx's default (one per CPU, at least 4) holds
+// turns back. Measured on 2 CPUs with BenchmarkServeTurn (turns/s at 8 and
+// 32 conversations): 4 conns 451/486, 8 conns 813/620, 16 conns 1039/974,
+// 32 conns 1192/1331.
+const DefaultMaxConns = 32
 
 // openConfig opens a pool with cfg and migrates the database.
 func openConfig(ctx context.Context, cfg *pgxpool.Config) (*DB, error) {

@@ -279,10 +279,10 @@ func (f *replySlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // turns/s, and on PostgreSQL the statements and round trips per turn; right
 // after each PostgreSQL run, pgbench runs the same statements on the same
 // server (each statement a round trip, as a usual client sends them) and
-// reports its rate and bansou's share of it. With -count 3 the runs
-// alternate three times:
+// reports its rate and bansou's share of it. BANSOU_BENCH_REPEATS=3 runs the
+// PostgreSQL pairs three times, alternating:
 //
-//	go test -run '^$' -bench ServeTurn -benchtime 3000x -count 3 ./cmd/bansou/
+//	BANSOU_BENCH_REPEATS=3 go test -run '^$' -bench ServeTurn -benchtime 3000x ./cmd/bansou/
 func BenchmarkServeTurn(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) {
 		s := startTurnServer(b, filepath.Join(b.TempDir(), "bansou.db"), nil)
@@ -299,17 +299,20 @@ func BenchmarkServeTurn(b *testing.B) {
 			serveURL += "&pool_max_conns=" + n
 		}
 		s := startTurnServer(b, serveURL, tr)
-		for _, conc := range []int{1, 8, 32} {
-			var rate, tps float64
-			b.Run(fmt.Sprintf("conc=%d/bansou", conc), func(b *testing.B) { rate = benchServeTurns(b, s, tr, conc) })
-			b.Run(fmt.Sprintf("conc=%d/pgbench", conc), func(b *testing.B) {
-				if tps == 0 { // once, however often the framework calls
-					tps = runPgbench(b, srv, url, conc)
-					b.Logf("conc=%d bansou=%.0f turns/s pgbench=%.0f tps ratio=%.2f", conc, rate, tps, rate/tps)
-				}
-				b.ReportMetric(tps, "tps")
-				b.ReportMetric(rate/tps, "bansou/pgbench")
-			})
+		repeats, _ := strconv.Atoi(os.Getenv("BANSOU_BENCH_REPEATS"))
+		for r := 1; r <= max(1, repeats); r++ {
+			for _, conc := range []int{1, 8, 32} {
+				var rate, tps float64
+				b.Run(fmt.Sprintf("conc=%d/bansou", conc), func(b *testing.B) { rate = benchServeTurns(b, s, tr, conc) })
+				b.Run(fmt.Sprintf("conc=%d/pgbench", conc), func(b *testing.B) {
+					if tps == 0 { // once, however often the framework calls
+						tps = runPgbench(b, srv, url, conc)
+						b.Logf("repeat %d conc=%d bansou=%.0f turns/s pgbench=%.0f tps ratio=%.2f", r, conc, rate, tps, rate/tps)
+					}
+					b.ReportMetric(tps, "tps")
+					b.ReportMetric(rate/tps, "bansou/pgbench")
+				})
+			}
 		}
 	})
 }

@@ -50,9 +50,9 @@ func encodeSaved(st flows.State, sc *sessionContext) ([]byte, error) {
 	return data, nil
 }
 
-// sessionContext returns the context of the session about companyID: the
-// one the session keeps, or else the one read now (and kept from now on).
-func (t *turn) context(ctx context.Context, companyID int64) (*sessionContext, error) {
+// contextOf returns the context of the session about companyID: the one
+// the session keeps, or else the one read now (and kept from now on).
+func (t *turn) contextOf(ctx context.Context, companyID int64) (*sessionContext, error) {
 	if t.sc != nil && t.sc.CompanyID == companyID {
 		return t.sc, nil
 	}

@@ -44,7 +44,7 @@ const (
 func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
 	env := t.b.env(t.lang)
 	env.Vars["advisor"] = t.person.Name
-	sc, err := t.context(ctx, companyID)
+	sc, err := t.contextOf(ctx, companyID)
 	if err != nil {
 		return env, err
 	}

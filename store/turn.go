@@ -16,12 +16,15 @@ type Turns interface {
 	// SessionFound, not by an error.
 	OpenTurn(ctx context.Context, k TurnKey) (TurnStart, error)
 	// SaveTurn saves s like UpdateSession and, when a is not nil and the
-	// save succeeded, appends a like AddAnswer, as one statement: a stale
-	// version is ErrConflict and adds nothing.
+	// save succeeded, appends a (an answer of s: a.SessionID == s.ID) like
+	// AddAnswer, as one statement on PostgreSQL: a stale version is
+	// ErrConflict, adds nothing and leaves the transaction usable.
 	SaveTurn(ctx context.Context, s Session, a *Answer) (Session, error)
 }
 
 // TurnKey identifies a turn: the event that caused it and who sent it.
+// (A durable inbox would mark its row here instead of, or beside, the
+// event: OpenTurn is the place for whatever a turn records first.)
 type TurnKey struct {
 	EventID    string // "" when the turn has no inbound event (e.g. a resume)
 	At         time.Time

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -143,23 +142,14 @@ func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 	var out outbox
 	claim, claimed := inboxClaim(ctx)
 	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		if in.EventID != "" {
-			fresh, err := tx.MarkEvent(ctx, in.Channel+":"+in.EventID, in.ReceivedAt)
-			if err != nil {
-				return err
-			}
-			if !fresh {
-				return errDuplicate
-			}
+		t, err := b.openTurn(ctx, tx, in)
+		if err != nil {
+			return err
 		}
 		if claimed {
 			if err := tx.FinishInbox(ctx, claim.ID, claim.Attempts, b.cfg.Now()); err != nil {
 				return err
 			}
-		}
-		t, err := b.newTurn(ctx, tx, in)
-		if err != nil {
-			return err
 		}
 		out.replies, err = t.run(ctx)
 		out.alerts, out.linked = t.alerts, t.linked
@@ -221,15 +211,4 @@ func (b *Bot) env(lang string) flows.Env {
 	return flows.Env{Today: flows.DateOf(b.cfg.Now().In(b.cfg.Location)), Lang: lang, Vars: map[string]string{
 		"institution": b.cfg.Institution,
 	}}
-}
-
-func decodeState(s store.Session) (flows.State, error) {
-	var st flows.State
-	if err := json.Unmarshal(s.State, &st); err != nil {
-		return st, fmt.Errorf("decode state of session %d: %w", s.ID, err)
-	}
-	if st.Answers == nil {
-		st.Answers = map[string]flows.Answer{}
-	}
-	return st, nil
 }

@@ -52,7 +52,7 @@ func (t *turn) interrupt(ctx context.Context, companyID int64) (replies []Reply,
 	if !urgent && !call && t.in.Menu == "" {
 		return nil, false, nil
 	}
-	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
+	sess, err := t.activeSession(ctx)
 	active := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, true, err

@@ -37,7 +37,7 @@ func (t *turn) owner(ctx context.Context) ([]Reply, error) {
 	if replies, handled, err := t.interrupt(ctx, link.CompanyID); handled || err != nil {
 		return replies, err
 	}
-	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
+	sess, err := t.activeSession(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return t.ownerMessage(ctx, link.CompanyID)
 	}

@@ -95,6 +95,9 @@ func TestMenuTapSurvivesTheInbox(t *testing.T) {
 	if len(replies) != before+1 || !strings.Contains(replies[before].text(), "担当の佐藤からお電話します") {
 		t.Fatalf("replies %d (want %d); logs:\n%s", len(replies), before+1, h.logs.String())
 	}
+	for len(h.alerts.All()) == 0 && time.Now().Before(deadline) { // alerts go out after the reply
+		time.Sleep(10 * time.Millisecond)
+	}
 	if alerts := h.alerts.All(); len(alerts) != 1 || !strings.Contains(alerts[0].Text, "相談したい") {
 		t.Errorf("alerts %+v, want one for the menu's call request", alerts)
 	}

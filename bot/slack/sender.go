@@ -69,14 +69,18 @@ func NewSender(api *API, log *slog.Logger, opts ...SenderOption) *Sender {
 	return s
 }
 
-// Send renders r in the DM with r.UserID. A failed chat.postMessage is
-// returned, never retried.
+// Send renders r in the DM with r.UserID. The chat.update that closes the
+// previous prompt and the chat.postMessage of this one run at once, so a
+// reply costs one Web API round trip of latency. A failed chat.postMessage
+// is returned, never retried.
 func (s *Sender) Send(ctx context.Context, r bot.Reply) error {
 	ch, err := s.dm(ctx, r.UserID)
 	if err != nil {
 		return err
 	}
-	s.closePrevious(ctx, r)
+	var closing sync.WaitGroup
+	closing.Go(func() { s.closePrevious(ctx, r) })
+	defer closing.Wait()
 	m := render(r)
 	if m.empty() {
 		return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/bot/calendar"
 	"github.com/bansou/bansou/bot/remind"
+	"github.com/bansou/bansou/store/postgres"
 )
 
 // config is bansou serve's configuration, read once from the environment.
@@ -55,6 +56,7 @@ type config struct {
 	quietHours   remind.QuietHours // no pushes to owners (BANSOU_QUIET_HOURS)
 	lineDataURL  string            // LINE content API (rich menu images)
 	lineRichMenu bool              // create the owner rich menu at start
+	pgOptions    []postgres.Option // set by tests (a statement-counting tracer)
 }
 
 // slack reports whether the Slack channel is configured.

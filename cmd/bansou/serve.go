@@ -92,7 +92,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, cfg.databaseURL)
+	st, err := openStore(ctx, cfg.databaseURL, cfg.pgOptions...)
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func (t *turn) menuInfo(ctx context.Context, companyID int64) error {
 		if name == "" {
 			text = flows.Msg(t.lang, "bot_an_advisor_at_is_looking", inst)
 		}
-		t.notes = append(t.notes, text+flows.Msg(t.lang, "bot_to_ask_for_a_call"))
+		t.notes = append(t.notes, text+flows.Msg(t.lang, "bot_menu_call_hint_ja"))
 	}
 	return nil
 }

@@ -374,7 +374,7 @@ var messages = map[string]Text{
 	// added with the access, inbox and web desk features
 	"bot_you_can_carry_on_with": {JA: "いまのご質問には、このまま続けてお答えいただけます。", EN: "You can carry on with the question below whenever you like."},
 	"bot_your_advisor2":         {JA: "担当者", EN: "Your advisor"},
-	"bot_to_ask_for_a_call":     {JA: "お電話のご希望は、メニューの「相談したい」を押してください。", EN: " To ask for a call, tap 「相談したい」 in the menu."},
+	"bot_menu_call_hint_ja":     {JA: "お電話のご希望は、メニューの「相談したい」を押してください。", EN: " To ask for a call, tap 「相談したい」 (consult) in the menu."},
 	"bot_there_is_no_next_step": {JA: "いまは、決まった次の一歩はありません。次にお会いするときに、一緒に決めましょう。", EN: "There is no next step agreed right now. We'll decide one together next time we meet."},
 	"bot_of_course_we_ll_ask":   {JA: "承知しました。また改めてお聞きしますね。", EN: "Of course. We'll ask again another time."},
 	"bot_of_course_we_ll_ask2":  {JA: "承知しました。明日、あらためてお聞きしますね。", EN: "Of course. We'll ask again tomorrow."},

@@ -26,7 +26,7 @@ type sessionContext struct {
 // their next turn.
 type savedState struct {
 	flows.State
-	Context *sessionContext `json:"context,omitempty"`
+	Context *sessionContext `json:"cached,omitempty"` // not "context": flows.State has that key
 }
 
 // decodeSaved reads a session's JSON.

@@ -24,7 +24,7 @@ func savedContext(t *testing.T, h *harness, user string) (map[string]any, store.
 		}
 	})
 	var saved struct {
-		Context map[string]any `json:"context"`
+		Context map[string]any `json:"cached"`
 	}
 	if err := json.Unmarshal(s.State, &saved); err != nil {
 		t.Fatal(err)
@@ -52,7 +52,7 @@ func TestSessionKeepsTheCompanyContext(t *testing.T) {
 	if err := json.Unmarshal(s.State, &state); err != nil {
 		t.Fatal(err)
 	}
-	delete(state, "context")
+	delete(state, "cached")
 	s.State, _ = json.Marshal(state)
 	h.inTx(t, func(ctx context.Context, tx store.Tx) {
 		if _, err := tx.UpdateSession(ctx, s); err != nil {

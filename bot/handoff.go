@@ -18,7 +18,7 @@ const tagStage = "stage"
 // is new to bansou (no intake recorded yet, so the debrief runs the intake
 // first) and its stage.
 func (t *turn) companyContext(ctx context.Context, name string) (map[string]string, error) {
-	c, err := findCompany(ctx, t.tx, name)
+	c, err := t.findCompany(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
 		return map[string]string{flows.CtxCompanyIsNew: "true"}, nil
 	}

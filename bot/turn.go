@@ -22,8 +22,9 @@ type turn struct {
 	// stranger is a Slack user who is not staff: they are told whom to ask
 	// and nothing is stored about them.
 	stranger bool
-	choices  []Choice       // buttons offered with the notices
-	resolved *store.Company // the company the answered company step names, access checked
+	choices  []Choice         // buttons offered with the notices
+	resolved *store.Company   // the company the answered company step names, access checked
+	found    map[string]found // company names looked up in this turn
 	// resuming: re-sending the prompt of a conversation taken up again
 	// (the console started anew), so say where it resumes.
 	resuming bool
@@ -369,7 +370,7 @@ func (t *turn) chose(ctx context.Context, f *flows.Flow, c store.Company) (memor
 // assigned. Owners never create companies.
 func (t *turn) company(ctx context.Context, name string) (store.Company, error) {
 	name = strings.TrimSpace(name)
-	c, err := findCompany(ctx, t.tx, name)
+	c, err := t.findCompany(ctx, name)
 	switch {
 	case errors.Is(err, store.ErrNotFound) && t.person.Role == store.RoleOwner:
 		return store.Company{}, &AccessError{Company: name}

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,6 +27,9 @@ type Config struct {
 	Institution string           // name shown to owners, e.g. ○○商工会
 	Staff       *Staff           // who may use the advisor side on Slack; nil: anyone (open enrolment)
 	PublicURL   string           // where bansou serve is reached (BANSOU_PUBLIC_URL), for web sign-in links
+
+	// Profiles read display names, by channel (slack, line); nil: none.
+	Profiles map[string]ProfileSource
 }
 
 // Workdays moves a time to a working day (bot/calendar implements it).
@@ -40,6 +42,7 @@ type Bot struct {
 	cfg         Config
 	log         *slog.Logger
 	urgentWords []string // cfg.UrgentWords, folded once
+	names       names    // display names read from the platforms
 }
 
 // New returns a Bot. It fails when a built-in role flow is missing.
@@ -86,6 +89,11 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 		in.ReceivedAt = b.cfg.Now()
 	}
 	in.Text = CleanText(in.Text)
+	if in.Channel != ChannelLINE { // an owner's name is read once, at linking
+		if name := b.knownName(ctx, in.Channel, in.UserID); name != "" {
+			in.UserName = name
+		}
+	}
 	var out outbox
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
@@ -112,8 +120,14 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 	// person would never hear back.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replyTimeout)
 	defer cancel()
+	// The reply first: the owner is not kept waiting for Slack (nor for
+	// LINE's profile API), and the reply token is used while fresh.
+	err = b.send(ctx, out.replies)
 	b.notify(ctx, out.alerts)
-	return b.send(ctx, out.replies)
+	if out.linked {
+		b.knownName(ctx, in.Channel, in.UserID)
+	}
+	return err
 }
 
 // outbox is what a committed turn sends: replies to the person, alerts to
@@ -121,32 +135,24 @@ func (b *Bot) Handle(ctx context.Context, in Incoming) error {
 type outbox struct {
 	replies []Reply
 	alerts  []Alert
+	linked  bool // an owner was linked: their display name is read
 }
 
 func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 	var out outbox
 	claim, claimed := inboxClaim(ctx)
 	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		if in.EventID != "" {
-			fresh, err := tx.MarkEvent(ctx, in.Channel+":"+in.EventID, in.ReceivedAt)
-			if err != nil {
-				return err
-			}
-			if !fresh {
-				return errDuplicate
-			}
+		t, err := b.openTurn(ctx, tx, in)
+		if err != nil {
+			return err
 		}
 		if claimed {
 			if err := tx.FinishInbox(ctx, claim.ID, claim.Attempts, b.cfg.Now()); err != nil {
 				return err
 			}
 		}
-		t, err := b.newTurn(ctx, tx, in)
-		if err != nil {
-			return err
-		}
 		out.replies, err = t.run(ctx)
-		out.alerts = t.alerts
+		out.alerts, out.linked = t.alerts, t.linked
 		return err
 	})
 	if err == nil && claimed {
@@ -191,7 +197,11 @@ func (b *Bot) send(ctx context.Context, replies []Reply) error {
 			return fmt.Errorf("bot: no sender for channel %q", r.Channel)
 		}
 		if err := s.Send(ctx, r); err != nil {
-			return fmt.Errorf("bot: send %s reply: %w", r.Channel, err)
+			what := "reply"
+			if r.ReplyToken == "" {
+				what = "push"
+			}
+			return fmt.Errorf("bot: send %s %s: %w", r.Channel, what, err)
 		}
 	}
 	return nil
@@ -201,15 +211,4 @@ func (b *Bot) env(lang string) flows.Env {
 	return flows.Env{Today: flows.DateOf(b.cfg.Now().In(b.cfg.Location)), Lang: lang, Vars: map[string]string{
 		"institution": b.cfg.Institution,
 	}}
-}
-
-func decodeState(s store.Session) (flows.State, error) {
-	var st flows.State
-	if err := json.Unmarshal(s.State, &st); err != nil {
-		return st, fmt.Errorf("decode state of session %d: %w", s.ID, err)
-	}
-	if st.Answers == nil {
-		st.Answers = map[string]flows.Answer{}
-	}
-	return st, nil
 }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -76,7 +75,7 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 			return nil, err
 		}
 		companyID = c.ID
-		if err := t.remember(ctx, f, c); err != nil {
+		if _, err = t.chose(ctx, f, c); err != nil {
 			return nil, err
 		}
 	}
@@ -96,6 +95,9 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 		st = f.Prefill(st, s.ID, flows.Answer{Value: env.Vars["company"], Raw: req.Company})
 		res.Prompt = f.Render(st, env)
 	}
+	if res.Prompt, err = t.withCompanies(ctx, f, st, &env, res.Prompt); err != nil {
+		return nil, err
+	}
 	sess, err := t.createSession(ctx, f, st, companyID)
 	if err != nil {
 		return nil, err
@@ -105,9 +107,9 @@ func (t *turn) start(ctx context.Context, req StartRequest) ([]Reply, error) {
 }
 
 func (t *turn) createSession(ctx context.Context, f *flows.Flow, st flows.State, companyID int64) (store.Session, error) {
-	data, err := json.Marshal(st)
+	data, err := encodeSaved(st, t.sc)
 	if err != nil {
-		return store.Session{}, fmt.Errorf("encode state: %w", err)
+		return store.Session{}, err
 	}
 	return t.tx.CreateSession(ctx, store.Session{
 		FlowID: f.ID, FlowVersion: f.Version, Mode: st.Mode, CompanyID: companyID,
@@ -130,7 +132,7 @@ func (b *Bot) Start(ctx context.Context, channel, userID string, req StartReques
 			replies = t.say(b.notRegistered(t.lang))
 			return nil
 		}
-		sess, err := t.tx.ActiveSession(ctx, t.person.ID)
+		sess, err := t.activeSession(ctx)
 		switch {
 		case err == nil && req.Company != "" && sess.FlowID == req.FlowID:
 			same, err := t.sameCompany(ctx, sess, req.Company)

@@ -18,17 +18,17 @@ const tagStage = "stage"
 // is new to bansou (no intake recorded yet, so the debrief runs the intake
 // first) and its stage.
 func (t *turn) companyContext(ctx context.Context, name string) (map[string]string, error) {
-	c, err := findCompany(ctx, t.tx, name)
+	c, err := t.findCompany(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
 		return map[string]string{flows.CtxCompanyIsNew: "true"}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return t.contextOf(ctx, c.ID)
+	return t.flowContext(ctx, c.ID)
 }
 
-func (t *turn) contextOf(ctx context.Context, companyID int64) (map[string]string, error) {
+func (t *turn) flowContext(ctx context.Context, companyID int64) (map[string]string, error) {
 	stage, err := t.tx.LatestTagged(ctx, companyID, tagStage)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
@@ -41,7 +41,7 @@ func (t *turn) contextOf(ctx context.Context, companyID int64) (map[string]strin
 // *failed, for the caller to return after the engine's turn.
 func (t *turn) withContext(ctx context.Context, env flows.Env, companyID int64, failed *error) (flows.Env, error) {
 	if companyID != 0 {
-		c, err := t.contextOf(ctx, companyID)
+		c, err := t.flowContext(ctx, companyID)
 		if err != nil {
 			return env, err
 		}
@@ -61,10 +61,7 @@ func (t *turn) withContext(ctx context.Context, env flows.Env, companyID int64, 
 // were recorded without asking. Answers of a flow handed off to (then:)
 // are stored with that flow's own session when the conversation is saved.
 func (t *turn) addRecorded(ctx context.Context, sess store.Session, res flows.Result) error {
-	all := res.Recorded
-	if res.Accepted != nil {
-		all = append([]flows.Accepted{*res.Accepted}, all...)
-	}
+	all := res.Recorded // the accepted answer is saved with the session (SaveTurn)
 	for i := range all {
 		if all[i].Handoff != "" {
 			continue

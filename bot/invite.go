@@ -161,6 +161,7 @@ func (t *turn) link(ctx context.Context, inv store.Invite) ([]Reply, error) {
 	if err := t.tx.LinkOwner(ctx, t.person.ID, inv.CompanyID, t.in.ReceivedAt); err != nil {
 		return nil, err
 	}
+	t.linked = true
 	c, err := t.tx.Company(ctx, inv.CompanyID)
 	if err != nil {
 		return nil, err
@@ -177,11 +178,16 @@ func (t *turn) link(ctx context.Context, inv store.Invite) ([]Reply, error) {
 		}
 	}
 	inst := t.b.cfg.Institution
-	return t.say(flows.Msg(t.lang, "bot_owner_registered", c.Name, inst, advisor)), nil
+	who := flows.Msg(t.lang, "bot_owner_advisor_named", inst, advisor)
+	if advisor == "" {
+		who = flows.Msg(t.lang, "bot_owner_advisor_unnamed", inst)
+	}
+	return t.say(flows.Msg(t.lang, "bot_owner_registered", c.Name, who)), nil
 }
 
 // inviter names the advisor who made the invite while they still support
-// the company (not after a handover), or else the company's advisor.
+// the company (not after a handover), or else the company's advisor ("" when
+// no name is known).
 func (t *turn) inviter(ctx context.Context, inv store.Invite) (string, error) {
 	still := false
 	if inv.CreatedBy != 0 {
@@ -192,18 +198,18 @@ func (t *turn) inviter(ctx context.Context, inv store.Invite) (string, error) {
 	}
 	if still {
 		p, err := t.tx.Person(ctx, inv.CreatedBy)
-		if err == nil {
-			return p.Name, nil
+		if err == nil && strings.TrimSpace(p.Name) != "" {
+			return strings.TrimSpace(p.Name), nil
 		}
-		if !errors.Is(err, store.ErrNotFound) {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return "", err
 		}
 	}
 	advisors, err := t.tx.AdvisorsOf(ctx, inv.CompanyID)
 	if err != nil || len(advisors) == 0 {
-		return flows.Msg(t.lang, "bot_your_advisor"), err
+		return "", err
 	}
-	return advisors[0].Name, nil
+	return strings.TrimSpace(advisors[0].Name), nil
 }
 
 func (t *turn) wrongCode(ctx context.Context) ([]Reply, error) {
@@ -246,10 +252,14 @@ var ErrNotStaffMember = errors.New("bot: not registered staff")
 // (otherwise an *AccessError, and nothing of it is told).
 // ErrNotStaffMember for anyone else.
 func (b *Bot) InviteAs(ctx context.Context, channel, userID, company string) (Invite, error) {
+	name := b.knownName(ctx, channel, userID)
 	return b.createInvite(ctx, company, func(ctx context.Context, tx store.Tx) (int64, error) {
 		p, ok, err := b.staffPerson(ctx, tx, channel, userID, true)
 		if err == nil && !ok {
 			err = ErrNotStaffMember
+		}
+		if err == nil && p.Name == "" && name != "" {
+			err = tx.SetPersonName(ctx, p.ID, name)
 		}
 		return p.ID, err
 	})

@@ -39,38 +39,44 @@ const (
 )
 
 // env is the engine's view of the world for this turn: today, the language
-// and the placeholders of the company the session is about.
+// and the placeholders of the company the session is about, from the
+// session's context (read once per session, see sessionContext).
 func (t *turn) env(ctx context.Context, companyID int64) (flows.Env, error) {
 	env := t.b.env(t.lang)
 	env.Vars["advisor"] = t.person.Name
-	if t.person.Role != store.RoleOwner {
-		cs, err := t.tx.CompaniesOf(ctx, t.person.ID)
-		if err != nil {
-			return env, err
-		}
-		for _, c := range cs {
-			env.Companies = append(env.Companies, c.Name)
-		}
-	}
-	if companyID == 0 {
-		return env, nil
-	}
-	c, err := t.tx.Company(ctx, companyID)
+	sc, err := t.contextOf(ctx, companyID)
 	if err != nil {
 		return env, err
 	}
-	env.Vars["company"] = c.Name
-	t.companyLabel = c.Name
-	m, err := t.memory(ctx, c.ID)
-	if err != nil {
-		return env, err
+	for k, v := range sc.Vars {
+		env.Vars[k] = v
 	}
-	env.Vars["commitment"], env.Vars["commitment_due"] = t.quoted(m.commitment), dueText(t.lang, m.commitment.Due)
-	env.Vars["last_wall"], env.Vars["hypothesis"] = m.wall, m.hypothesis
+	t.companyLabel = sc.Vars["company"]
+	return env, nil
+}
+
+// contextVars are the placeholder values of company c, whose memory is m,
+// for this person. The session keeps them (see sessionContext): what prompts
+// show from the company's memory belongs here.
+func (t *turn) contextVars(ctx context.Context, c store.Company, m memory) (map[string]string, error) {
+	vars := map[string]string{}
+	if c.ID == 0 {
+		return vars, nil
+	}
+	vars["company"] = c.Name
+	vars["commitment"], vars["commitment_due"] = t.quoted(m.commitment), dueText(t.lang, m.commitment.Due)
+	vars["last_wall"], vars["hypothesis"] = m.wall, m.hypothesis
 	if t.person.Role == store.RoleOwner {
-		env.Vars["advisor"], err = t.advisorOf(ctx, m.commitment)
+		name, err := t.advisorOf(ctx, m.commitment)
+		if err == nil && name == "" {
+			name, err = t.assignedAdvisor(ctx, c.ID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		vars["advisor"] = advisorName(name, t.lang)
 	}
-	return env, err
+	return vars, nil
 }
 
 // advisorOf names the advisor an owner talks to: the one who recorded the
@@ -141,18 +147,19 @@ func (t *turn) label(tag, value string) string {
 	return f.Display(s, flows.Answer{Value: value}, t.lang)
 }
 
-// remember tells an advisor what was recorded last time about the company:
-// the relationship's memory survives staff rotation.
-func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company) error {
+// remember tells an advisor what was recorded last time about the company
+// (its memory m): the relationship's memory survives staff rotation.
+func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company, m memory) error {
 	if f.Audience == flows.AudienceOwner || f.ID == FlowHandover {
 		return nil
 	}
-	if err := t.handoverMemo(ctx, c); err != nil {
-		return err
+	if c.ID != t.newCompanyID { // a company created just now has no handover memo
+		if err := t.handoverMemo(ctx, c); err != nil {
+			return err
+		}
 	}
-	m, err := t.fullMemory(ctx, c.ID)
-	if err != nil || m.empty() {
-		return err
+	if m.empty() {
+		return nil
 	}
 	var b strings.Builder
 	b.WriteString(flows.Msg(t.lang, "bot_last_time_at", c.Name))

@@ -97,3 +97,27 @@ func (b *Bot) IndexCompanyNames(ctx context.Context) error {
 	}
 	return nil
 }
+
+// found is a company name looked up in this turn: the flow's context and
+// the company step both look up the name the advisor typed.
+type found struct {
+	c   store.Company
+	err error
+}
+
+// findCompany is findCompany, remembered for the turn. A company created
+// later in the turn is not looked up again (company creates and returns it).
+func (t *turn) findCompany(ctx context.Context, name string) (store.Company, error) {
+	key := CompanyKey(strings.TrimSpace(name))
+	if f, ok := t.found[key]; ok {
+		return f.c, f.err
+	}
+	c, err := findCompany(ctx, t.tx, name)
+	if err == nil || errors.Is(err, store.ErrNotFound) {
+		if t.found == nil {
+			t.found = map[string]found{}
+		}
+		t.found[key] = found{c, err}
+	}
+	return c, err
+}

@@ -300,6 +300,11 @@ type Alert struct {
 	Title   string // one line, e.g. 「山田製作所から電話の希望」
 	Text    string // details; never sensitive answers
 	Choices []Choice
+	// Key names the request the alert is about (e.g. callback:s42): a
+	// later alert with the same Key to the same advisor updates the first
+	// one (AlertUpdater) instead of sending another. Empty: always sent.
+	Key       string
+	CompanyID int64 // the company of a keyed alert
 }
 
 // Notifier delivers alerts on one channel.

@@ -34,10 +34,10 @@ func (t *turn) owner(ctx context.Context) ([]Reply, error) {
 	if !linked {
 		return t.redeem(ctx)
 	}
-	if t.in.Action == nil && t.b.urgent(t.in.Text) {
-		return t.escalate(ctx, link.CompanyID)
+	if replies, handled, err := t.interrupt(ctx, link.CompanyID); handled || err != nil {
+		return replies, err
 	}
-	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
+	sess, err := t.activeSession(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return t.ownerMessage(ctx, link.CompanyID)
 	}
@@ -68,6 +68,12 @@ func (t *turn) follow(ctx context.Context, link store.OwnerLink, linked bool) ([
 	}
 	if err := t.tx.SetReachable(ctx, t.person.ID, true); err != nil {
 		return nil, err
+	}
+	if s := t.b.cfg.Scheduler; s != nil && !link.Reachable { // back after a block
+		link.Reachable = true
+		if err := s.OwnerReturned(ctx, t.tx, link, t.in.ReceivedAt); err != nil {
+			return nil, err
+		}
 	}
 	c, err := t.tx.Company(ctx, link.CompanyID)
 	if err != nil {
@@ -109,26 +115,33 @@ func (b *Bot) urgent(text string) bool {
 }
 
 // escalate bypasses the conversation: the advisor is alerted at once with
-// the owner's words, and the owner is told that a person will call.
-func (t *turn) escalate(ctx context.Context, companyID int64) ([]Reply, error) {
+// the owner's words, and the owner is told who will call.
+func (t *turn) escalate(ctx context.Context, companyID int64) error {
 	c, err := t.tx.Company(ctx, companyID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := t.alertAdvisors(ctx, c, Alert{
 		Title: flows.Msg(t.lang, "bot_alert_urgent", c.Name),
 		Text:  strings.TrimSpace(t.in.Text),
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	if err := t.audit(ctx, "escalation", c.ID, "keyword"); err != nil {
-		return nil, err
+		return err
 	}
-	return t.say(flows.Msg(t.lang, "bot_thank_you_for_telling_us")), nil
+	name, err := t.ownerAdvisor(ctx, companyID)
+	if err != nil {
+		return err
+	}
+	t.notes = append(t.notes, flows.Msg(t.lang, "bot_thank_you_for_telling_us2", advisorFrom(name, t.lang), advisorSubject(name, t.lang)))
+	return nil
 }
 
 // alertAdvisors addresses an alert to every advisor assigned to the company
 // on each channel a Notifier serves; it is sent after the turn commits.
+// Only people who may see the company (CanSee) and are still admitted on
+// that channel (a Slack advisor still staff) are alerted.
 func (t *turn) alertAdvisors(ctx context.Context, c store.Company, a Alert) error {
 	advisors, err := t.tx.AdvisorsOf(ctx, c.ID)
 	if err != nil {
@@ -136,12 +149,18 @@ func (t *turn) alertAdvisors(ctx context.Context, c store.Company, a Alert) erro
 	}
 	addressed := false
 	for _, adv := range advisors {
+		if ok, err := CanSee(ctx, t.tx, adv, c.ID); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		ids, err := t.tx.Identities(ctx, adv.ID)
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			if _, ok := t.b.cfg.Notifiers[id.Channel]; !ok {
+			if _, ok := t.b.cfg.Notifiers[id.Channel]; !ok || !t.b.admitted(id.Channel, id.ExternalID, adv) {
 				continue
 			}
 			x := a
@@ -172,6 +191,12 @@ func (b *Bot) notify(ctx context.Context, alerts []Alert) {
 		if !ok {
 			continue
 		}
+		if u, keyed := n.(AlertUpdater); keyed && a.Key != "" {
+			if err := b.notifyKeyed(ctx, u, a); err != nil {
+				b.log.ErrorContext(ctx, "advisor alert failed", "channel", a.Channel, "key", a.Key, "err", err)
+			}
+			continue
+		}
 		if err := n.Notify(ctx, a); err != nil {
 			b.log.ErrorContext(ctx, "advisor alert failed", "channel", a.Channel, "err", err)
 		}
@@ -200,11 +225,15 @@ func (t *turn) ownerAnswered(ctx context.Context, f *flows.Flow, sess store.Sess
 	if err != nil {
 		return err
 	}
-	if err := t.alertAdvisors(ctx, c, Alert{Title: c.Name + "さま: " + title,
-		Text: "LINE の近況確認でのご回答です。"}); err != nil {
+	callback := detail == "callback" || strings.HasPrefix(detail, "callback:")
+	alert := Alert{Title: c.Name + "さま: " + title, Text: "LINE の近況確認でのご回答です。"}
+	if callback { // the time slot updates the alert of the tap
+		alert.Key, alert.CompanyID = fmt.Sprintf("callback:s%d", sess.ID), c.ID
+	}
+	if err := t.alertAdvisors(ctx, c, alert); err != nil {
 		return err
 	}
-	if detail == "callback" || strings.HasPrefix(detail, "callback:") {
+	if callback {
 		return t.audit(ctx, "escalation", c.ID, detail)
 	}
 	return nil
@@ -217,12 +246,15 @@ func (t *turn) ownerCompleted(ctx context.Context, sess store.Session, tagged ta
 	if consent, ok := tagged(tagConsent); ok {
 		switch consent.Value {
 		case "later":
-			if s := t.b.cfg.Scheduler; s != nil {
-				if err := s.CheckinSnoozed(ctx, t.tx, sess, t.person.ID, t.in.ReceivedAt); err != nil {
-					return "", false, err
-				}
+			s := t.b.cfg.Scheduler
+			if s == nil {
+				return flows.Msg(t.lang, "bot_of_course_we_ll_ask"), true, nil
 			}
-			return flows.Msg(t.lang, "bot_of_course_we_ll_get"), true, nil
+			due, err := s.CheckinSnoozed(ctx, t.tx, sess, t.person.ID, t.in.ReceivedAt)
+			if err != nil {
+				return "", false, err
+			}
+			return againOn(t.lang, t.in.ReceivedAt.In(t.b.cfg.Location), due.In(t.b.cfg.Location)), true, nil
 		case "skip":
 			return flows.Msg(t.lang, "bot_of_course_we_ll_skip"), true, nil
 		}

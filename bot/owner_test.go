@@ -47,8 +47,13 @@ func (s *schedRecorder) CommitmentAdded(ctx context.Context, tx store.Tx, c stor
 	return nil
 }
 
-func (s *schedRecorder) CheckinSnoozed(ctx context.Context, tx store.Tx, sess store.Session, owner int64, at time.Time) error {
-	return s.record(ctx, tx, fmt.Sprintf("checkin:snooze:s%d", sess.ID), owner, sess.CompanyID, at.Add(24*time.Hour))
+func (s *schedRecorder) CheckinSnoozed(ctx context.Context, tx store.Tx, sess store.Session, owner int64, at time.Time) (time.Time, error) {
+	due := at.Add(24 * time.Hour)
+	return due, s.record(ctx, tx, fmt.Sprintf("checkin:snooze:s%d", sess.ID), owner, sess.CompanyID, due)
+}
+
+func (s *schedRecorder) OwnerReturned(ctx context.Context, tx store.Tx, link store.OwnerLink, at time.Time) error {
+	return s.record(ctx, tx, fmt.Sprintf("checkin:resume:p%d", link.PersonID), link.PersonID, link.CompanyID, at.Add(24*time.Hour))
 }
 
 func (s *schedRecorder) all() []string {
@@ -303,7 +308,8 @@ func TestUrgentWordsAlertTheAdvisorAtOnce(t *testing.T) {
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	h.checkIn(t, owner, "k1")
 	r := h.sayOn(t, "line", "Uowner", "実は来月の資金繰りが厳しくて")
-	if !strings.Contains(r.Text, "担当者") || !strings.Contains(r.Text, "ご連絡") || r.Prompt != nil {
+	// The owner is told who will call, and the check-in waits at its question.
+	if !strings.Contains(r.Text, "担当の佐藤から") || !strings.Contains(r.Text, "お電話") || r.Prompt == nil || r.Prompt.StepID != "L0" {
 		t.Fatalf("owner gets %q (prompt %v)", r.Text, r.Prompt)
 	}
 	alerts := h.alerts.All()

@@ -23,9 +23,13 @@ type Scheduler interface {
 	FollowupAdded(ctx context.Context, tx store.Tx, f store.Followup) error
 	// CommitmentAdded schedules the owner check-ins for a new commitment.
 	CommitmentAdded(ctx context.Context, tx store.Tx, c store.Commitment) error
-	// CheckinSnoozed schedules the check-in again for the next day, at the
-	// same local time, after the owner answered 「あとで」.
-	CheckinSnoozed(ctx context.Context, tx store.Tx, sess store.Session, ownerID int64, at time.Time) error
+	// CheckinSnoozed schedules the check-in again after the owner answered
+	// 「あとで」 at at — on the next working day, outside the quiet hours —
+	// and returns when.
+	CheckinSnoozed(ctx context.Context, tx store.Tx, sess store.Session, ownerID int64, at time.Time) (time.Time, error)
+	// OwnerReturned re-plans the check-ins of an owner who unblocked the
+	// bot at at: from then on, on working days, without a burst.
+	OwnerReturned(ctx context.Context, tx store.Tx, link store.OwnerLink, at time.Time) error
 }
 
 // CheckInRequest asks the bot to push a check-in to an owner.

@@ -48,7 +48,7 @@ func (t *turn) reopen(ctx context.Context) ([]Reply, error) {
 		return nil, err
 	}
 	st = flows.Reopen(st)
-	if err := encodeInto(&sess, st, flows.Result{}); err != nil {
+	if err := encodeInto(&sess, st, t.sc); err != nil {
 		return nil, err
 	}
 	sess.Status, sess.UpdatedAt = store.SessionActive, t.in.ReceivedAt
@@ -110,7 +110,7 @@ func (t *turn) askSwitch(ctx context.Context, sess store.Session, company string
 		return nil, err
 	}
 	st.SwitchTo = company
-	if err := encodeInto(&sess, st, flows.Result{}); err != nil {
+	if err := encodeInto(&sess, st, t.sc); err != nil {
 		return nil, err
 	}
 	sess.UpdatedAt = t.in.ReceivedAt
@@ -154,13 +154,13 @@ func (t *turn) switchAnswer(ctx context.Context, f *flows.Flow, sess store.Sessi
 	}
 	next := st.SwitchTo
 	st.SwitchTo = ""
-	if err := encodeInto(&sess, st, flows.Result{}); err != nil {
+	if err := encodeInto(&sess, st, t.sc); err != nil {
 		return nil, err
 	}
 	sess.UpdatedAt = t.in.ReceivedAt
 	if ids[0] == switchNew {
 		st.Before, st.Phase = st.Phase, flows.PhaseCancelled
-		if err := encodeInto(&sess, st, flows.Result{}); err != nil {
+		if err := encodeInto(&sess, st, t.sc); err != nil {
 			return nil, err
 		}
 		sess.Status = store.SessionCancelled
@@ -223,7 +223,7 @@ func (t *turn) resumable(ctx context.Context) (store.Session, error) {
 	if err != nil {
 		return sess, err
 	}
-	st, err := decodeState(sess)
+	st, _, err := decodeSaved(sess)
 	if err != nil {
 		return sess, err
 	}

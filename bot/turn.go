@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,49 +22,86 @@ type turn struct {
 	// stranger is a Slack user who is not staff: they are told whom to ask
 	// and nothing is stored about them.
 	stranger bool
-	choices  []Choice       // buttons offered with the notices
-	resolved *store.Company // the company the answered company step names, access checked
+	choices  []Choice         // buttons offered with the notices
+	resolved *store.Company   // the company the answered company step names, access checked
+	found    map[string]found // company names looked up in this turn
 	// resuming: re-sending the prompt of a conversation taken up again
 	// (the console started anew), so say where it resumes.
 	resuming bool
 	// companyLabel is the company of the session in this turn, shown with
 	// every prompt to staff so answers never land in the wrong company.
 	companyLabel string
+	linked       bool // an owner was linked in this turn
+
+	opened       bool            // OpenTurn read the active session (sess, when sessFound)
+	sess         store.Session   //
+	sessFound    bool            //
+	sc           *sessionContext // the session's context, once loaded or read
+	newCompanyID int64           // a company this turn created: it has no memory yet
 }
 
+// newTurn starts a turn that records no event (a resume, a start).
 func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {
-	p, admitted, err := b.resolve(ctx, tx, in)
+	in.EventID = ""
+	return b.openTurn(ctx, tx, in)
+}
+
+// openTurn starts the turn of in: it records the event — a redelivery ends
+// here with errDuplicate — and finds the person and their active session,
+// in one round trip on PostgreSQL.
+func (b *Bot) openTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {
+	k := store.TurnKey{At: in.ReceivedAt, Channel: in.Channel, ExternalID: in.UserID}
+	if in.EventID != "" {
+		k.EventID = in.Channel + ":" + in.EventID
+	}
+	open, err := tx.OpenTurn(ctx, k)
 	if err != nil {
 		return nil, err
+	}
+	if !open.Fresh {
+		return nil, errDuplicate
+	}
+	p, admitted := open.Person, true
+	switch {
+	case open.PersonFound:
+		admitted = b.admitted(in.Channel, in.UserID, p)
+	case in.Channel == ChannelSlack && !b.cfg.Staff.Member(in.UserID):
+		admitted = false // not staff: nothing is created
+	default:
+		if p, err = b.createPerson(ctx, tx, in); err != nil {
+			return nil, err
+		}
 	}
 	lang := p.Locale
 	if lang == "" {
 		lang = b.cfg.Lang
 	}
-	return &turn{b: b, tx: tx, in: in, person: p, lang: lang, stranger: !admitted}, nil
+	return &turn{b: b, tx: tx, in: in, person: p, lang: lang, stranger: !admitted,
+		opened: true, sess: open.Session, sessFound: open.SessionFound}, nil
 }
 
-// resolve finds the person behind an event. Unknown console users become
-// advisors, unknown Slack users too when they are staff (or enrolment is
-// open); unknown LINE users become owners (linked later by invite).
-// admitted is false for a Slack user who is not staff: nothing is created.
-func (b *Bot) resolve(ctx context.Context, tx store.Tx, in Incoming) (p store.Person, admitted bool, err error) {
-	p, err = tx.PersonByIdentity(ctx, in.Channel, in.UserID)
-	if err == nil {
-		return p, b.admitted(in.Channel, in.UserID, p), nil
+// activeSession is the person's active session (store.ErrNotFound when
+// none), as OpenTurn found it.
+func (t *turn) activeSession(ctx context.Context) (store.Session, error) {
+	switch {
+	case !t.opened:
+		return t.tx.ActiveSession(ctx, t.person.ID)
+	case !t.sessFound:
+		return store.Session{}, store.ErrNotFound
 	}
-	if !errors.Is(err, store.ErrNotFound) {
-		return p, false, err
-	}
-	if in.Channel == ChannelSlack && !b.cfg.Staff.Member(in.UserID) {
-		return store.Person{}, false, nil
-	}
+	return t.sess, nil
+}
+
+// createPerson makes the unknown sender of an event a person. Unknown
+// console users become advisors, unknown Slack users too when they are
+// staff (or enrolment is open: openTurn checks); unknown LINE users become
+// owners (linked later by invite).
+func (b *Bot) createPerson(ctx context.Context, tx store.Tx, in Incoming) (store.Person, error) {
 	role := store.RoleAdvisor
 	if in.Channel == ChannelLINE {
 		role = store.RoleOwner
 	}
-	p, err = tx.CreatePerson(ctx, store.Person{Role: role, Name: in.UserName, Locale: b.cfg.Lang, CreatedAt: in.ReceivedAt}, in.Channel, in.UserID)
-	return p, err == nil, err
+	return tx.CreatePerson(ctx, store.Person{Role: role, Name: in.UserName, Locale: b.cfg.Lang, CreatedAt: in.ReceivedAt}, in.Channel, in.UserID)
 }
 
 // run handles the event: a step of the active session, or a command.
@@ -79,12 +115,17 @@ func (t *turn) run(ctx context.Context) ([]Reply, error) {
 	if t.person.Role == store.RoleOwner && t.in.Channel == ChannelLINE {
 		return t.owner(ctx)
 	}
-	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
+	sess, err := t.activeSession(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return t.command(ctx)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if t.person.Role == store.RoleOwner { // an owner elsewhere (the console)
+		if replies, handled, err := t.interrupt(ctx, sess.CompanyID); handled || err != nil {
+			return replies, err
+		}
 	}
 	return t.step(ctx, sess)
 }
@@ -94,7 +135,7 @@ func (t *turn) resend(ctx context.Context, stale bool) ([]Reply, error) {
 	if t.stranger {
 		return nil, nil
 	}
-	sess, err := t.tx.ActiveSession(ctx, t.person.ID)
+	sess, err := t.activeSession(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
@@ -120,7 +161,10 @@ func (t *turn) resendSession(ctx context.Context, sess store.Session, stale bool
 	if st.SwitchTo != "" {
 		return []Reply{t.reply(sess.ID, switchPrompt(t.lang, env.Vars["company"], st.SwitchTo), nil)}, nil
 	}
-	p := f.Render(st, env)
+	p, err := t.withCompanies(ctx, f, st, &env, f.Render(st, env))
+	if err != nil {
+		return nil, err
+	}
 	if t.resuming {
 		t.notes = append(t.notes, resumeNotice(t.lang, env.Vars["company"], p))
 	}
@@ -132,7 +176,8 @@ func (t *turn) load(sess store.Session) (*flows.Flow, flows.State, error) {
 	if !ok {
 		return nil, flows.State{}, fmt.Errorf("session %d: flow %q is not loaded", sess.ID, sess.FlowID)
 	}
-	st, err := decodeState(sess)
+	st, sc, err := decodeSaved(sess)
+	t.sc = sc
 	return f, st, err
 }
 
@@ -147,8 +192,15 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 		return nil, err
 	}
 	var failed error
-	if env, err = t.withContext(ctx, env, sess.CompanyID, &failed); err != nil {
+	// Only the lookup of a company named now; the session's own context
+	// was copied into its state at the start.
+	if env, err = t.withContext(ctx, env, 0, &failed); err != nil {
 		return nil, err
+	}
+	if asking(f, st) {
+		if env.Companies, err = t.companies(ctx); err != nil {
+			return nil, err
+		}
 	}
 	in := flows.Input{Text: t.in.Text}
 	if a := t.in.Action; a != nil {
@@ -178,6 +230,9 @@ func (t *turn) step(ctx context.Context, sess store.Session) ([]Reply, error) {
 	if failed != nil {
 		return nil, failed
 	}
+	if res.Prompt, err = t.withCompanies(ctx, f, next, &env, res.Prompt); err != nil {
+		return nil, err
+	}
 	if res.Stale {
 		t.notes = append(t.notes, res.Notice)
 		return []Reply{t.reply(sess.ID, res.Prompt, nil)}, nil
@@ -204,7 +259,7 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 	now := t.in.ReceivedAt
 	if c := t.resolved; c != nil {
 		sess.CompanyID = c.ID
-		if err := t.remember(ctx, f, *c); err != nil {
+		if _, err := t.chose(ctx, f, *c); err != nil {
 			return nil, err
 		}
 		if res.Prompt != nil {
@@ -212,10 +267,15 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 			if err != nil {
 				return nil, err
 			}
-			res.Prompt = f.Render(st, env)
+			if res.Prompt, err = t.withCompanies(ctx, f, st, &env, f.Render(st, env)); err != nil {
+				return nil, err
+			}
 		}
 	}
-	if err := encodeInto(&sess, st, res); err != nil {
+	if !asking(f, st) && t.sc != nil {
+		t.sc.Companies = nil // kept only while a company step is asked
+	}
+	if err := encodeInto(&sess, st, t.sc); err != nil {
 		return nil, err
 	}
 	sess.UpdatedAt = now
@@ -227,7 +287,11 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 			res.Notice = strings.TrimSpace(res.Notice + flows.Msg(t.lang, "bot_send_resume_within_24_hours"))
 		}
 	}
-	saved, err := t.tx.UpdateSession(ctx, sess)
+	own := res.Accepted
+	if own != nil && own.Handoff != "" {
+		own = nil // stored with the handed-off flow's session on completion
+	}
+	saved, err := t.tx.SaveTurn(ctx, sess, t.answer(sess, own))
 	if err != nil {
 		return nil, err
 	}
@@ -250,10 +314,10 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 	return []Reply{t.reply(saved.ID, res.Prompt, answered)}, nil
 }
 
-func encodeInto(sess *store.Session, st flows.State, res flows.Result) error {
-	data, err := json.Marshal(st)
+func encodeInto(sess *store.Session, st flows.State, sc *sessionContext) error {
+	data, err := encodeSaved(st, sc)
 	if err != nil {
-		return fmt.Errorf("encode state: %w", err)
+		return err
 	}
 	sess.State, sess.Step = data, st.Cursor
 	if st.Mode != "" {
@@ -262,13 +326,42 @@ func encodeInto(sess *store.Session, st flows.State, res flows.Result) error {
 	return nil
 }
 
+// answer is the revision to append for the accepted answer (nil for none).
+// addAnswer stores an answer outside SaveTurn (recorded without asking, or
+// of a flow handed off to).
 func (t *turn) addAnswer(ctx context.Context, sess store.Session, a *flows.Accepted) error {
-	_, err := t.tx.AddAnswer(ctx, store.Answer{
+	_, err := t.tx.AddAnswer(ctx, *t.answer(sess, a))
+	return err
+}
+
+func (t *turn) answer(sess store.Session, a *flows.Accepted) *store.Answer {
+	if a == nil {
+		return nil
+	}
+	return &store.Answer{
 		SessionID: sess.ID, StepID: a.Step.ID, Value: a.Answer.Value, Raw: a.Answer.Raw,
 		Skipped: a.Answer.Skipped, Tag: a.Step.Tag, Sensitive: a.Step.Sensitive,
 		ByPersonID: t.person.ID, At: t.in.ReceivedAt,
-	})
-	return err
+	}
+}
+
+// chose reads the memory of the company chosen for the session (a company
+// created just now has none), tells the advisor what it holds, and keeps it
+// as the session's context. It returns the memory (with the owner's latest
+// check-in) for the flow's first-visit decisions.
+func (t *turn) chose(ctx context.Context, f *flows.Flow, c store.Company) (memory, error) {
+	var m memory
+	if c.ID != t.newCompanyID {
+		var err error
+		if m, err = t.fullMemory(ctx, c.ID); err != nil {
+			return m, err
+		}
+	}
+	if err := t.remember(ctx, f, c, m); err != nil {
+		return m, err
+	}
+	_, err := t.keepContext(ctx, c, m)
+	return m, err
 }
 
 // company finds the named company (by its normalised name) or creates it,
@@ -277,12 +370,13 @@ func (t *turn) addAnswer(ctx context.Context, sess store.Session, a *flows.Accep
 // assigned. Owners never create companies.
 func (t *turn) company(ctx context.Context, name string) (store.Company, error) {
 	name = strings.TrimSpace(name)
-	c, err := findCompany(ctx, t.tx, name)
+	c, err := t.findCompany(ctx, name)
 	switch {
 	case errors.Is(err, store.ErrNotFound) && t.person.Role == store.RoleOwner:
 		return store.Company{}, &AccessError{Company: name}
 	case errors.Is(err, store.ErrNotFound):
 		c, err = createCompany(ctx, t.tx, name, t.in.ReceivedAt)
+		t.newCompanyID = c.ID
 	case err == nil:
 		ok, err := CanSee(ctx, t.tx, t.person, c.ID)
 		if err != nil {

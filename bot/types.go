@@ -26,6 +26,7 @@ type Incoming struct {
 	Text       string // what was typed
 	Action     *Action
 	Op         *Op    // a tap on a button the bot offered outside a flow
+	Menu       string // LINE rich menu button: MenuCall, MenuStep or MenuAdvisor
 	ReplyToken string // LINE: answer for free with this token
 	ReceivedAt time.Time
 }

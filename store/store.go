@@ -48,6 +48,8 @@ type Tx interface {
 	Portfolio
 	Resumer
 	Localizer
+	OwnerSide
+	Turns
 	// MarkEvent records an inbound event id. It returns false when the id was
 	// already recorded: the delivery is a duplicate and must have no effect.
 	MarkEvent(ctx context.Context, eventID string, at time.Time) (fresh bool, err error)

@@ -8,6 +8,8 @@ package bottest
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -54,10 +56,40 @@ func (r *Replies) Count() int {
 	return len(r.replies)
 }
 
-// Alerts is a bot.Notifier that keeps every alert.
+// Alerts is a bot.Notifier (and bot.AlertUpdater) that keeps every alert
+// posted; an update replaces the alert it refers to, as chat.update does.
 type Alerts struct {
-	mu     sync.Mutex
-	alerts []bot.Alert
+	mu      sync.Mutex
+	alerts  []bot.Alert
+	updates int
+}
+
+// NotifyRef records a and returns its index as the ref.
+func (r *Alerts) NotifyRef(_ context.Context, a bot.Alert) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.alerts = append(r.alerts, a)
+	return strconv.Itoa(len(r.alerts) - 1), nil
+}
+
+// UpdateAlert replaces the alert at ref.
+func (r *Alerts) UpdateAlert(_ context.Context, ref string, a bot.Alert) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	i, err := strconv.Atoi(ref)
+	if err != nil || i < 0 || i >= len(r.alerts) {
+		return fmt.Errorf("bottest: no alert %q", ref)
+	}
+	r.alerts[i] = a
+	r.updates++
+	return nil
+}
+
+// Updates counts the updates of alerts already posted.
+func (r *Alerts) Updates() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.updates
 }
 
 // Notify records a.

@@ -52,6 +52,7 @@ func (b *builder) needsAction(s *snapshot) Section {
 		group(txt("続けられそうかの手応えが低い・下がった", "Low or falling confidence"), sortedItems(conf)),
 		group(txt("近況確認に未回答", "Check-ins unanswered"), sortedItems(silent)),
 		group(txt("届かなかった連絡", "Deliveries that failed"), sortedItems(b.failedDeliveries(s))),
+		group(txt("送信上限で保留中の近況確認", "Check-ins held for the LINE quota"), sortedItems(b.heldDeliveries(s))),
 	)
 }
 

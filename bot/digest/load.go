@@ -16,6 +16,7 @@ type snapshot struct {
 	companies []*company // by name
 	people    map[int64]store.Person
 	failed    []store.Reminder // deliveries that failed this week
+	held      []store.Reminder // check-ins held until the LINE quota resets
 }
 
 // company is one company with everything recorded about it.
@@ -75,6 +76,9 @@ func load(ctx context.Context, tx store.Tx, from time.Time, l labels) (*snapshot
 		}
 	}
 	if err := s.loadFailed(ctx, tx, from); err != nil {
+		return nil, err
+	}
+	if err := s.loadHeld(ctx, tx); err != nil {
 		return nil, err
 	}
 	return s, s.loadPeople(ctx, tx)

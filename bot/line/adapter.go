@@ -29,6 +29,7 @@ type Config struct {
 	ChannelSecret string       // verifies webhook requests (X-Line-Signature)
 	AccessToken   string       // channel access token, for the Sender
 	APIURL        string       // Messaging API base URL (default https://api.line.me)
+	DataURL       string       // content API base URL, for rich menu images (default https://api-data.line.me)
 	HTTPClient    *http.Client // for API calls (default: a client with a 10 s timeout)
 	Logger        *slog.Logger
 	Handler       Handler          // runs the turns; required by New
@@ -40,12 +41,21 @@ type Config struct {
 	// Registerer, when set, gets the Sender's series (reply tokens that
 	// fell back to push).
 	Registerer prometheus.Registerer
+
+	// Loader, when set, shows the loading animation in the owner's chat
+	// while a turn runs (*Sender).
+	Loader Loader
 }
 
 // Enqueuer makes a verified event durable before the webhook answers
 // (*inbox.Inbox does).
 type Enqueuer interface {
 	Add(ctx context.Context, it store.InboxItem) error
+}
+
+// Loader starts LINE's loading animation in a user's chat.
+type Loader interface {
+	StartLoading(ctx context.Context, userID string) error
 }
 
 // Webhook limits.
@@ -166,6 +176,9 @@ func (a *Adapter) event(ctx context.Context, ev webhook.EventInterface) (err err
 	if !ok {
 		return nil
 	}
+	if in.Kind == bot.EventMessage {
+		a.loading(ctx, in.UserID)
+	}
 	return a.cfg.Handler.Handle(ctx, in)
 }
 
@@ -205,5 +218,24 @@ func (a *Adapter) Process(ctx context.Context, it store.InboxItem) error {
 		a.log.ErrorContext(ctx, "line inbox row dropped", "inbox_id", it.ID, "error", err.Error())
 		return nil
 	}
+	if in.Kind == bot.EventMessage {
+		a.loading(ctx, in.UserID)
+	}
 	return a.cfg.Handler.Handle(ctx, in)
+}
+
+// loadingTimeout bounds the loading animation call: it must not hold up
+// the turn.
+const loadingTimeout = 2 * time.Second
+
+// loading shows the loading animation while the turn runs (best effort).
+func (a *Adapter) loading(ctx context.Context, userID string) {
+	if a.cfg.Loader == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, loadingTimeout)
+	defer cancel()
+	if err := a.cfg.Loader.StartLoading(ctx, userID); err != nil {
+		a.log.InfoContext(ctx, "line loading animation not shown", "error", err.Error())
+	}
 }

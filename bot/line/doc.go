@@ -31,6 +31,15 @@
 // 5xx, timeouts and connection errors are retried three times with the
 // same key, then reported as *bot.RetryAfterError.
 //
+// The owner's rich menu (EnsureRichMenu, at start) has three large
+// buttons whose postbacks ("menu=call|step|advisor") become
+// bot.Incoming.Menu; its 2500×843 PNG is drawn by MenuImage from the label
+// glyphs in menuart/labels.png. It is found by name (RichMenuName) before
+// anything is created, so replicas and restarts leave exactly one. While a
+// turn runs the adapter shows the loading animation (Config.Loader). The
+// Sender also reads the month's quota (Quota, PushesLeft: the dispatcher
+// holds check-ins when it is spent) and a user's display name.
+//
 // Tokens and message text are never logged. LINE SDK types stay in this
 // package, except that Render returns messaging_api messages.
 package line

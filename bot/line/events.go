@@ -47,6 +47,10 @@ func (a *Adapter) incoming(ctx context.Context, ev webhook.EventInterface) (bot.
 		if e.Postback.Data == keyboardData {
 			return in, false // 「番号で入力」 only opened the keyboard
 		}
+		if menu, ok := parseMenu(e.Postback.Data); ok {
+			in.Menu = menu
+			return in, true
+		}
 		act, ok := parsePostback(e.Postback.Data, e.Postback.Params)
 		if !ok {
 			a.ignore(ctx, "postback", "unknown data")

@@ -20,6 +20,8 @@ import (
 
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/bot/bottest"
+	"github.com/bansou/bansou/bot/calendar"
+	"github.com/bansou/bansou/bot/remind"
 	"github.com/bansou/bansou/flows"
 	"github.com/bansou/bansou/store"
 	"github.com/bansou/bansou/store/sqlite"
@@ -106,10 +108,11 @@ type fakeLINE struct {
 	seen   []apiCall
 	script map[string][]response
 	delay  time.Duration // before answering (after recording the call)
+	rules  lineRules     // what LINE enforces; guarded by mu
 }
 
 func newFakeLINE(t testing.TB) *fakeLINE {
-	f := &fakeLINE{script: map[string][]response{}}
+	f := &fakeLINE{script: map[string][]response{}, rules: newLineRules()}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -124,6 +127,8 @@ func (f *fakeLINE) serve(w http.ResponseWriter, r *http.Request) {
 	resp := response{status: http.StatusOK, body: `{"sentMessages":[{"id":"461230966842064897","quoteToken":"q"}]}`}
 	if q := f.script[r.URL.Path]; len(q) > 0 {
 		resp, f.script[r.URL.Path] = q[0], q[1:]
+	} else if ruled, ok := f.rules.apply(r, raw); ok { // LINE's rules (fake_test.go)
+		resp = ruled
 	}
 	delay := f.delay
 	f.mu.Unlock()
@@ -156,13 +161,14 @@ const (
 	pathPush  = "/v2/bot/message/push"
 )
 
-// calls returns the recorded calls to path ("" for all).
+// calls returns the recorded calls to path ("" for every message sent:
+// replies and pushes, not the profile, loading, quota or rich menu calls).
 func (f *fakeLINE) calls(path string) []apiCall {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []apiCall
 	for _, c := range f.seen {
-		if path == "" || c.Path == path {
+		if (path == "" && (c.Path == pathReply || c.Path == pathPush)) || c.Path == path {
 			out = append(out, c)
 		}
 	}
@@ -192,6 +198,8 @@ type harness struct {
 	alerts  *bottest.Alerts
 	slack   *bottest.Replies
 	logs    *bottest.Log
+	names   *slackNames // what Slack users.info would say
+	planner *remind.Planner
 	seq     int
 }
 
@@ -222,19 +230,24 @@ func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger, extra ...*flow
 		t.Fatal(err)
 	}
 	h := &harness{line: newFakeLINE(t), store: db, clock: bottest.NewClock(time.Date(2026, 11, 20, 10, 0, 0, 0, jst)),
-		alerts: &bottest.Alerts{}, slack: &bottest.Replies{}, logs: &bottest.Log{}}
+		alerts: &bottest.Alerts{}, slack: &bottest.Replies{}, logs: &bottest.Log{}, names: &slackNames{names: map[string]string{}}}
 	if log == nil {
 		log = jsonLogger(h.logs)
 	}
-	cfg := Config{ChannelSecret: testSecret, AccessToken: testToken, APIURL: h.line.srv.URL, Logger: log, Now: h.clock.Now}
+	cfg := Config{ChannelSecret: testSecret, AccessToken: testToken, APIURL: h.line.srv.URL, DataURL: h.line.srv.URL, Logger: log, Now: h.clock.Now}
+	h.line.withRules(func(l *lineRules) { l.now = h.clock.Now })
+	h.planner = &remind.Planner{Store: db, Calendar: calendar.New(jst, calendar.DefaultClosures), Logger: log,
+		Quiet: remind.DefaultQuietHours}
 	h.sender = newTestSender(t, cfg)
 	h.bot, err = bot.New(bot.Config{Store: db, Flows: set, Logger: log, Now: h.clock.Now, Location: jst, Institution: "○○商工会",
 		Senders:   map[string]bot.Sender{bot.ChannelLINE: h.sender, bot.ChannelSlack: h.slack},
-		Notifiers: map[string]bot.Notifier{bot.ChannelSlack: h.alerts}})
+		Notifiers: map[string]bot.Notifier{bot.ChannelSlack: h.alerts},
+		Profiles:  map[string]bot.ProfileSource{bot.ChannelLINE: h.sender, bot.ChannelSlack: h.names},
+		Scheduler: h.planner, Calendar: h.planner.Calendar})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Handler = h.bot
+	cfg.Handler, cfg.Loader = h.bot, h.sender
 	h.adapter, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -307,6 +320,8 @@ func (h *harness) mustDeliver(t testing.TB, events ...map[string]any) {
 // webhookEventId and reply token, stamped with the bot's clock.
 func (h *harness) envelope(typ, user string) map[string]any {
 	h.seq++
+	token := fmt.Sprintf("rt%032d", h.seq)
+	h.line.withRules(func(l *lineRules) { l.issued[token] = h.clock.Now() })
 	return map[string]any{
 		"type":            typ,
 		"mode":            "active",
@@ -314,7 +329,7 @@ func (h *harness) envelope(typ, user string) map[string]any {
 		"source":          map[string]any{"type": "user", "userId": user},
 		"webhookEventId":  fmt.Sprintf("01HTESTEVENT%014d", h.seq),
 		"deliveryContext": map[string]any{"isRedelivery": false},
-		"replyToken":      fmt.Sprintf("rt%032d", h.seq),
+		"replyToken":      token,
 	}
 }
 

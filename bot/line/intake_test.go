@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,4 +76,42 @@ func TestWebhookWithoutStoreAnswers500(t *testing.T) {
 	if n := len(h.line.calls("")); n != 0 {
 		t.Errorf("%d LINE calls for an event that was not stored", n)
 	}
+}
+
+// A rich menu tap that waits in the inbox keeps its button: the stored
+// bot.Incoming carries Menu, and the replayed turn hears 「相談したい」 (one
+// alert, the owner told who will call, the loading animation shown).
+func TestMenuTapSurvivesTheInbox(t *testing.T) {
+	h := newHarness(t)
+	h.link(t, "Uowner", "山田製作所")
+	h.withInbox(t)
+	before, loaded := len(h.line.calls(pathReply)), len(h.line.calls("/v2/bot/chat/loading/start"))
+	h.mustDeliver(t, h.postbackEvent("Uowner", "menu=call", nil))
+	deadline := time.Now().Add(10 * time.Second)
+	for len(h.line.calls(pathReply)) == before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	replies := h.line.calls(pathReply)
+	if len(replies) != before+1 || !strings.Contains(replies[before].text(), "担当の佐藤からお電話します") {
+		t.Fatalf("replies %d (want %d); logs:\n%s", len(replies), before+1, h.logs.String())
+	}
+	for len(h.alerts.All()) == 0 && time.Now().Before(deadline) { // alerts go out after the reply
+		time.Sleep(10 * time.Millisecond)
+	}
+	if alerts := h.alerts.All(); len(alerts) != 1 || !strings.Contains(alerts[0].Text, "相談したい") {
+		t.Errorf("alerts %+v, want one for the menu's call request", alerts)
+	}
+	if loads := h.line.calls("/v2/bot/chat/loading/start"); len(loads) != loaded+1 || loads[loaded].Body["chatId"] != "Uowner" {
+		t.Errorf("loading animations %v, want one while the replayed turn ran", loads)
+	}
+	h.inTx(t, func(ctx context.Context, tx store.Tx) {
+		it, err := tx.InboxItem(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var in bot.Incoming
+		if err := json.Unmarshal(it.Payload, &in); err != nil || in.Menu != bot.MenuCall || it.Status != store.InboxDone {
+			t.Errorf("stored row %+v (%+v, %v), want Menu %q", it, in, err, bot.MenuCall)
+		}
+	})
 }

@@ -325,7 +325,7 @@ func TestUrgentMessageAlertsTheAdvisor(t *testing.T) {
 	h := newHarness(t)
 	h.link(t, "Uowner", "山田製作所")
 	c := h.say(t, "Uowner", "資金繰りが厳しくて")
-	if c.Path != pathReply || !strings.Contains(c.text(), "担当者") || !strings.Contains(c.text(), "ご連絡") {
+	if c.Path != pathReply || !strings.Contains(c.text(), "担当の佐藤から") || !strings.Contains(c.text(), "お電話") {
 		t.Errorf("the owner reads %q (%s)", c.text(), c.Path)
 	}
 	alerts := h.alerts.All()

@@ -28,6 +28,18 @@ func postbackData(sessionID int64, stepID, value string) (string, bool) {
 	return b.String(), b.Len() <= maxPostbackData
 }
 
+// parseMenu reads the data of a rich menu button ("menu=call").
+func parseMenu(data string) (string, bool) {
+	menu, ok := strings.CutPrefix(data, "menu=")
+	switch {
+	case !ok:
+		return "", false
+	case menu == bot.MenuCall, menu == bot.MenuStep, menu == bot.MenuAdvisor:
+		return menu, true
+	}
+	return "", false
+}
+
 // parsePostback reads what postbackData wrote. A date picker's chosen date
 // (params["date"]) is the value. ok is false for data bansou did not write.
 func parsePostback(data string, params map[string]string) (bot.Action, bool) {

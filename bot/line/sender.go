@@ -44,6 +44,8 @@ type Sender struct {
 	log      *slog.Logger
 	backoff  time.Duration
 	fallback *prometheus.CounterVec // replies that went out as pushes, by reason; nil: not counted
+
+	dataEndpoint string // the content API (rich menu images)
 }
 
 var _ bot.Sender = (*Sender)(nil)
@@ -60,11 +62,14 @@ func NewSender(cfg Config) (*Sender, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: defaultTimeout}
 	}
+	if cfg.DataURL == "" {
+		cfg.DataURL = DefaultDataURL
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Sender{token: cfg.AccessToken, endpoint: strings.TrimRight(cfg.APIURL, "/"), hc: cfg.HTTPClient,
-		log: cfg.Logger.With("component", "line"), backoff: pushBackoff}
+		log: cfg.Logger.With("component", "line"), backoff: pushBackoff, dataEndpoint: strings.TrimRight(cfg.DataURL, "/")}
 	if cfg.Registerer != nil {
 		s.fallback = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "bansou_line_reply_fallback_total",
 			Help: "Replies sent as pushes because the reply token was refused (token: expired or used; error: the reply call failed)."},

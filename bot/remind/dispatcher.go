@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,8 +21,9 @@ import (
 // retries and replicas, so a delivery keyed on it is idempotent.
 //
 // Errors it may return (wrapped or not) and what the dispatcher does:
-// bot.ErrUnreachable or ErrObsolete → cancelled; bot.ErrQuota → failed, and
-// the batch's other LINE-bound reminders are deferred; *bot.RetryAfterError
+// bot.ErrUnreachable or ErrObsolete → cancelled; bot.ErrQuota → held (still
+// pending) until the quota resets on the 1st of next month, with the batch's
+// other LINE-bound reminders; *bot.RetryAfterError
 // → retried after its delay; ErrNoRoute → failed at once; anything else →
 // retried with exponential backoff. Retries of either sort stop after
 // MaxAttempts: the reminder fails.
@@ -44,7 +46,6 @@ const (
 	DefaultBatch          = 100
 	DefaultWorkers        = 16
 	DefaultMaxAttempts    = 5
-	DefaultQuotaPause     = 30 * time.Minute
 	DefaultDeliverTimeout = time.Minute
 	maxBackoff            = time.Hour
 )
@@ -78,14 +79,29 @@ type Dispatcher struct {
 	Workers     int                      // concurrent deliveries; DefaultWorkers when 0
 	MaxAttempts int                      // tries before a reminder fails; DefaultMaxAttempts when 0
 	MaxLateness map[string]time.Duration // by kind; missing kinds use DefaultMaxLateness (24h for unknown kinds)
-	// QuotaPause is how long LINE-bound reminders are put back after the
-	// monthly quota ran out; DefaultQuotaPause when 0.
-	QuotaPause     time.Duration
-	DeliverTimeout time.Duration // bound of one delivery; DefaultDeliverTimeout when 0
+	// DeliverTimeout bounds one delivery; DefaultDeliverTimeout when 0.
+	DeliverTimeout time.Duration
+	// Quota, when set, is asked before a batch with LINE-bound reminders:
+	// when the month's pushes are spent they are held (not tried, not
+	// failed) until the 1st of next month.
+	Quota QuotaChecker
+	// Quiet is when nothing is pushed to owners: LINE-bound reminders
+	// found due then wait for its end.
+	Quiet QuietHours
 	// Observe, when set, is told the outcome counts of every RunOnce
 	// (metrics).
 	Observe func(Stats)
 }
+
+// QuotaChecker reads whether the month's push quota has room
+// (line.Sender.PushesLeft).
+type QuotaChecker interface {
+	PushesLeft(ctx context.Context) (bool, error)
+}
+
+// heldForQuota starts the LastError of a reminder held for the quota; the
+// digest counts them.
+const heldForQuota = "held: monthly message quota spent"
 
 // Stats counts the outcomes of one RunOnce.
 type Stats struct {
@@ -94,7 +110,8 @@ type Stats struct {
 	Expired   int // too late: never delivered
 	Cancelled int // recipient unreachable or reason gone
 	Retried   int // back to pending for another try
-	Deferred  int // LINE-bound, put back after the quota ran out
+	Held      int // LINE-bound, held until the monthly quota resets
+	Quieted   int // LINE-bound, put back to the end of the quiet hours
 	Failed    int
 	Conflicts int // the lease was lost to another dispatcher before the outcome was recorded
 }
@@ -122,6 +139,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (Stats, error) {
 		return Stats{}, fmt.Errorf("remind: claim: %w", err)
 	}
 	b := &batch{d: d, claimedAt: now}
+	b.checkQuota(ctx, claimed)
 	b.run(context.WithoutCancel(ctx), claimed)
 	if d.Observe != nil {
 		d.Observe(b.stats)
@@ -193,8 +211,14 @@ func (b *batch) handle(ctx context.Context, r store.Reminder) {
 		b.finish(ctx, r, store.ReminderExpired, r.DueAt, "expired: later than "+d.maxLateness(r.Kind).String())
 		return
 	}
+	if lineBound(r.Kind) && d.Quiet.Contains(b.claimedAt, d.location()) {
+		if b.record(ctx, r, store.ReminderPending, d.Quiet.Over(b.claimedAt, d.location()), "waiting: quiet hours") {
+			b.count(func(s *Stats) { s.Quieted++ })
+		}
+		return
+	}
 	if lineBound(r.Kind) && b.quota.Load() {
-		b.defer_(ctx, r)
+		b.hold(ctx, r)
 		return
 	}
 	err := d.deliver(ctx, r)
@@ -217,7 +241,7 @@ func (b *batch) outcome(ctx context.Context, r store.Reminder, err error) (store
 	case errors.Is(err, bot.ErrQuota):
 		b.quota.Store(true)
 		b.quotaLog.Do(func() { d.log().ErrorContext(ctx, "monthly quota exhausted", attrs...) })
-		return store.ReminderFailed, r.DueAt, err.Error()
+		return store.ReminderPending, d.quotaResets(b.claimedAt), heldForQuota
 	case errors.Is(err, ErrNoRoute), r.Attempts >= d.maxAttempts():
 		d.log().ErrorContext(ctx, "reminder failed", attrs...)
 		return store.ReminderFailed, r.DueAt, err.Error()
@@ -231,18 +255,49 @@ func (b *batch) outcome(ctx context.Context, r store.Reminder, err error) (store
 	}
 }
 
-// defer_ puts a LINE-bound reminder back after the quota ran out, without
-// trying it. The claim already counted an attempt (FinishReminder cannot
-// give it back), so a reminder deferred MaxAttempts times fails.
-func (b *batch) defer_(ctx context.Context, r store.Reminder) {
-	const why = "deferred: message quota exhausted"
-	if r.Attempts >= b.d.maxAttempts() {
-		b.finish(ctx, r, store.ReminderFailed, r.DueAt, why)
+// hold puts a LINE-bound reminder back, untried, until the quota resets.
+func (b *batch) hold(ctx context.Context, r store.Reminder) {
+	if b.record(ctx, r, store.ReminderPending, b.d.quotaResets(b.claimedAt), heldForQuota) {
+		b.count(func(s *Stats) { s.Held++ })
+	}
+}
+
+// checkQuota asks LINE, once per batch with LINE-bound reminders, whether
+// the month's pushes are spent. A failed check is logged: the pushes are
+// tried, and a refusal for the quota holds them all the same.
+func (b *batch) checkQuota(ctx context.Context, claimed []store.Reminder) {
+	d := b.d
+	if d.Quota == nil || !slices.ContainsFunc(claimed, func(r store.Reminder) bool { return lineBound(r.Kind) }) {
 		return
 	}
-	if b.record(ctx, r, store.ReminderPending, b.d.now().Add(b.d.quotaPause()), why) {
-		b.count(func(s *Stats) { s.Deferred++ })
+	left, err := d.Quota.PushesLeft(ctx)
+	if err != nil {
+		d.log().WarnContext(ctx, "line quota check failed", "error", err)
+		return
 	}
+	if !left {
+		b.quota.Store(true)
+		d.log().ErrorContext(ctx, "monthly quota exhausted: check-ins held until it resets",
+			"until", d.quotaResets(b.claimedAt))
+	}
+}
+
+// quotaResets is when held check-ins go out: 10:00 on the 1st of next
+// month, moved to a working day.
+func (d *Dispatcher) quotaResets(now time.Time) time.Time {
+	l := now.In(d.location())
+	first := time.Date(l.Year(), l.Month()+1, 1, checkinHour, 0, 0, 0, d.location())
+	if d.Calendar != nil {
+		first = d.Calendar.Next(first)
+	}
+	return first
+}
+
+func (d *Dispatcher) location() *time.Location {
+	if d.Calendar != nil {
+		return d.Calendar.Location()
+	}
+	return time.UTC
 }
 
 // finish records an outcome and counts it.
@@ -259,7 +314,11 @@ func (b *batch) finish(ctx context.Context, r store.Reminder, status store.Remin
 		case store.ReminderCancelled:
 			s.Cancelled++
 		case store.ReminderPending:
-			s.Retried++
+			if lastErr == heldForQuota {
+				s.Held++
+			} else {
+				s.Retried++
+			}
 		case store.ReminderFailed:
 			s.Failed++
 		}
@@ -349,11 +408,10 @@ func (d *Dispatcher) log() *slog.Logger {
 	return d.Logger
 }
 
-func (d *Dispatcher) lease() time.Duration      { return orDefault(d.Lease, DefaultLease) }
-func (d *Dispatcher) batch() int                { return orDefault(d.Batch, DefaultBatch) }
-func (d *Dispatcher) workers() int              { return orDefault(d.Workers, DefaultWorkers) }
-func (d *Dispatcher) maxAttempts() int          { return orDefault(d.MaxAttempts, DefaultMaxAttempts) }
-func (d *Dispatcher) quotaPause() time.Duration { return orDefault(d.QuotaPause, DefaultQuotaPause) }
+func (d *Dispatcher) lease() time.Duration { return orDefault(d.Lease, DefaultLease) }
+func (d *Dispatcher) batch() int           { return orDefault(d.Batch, DefaultBatch) }
+func (d *Dispatcher) workers() int         { return orDefault(d.Workers, DefaultWorkers) }
+func (d *Dispatcher) maxAttempts() int     { return orDefault(d.MaxAttempts, DefaultMaxAttempts) }
 func (d *Dispatcher) deliverTimeout() time.Duration {
 	return orDefault(d.DeliverTimeout, DefaultDeliverTimeout)
 }

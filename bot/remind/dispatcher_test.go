@@ -173,7 +173,7 @@ func TestQuotaStopsLINEDeliveriesOfTheBatch(t *testing.T) {
 			}
 			return nil
 		}}
-		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now, Workers: 1,
+		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now, Workers: 1, Calendar: newCalendar(),
 			Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
 		for i := range 4 {
 			enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, CompanyID: c.ID,
@@ -187,23 +187,80 @@ func TestQuotaStopsLINEDeliveriesOfTheBatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := (remind.Stats{Claimed: 7, Failed: 1, Deferred: 4, Sent: 2}); st != want {
+		// The refused push and the batch's other LINE-bound reminders are
+		// held, not failed: they go out when the quota resets, at 10:00 on
+		// the first working day of next month (1/1–1/3 are closed).
+		if want := (remind.Stats{Claimed: 7, Held: 5, Sent: 2}); st != want {
 			t.Errorf("stats = %+v, want %+v", st, want)
 		}
 		if got, want := rec.keys(), []string{"checkin-0", "followup", "digest"}; !slices.Equal(got, want) {
 			t.Errorf("delivered %q, want %q (one LINE push, then only Slack-bound)", got, want)
 		}
-		if r := reminderByKey(t, d, "checkin-0"); r.Status != store.ReminderFailed || !strings.Contains(r.LastError, "quota") {
-			t.Errorf("checkin-0: %s %q, want failed with the quota error", r.Status, r.LastError)
-		}
-		for _, key := range []string{"checkin-1", "checkin-2", "checkin-3", "nudge"} {
+		resets := jstAt(2027, 1, 4, 10, 0)
+		for _, key := range []string{"checkin-0", "checkin-1", "checkin-2", "checkin-3", "nudge"} {
 			r := reminderByKey(t, d, key)
-			if r.Status != store.ReminderPending || !r.DueAt.Equal(now.Add(remind.DefaultQuotaPause)) {
-				t.Errorf("%s: %s due %s, want pending after the quota pause", key, r.Status, r.DueAt)
+			if r.Status != store.ReminderPending || !r.DueAt.Equal(resets) || !strings.Contains(r.LastError, "quota") {
+				t.Errorf("%s: %s due %s (%q), want pending until %s", key, r.Status, r.DueAt, r.LastError, resets)
 			}
 		}
 		if n := strings.Count(logs.String(), `"msg":"monthly quota exhausted"`); n != 1 || !strings.Contains(logs.String(), `"level":"ERROR"`) {
 			t.Errorf("quota logged %d times at error level, want once:\n%s", n, logs.String())
+		}
+	})
+}
+
+// quotaLeft is a QuotaChecker answering from a flag.
+type quotaLeft struct{ left bool }
+
+func (q *quotaLeft) PushesLeft(context.Context) (bool, error) { return q.left, nil }
+
+// A batch reads the quota first: when it is spent nothing LINE-bound is
+// tried; after the month turns, the held check-ins go out.
+func TestSpentQuotaHoldsCheckInsUntilTheMonthTurns(t *testing.T) {
+	eachBackend(t, func(t *testing.T, d db) {
+		_, owner, c := parties(t, d)
+		now := jstAt(2026, 11, 24, 10, 0)
+		clk := bottest.NewClock(now)
+		rec := &recorder{}
+		q := &quotaLeft{}
+		var held int
+		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now, Calendar: newCalendar(), Quota: q,
+			Observe: func(s remind.Stats) { held += s.Held }}
+		enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, CompanyID: c.ID, DueAt: now, DedupeKey: "checkin"})
+		if st, err := disp.RunOnce(t.Context()); err != nil || st.Held != 1 || rec.count() != 0 || held != 1 {
+			t.Fatalf("spent quota: %+v, %v, %d delivered; want the check-in held, untried", st, err, rec.count())
+		}
+		if r := reminderByKey(t, d, "checkin"); r.Status != store.ReminderPending || !r.DueAt.Equal(jstAt(2026, 12, 1, 10, 0)) {
+			t.Errorf("held check-in: %s due %s, want pending until Tue 12/1 10:00", r.Status, r.DueAt)
+		}
+		clk.Set(jstAt(2026, 12, 1, 10, 0))
+		q.left = true
+		if st, err := disp.RunOnce(t.Context()); err != nil || st.Sent != 1 {
+			t.Fatalf("after the month turned: %+v, %v; want it sent", st, err)
+		}
+	})
+}
+
+// Nothing is pushed to owners in the quiet hours; Slack-bound work goes on.
+func TestQuietHoursHoldLINEPushesUntilMorning(t *testing.T) {
+	eachBackend(t, func(t *testing.T, d db) {
+		advisor, owner, c := parties(t, d)
+		now := jstAt(2026, 11, 24, 21, 30)
+		clk := bottest.NewClock(now)
+		rec := &recorder{}
+		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now, Calendar: newCalendar(), Quiet: remind.DefaultQuietHours}
+		enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, CompanyID: c.ID, DueAt: now.Add(-time.Hour), DedupeKey: "checkin"})
+		enqueue(t, d, store.Reminder{Kind: remind.KindFollowup, RecipientID: advisor.ID, CompanyID: c.ID, DueAt: now, DedupeKey: "followup"})
+		st, err := disp.RunOnce(t.Context())
+		if err != nil || st.Quieted != 1 || st.Sent != 1 || !slices.Equal(rec.keys(), []string{"followup"}) {
+			t.Fatalf("at 21:30: %+v, %v, delivered %q", st, err, rec.keys())
+		}
+		if r := reminderByKey(t, d, "checkin"); r.Status != store.ReminderPending || !r.DueAt.Equal(jstAt(2026, 11, 25, 8, 0)) {
+			t.Errorf("check-in: %s due %s, want pending until 08:00", r.Status, r.DueAt)
+		}
+		clk.Set(jstAt(2026, 11, 25, 8, 0))
+		if st, err := disp.RunOnce(t.Context()); err != nil || st.Sent != 1 {
+			t.Errorf("at 08:00: %+v, %v", st, err)
 		}
 	})
 }

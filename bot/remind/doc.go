@@ -22,6 +22,14 @@
 // All dates are working days of a calendar.Calendar (Asia/Tokyo, 祝日,
 // 年末年始): a reminder planned for a holiday moves to the next working day
 // at the same local time, while its key keeps the planned slot.
+//
+// Owners are spared: nothing is pushed in the quiet hours (QuietHours,
+// 20:00–08:00 by default; a check-in found due then waits for the end), a
+// 「あとで」 comes back at the check-in's time or 10:00 on the next working
+// day, check-ins of one owner are kept 3 days apart, a re-follow plans one
+// for the next working day (OwnerReturned), and when the month's LINE
+// quota is spent check-ins are held — still pending — until 10:00 on the
+// first working day of next month.
 package remind
 
 // Reminder kinds.

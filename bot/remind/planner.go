@@ -71,6 +71,8 @@ type Planner struct {
 	Digest   cron.Schedule      // coordinator digests; nil: none
 	Logger   *slog.Logger
 	Lookback time.Duration // how far back Plan looks for digest slots; 8 days when 0
+	// Quiet is when nothing is pushed to owners; a snooze never lands in it.
+	Quiet QuietHours
 }
 
 func (p *Planner) log() *slog.Logger {
@@ -125,20 +127,31 @@ func (p *Planner) CommitmentAdded(ctx context.Context, tx store.Tx, c store.Comm
 	return nil
 }
 
-// CheckinSnoozed asks again at the same local time on the next working day
-// (once per session).
-func (p *Planner) CheckinSnoozed(ctx context.Context, tx store.Tx, sess store.Session, ownerID int64, at time.Time) error {
-	_, err := tx.EnqueueReminder(ctx, store.Reminder{
+// CheckinSnoozed asks again on the next working day, at the time the
+// check-in first came, or at 10:00 when that was in the quiet hours (once
+// per session). It returns when.
+func (p *Planner) CheckinSnoozed(ctx context.Context, tx store.Tx, sess store.Session, ownerID int64, at time.Time) (time.Time, error) {
+	due := p.snoozeDue(at, sess.CreatedAt)
+	pending, err := tx.Reminders(ctx, store.ReminderFilter{Kind: KindCheckin, RecipientID: ownerID, Status: store.ReminderPending})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("remind: snooze of session %d: %w", sess.ID, err)
+	}
+	for _, r := range pending {
+		if r.DueAt.After(at) && r.DueAt.Sub(due).Abs() < minSpacing {
+			return r.DueAt, nil // a planned check-in asks again about then: not two
+		}
+	}
+	_, err = tx.EnqueueReminder(ctx, store.Reminder{
 		Kind: KindCheckin, RecipientID: ownerID, CompanyID: sess.CompanyID, SessionID: sess.ID,
-		DueAt:     p.Calendar.AddWorkdays(at, 1),
+		DueAt:     due,
 		DedupeKey: fmt.Sprintf("checkin:snooze:s%d", sess.ID),
 		Payload:   fmt.Sprintf(`{"session":%d}`, sess.ID),
 		CreatedAt: at,
 	})
 	if err != nil {
-		return fmt.Errorf("remind: snooze of session %d: %w", sess.ID, err)
+		return time.Time{}, fmt.Errorf("remind: snooze of session %d: %w", sess.ID, err)
 	}
-	return nil
+	return due, nil
 }
 
 // slot is one planned check-in: the local day it was planned for (which
@@ -205,9 +218,12 @@ func (p *Planner) planCheckins(ctx context.Context, tx store.Tx, c store.Commitm
 		return 0, err // 「送らない」: no check-ins for this commitment
 	}
 	keys := map[string]bool{}
-	var counted []time.Time
+	var counted, snoozes []time.Time
 	for _, r := range existing {
 		keys[r.DedupeKey] = true
+		if strings.HasPrefix(r.DedupeKey, "checkin:snooze:") && r.Status == store.ReminderPending {
+			snoozes = append(snoozes, r.DueAt)
+		}
 		if countsTowardsWindow(r, c.ID) {
 			counted = append(counted, r.DueAt)
 		}
@@ -216,6 +232,11 @@ func (p *Planner) planCheckins(ctx context.Context, tx store.Tx, c store.Commitm
 	for _, s := range p.decided(p.cadence(c, sp.until), decision) {
 		key := checkinKey(c.ID, o.PersonID, s.day)
 		if keys[key] || s.due.Before(sp.from) {
+			continue
+		}
+		if tooClose(counted, s.due) || tooClose(snoozes, s.due) {
+			p.log().DebugContext(ctx, "check-in skipped: another one is close",
+				"dedupe_key", key, "owner_id", o.PersonID)
 			continue
 		}
 		if !fitsWindow(counted, s.due) {

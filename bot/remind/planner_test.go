@@ -305,27 +305,37 @@ func TestCheckinsForOwnerWhoLinkedLate(t *testing.T) {
 func TestCheckinSnoozed(t *testing.T) {
 	eachBackend(t, func(t *testing.T, d db) {
 		p := newPlanner(d)
+		p.Quiet = remind.DefaultQuietHours
 		c := company(t, d, "山田製作所")
 		o := owner(t, d, c, jstAt(2026, 11, 1, 10, 0))
 		tests := []struct {
-			at, want time.Time
+			pushed, at, want time.Time
 		}{
-			{jstAt(2026, 12, 25, 15, 30), jstAt(2026, 12, 28, 15, 30)}, // Friday → Monday
-			{jstAt(2026, 12, 28, 15, 30), jstAt(2027, 1, 4, 15, 30)},   // → after 年末年始
-			{jstAt(2026, 11, 24, 8, 5), jstAt(2026, 11, 25, 8, 5)},     // Tuesday → Wednesday
+			// the time the check-in first came, on the next working day
+			{jstAt(2026, 12, 25, 14, 30), jstAt(2026, 12, 25, 15, 30), jstAt(2026, 12, 28, 14, 30)}, // Friday → Monday
+			{jstAt(2026, 12, 28, 14, 30), jstAt(2026, 12, 28, 15, 30), jstAt(2027, 1, 4, 14, 30)},   // → after 年末年始
+			// a check-in that came in the quiet hours is asked again at 10:00
+			{jstAt(2026, 11, 24, 7, 5), jstAt(2026, 11, 24, 8, 5), jstAt(2026, 11, 25, 10, 0)}, // Tuesday → Wednesday
+			// あとで at 00:00 on Saturday belongs to Friday night: Monday 10:00, not 00:00
+			{jstAt(2026, 11, 27, 10, 0), jstAt(2026, 11, 28, 0, 0), jstAt(2026, 11, 30, 10, 0)},
+			// at 00:30 on a Tuesday: Tuesday 10:00 (the next working day of Monday night)
+			{jstAt(2026, 11, 30, 10, 0), jstAt(2026, 12, 1, 0, 30), jstAt(2026, 12, 1, 10, 0)},
 		}
 		for _, tt := range tests {
-			sess := checkinSession(t, d, o.ID, c.ID, tt.at.Add(-time.Hour))
+			sess := checkinSession(t, d, o.ID, c.ID, tt.pushed)
+			var got time.Time
 			do(t, d, func(ctx context.Context, tx store.Tx) error {
-				if err := p.CheckinSnoozed(ctx, tx, sess, o.ID, tt.at); err != nil {
+				var err error
+				if got, err = p.CheckinSnoozed(ctx, tx, sess, o.ID, tt.at); err != nil {
 					return err
 				}
-				return p.CheckinSnoozed(ctx, tx, sess, o.ID, tt.at.Add(time.Hour)) // a second あとで: once per session
+				_, err = p.CheckinSnoozed(ctx, tx, sess, o.ID, tt.at.Add(time.Hour)) // a second あとで: once per session
+				return err
 			})
 			rs := listReminders(t, d, store.ReminderFilter{SessionID: sess.ID})
-			if len(rs) != 1 || !rs[0].DueAt.Equal(tt.want) || rs[0].DedupeKey != fmt.Sprintf("checkin:snooze:s%d", sess.ID) ||
+			if len(rs) != 1 || !rs[0].DueAt.Equal(tt.want) || !got.Equal(tt.want) || rs[0].DedupeKey != fmt.Sprintf("checkin:snooze:s%d", sess.ID) ||
 				rs[0].Kind != remind.KindCheckin || rs[0].RecipientID != o.ID {
-				t.Errorf("snooze at %s: %q, want one due %s", tt.at, dueList(rs), tt.want)
+				t.Errorf("snooze at %s: %q (returned %s), want one due %s", tt.at, dueList(rs), got, tt.want)
 			}
 			do(t, d, func(ctx context.Context, tx store.Tx) error { // let the next case start a session
 				sess.Status = store.SessionCompleted

@@ -20,7 +20,7 @@ type APIConfig struct {
 	// URL overrides the Web API base (https://slack.com/api/), for tests and
 	// proxies.
 	URL        string
-	HTTPClient *http.Client // default: a client with a 10 s timeout
+	HTTPClient *http.Client // default: a client with a 10 s timeout, keeping 64 idle connections
 	Logger     *slog.Logger
 	// Registerer receives the Slack API error counter; nil leaves it
 	// unregistered.
@@ -56,7 +56,12 @@ func NewAPI(cfg APIConfig) (*API, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+		// Every turn posts (and updates) concurrently with the others: keep
+		// enough idle connections to Slack that they are reused, not
+		// reopened (Go's default keeps 2 per host).
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 64
+		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second, Transport: tr}
 	}
 	if cfg.MaxRetryAfter == 0 {
 		cfg.MaxRetryAfter = 30 * time.Second

@@ -106,6 +106,8 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		users, _ := json.Marshal(f.group)
 		f.mu.Unlock()
 		fmt.Fprintf(w, `{"ok":true,"users":%s}`, users)
+	case "users.info":
+		fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"name":"sato.h","real_name":"Sato Hanako","profile":{"display_name":"佐藤 花子","real_name":"Sato Hanako"}}}`, c.Form.Get("user"))
 	default:
 		fmt.Fprint(w, `{"ok":true}`)
 	}

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/store"
 )
@@ -71,14 +69,18 @@ func NewSender(api *API, log *slog.Logger, opts ...SenderOption) *Sender {
 	return s
 }
 
-// Send renders r in the DM with r.UserID. A failed chat.postMessage is
-// returned, never retried.
+// Send renders r in the DM with r.UserID. The chat.update that closes the
+// previous prompt and the chat.postMessage of this one run at once, so a
+// reply costs one Web API round trip of latency. A failed chat.postMessage
+// is returned, never retried.
 func (s *Sender) Send(ctx context.Context, r bot.Reply) error {
 	ch, err := s.dm(ctx, r.UserID)
 	if err != nil {
 		return err
 	}
-	s.closePrevious(ctx, r)
+	var closing sync.WaitGroup
+	closing.Go(func() { s.closePrevious(ctx, r) })
+	defer closing.Wait()
 	m := render(r)
 	if m.empty() {
 		return nil
@@ -118,14 +120,7 @@ func (s *Sender) Notify(ctx context.Context, a bot.Alert) error {
 	if err != nil {
 		return err
 	}
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(clip("🔔 "+a.Title, 150)))}
-	if a.Text != "" {
-		blocks = append(blocks, sections(a.Text)...)
-	}
-	if len(a.Choices) > 0 {
-		blocks = append(blocks, choiceBlock(a.Choices))
-	}
-	if _, err := s.api.post(ctx, ch, message{fallback: a.Title, blocks: blocks}); err != nil {
+	if _, err := s.api.post(ctx, ch, alertMessage(a)); err != nil {
 		return fmt.Errorf("slack: notify: %w", err)
 	}
 	return nil

@@ -14,6 +14,8 @@ import (
 
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/bot/calendar"
+	"github.com/bansou/bansou/bot/remind"
+	"github.com/bansou/bansou/store/postgres"
 )
 
 // config is bansou serve's configuration, read once from the environment.
@@ -50,6 +52,11 @@ type config struct {
 	advisors     []string // Slack user ids of the advisors (staff)
 	advisorGroup string   // a Slack user group whose members are advisors
 	urgentWords  []string // nil: the bot's defaults
+
+	quietHours   remind.QuietHours // no pushes to owners (BANSOU_QUIET_HOURS)
+	lineDataURL  string            // LINE content API (rich menu images)
+	lineRichMenu bool              // create the owner rich menu at start
+	pgOptions    []postgres.Option // set by tests (a statement-counting tracer)
 }
 
 // slack reports whether the Slack channel is configured.
@@ -99,7 +106,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 		advisors:     list(get("BANSOU_ADVISORS")),
 		advisorGroup: get("BANSOU_ADVISOR_GROUP"),
 		urgentWords:  list(get("BANSOU_URGENT_WORDS")),
+
+		lineDataURL:  get("LINE_DATA_API_URL"),
+		lineRichMenu: !strings.EqualFold(get("BANSOU_LINE_RICH_MENU"), "off"),
 	}
+	quiet, err := remind.ParseQuietHours(get("BANSOU_QUIET_HOURS"))
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("BANSOU_QUIET_HOURS: %v", err))
+	}
+	c.quietHours = quiet
 	loc, err := time.LoadLocation(or(get("BANSOU_TZ"), "Asia/Tokyo"))
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("BANSOU_TZ: unknown time zone %q", get("BANSOU_TZ")))
@@ -158,7 +173,7 @@ func (c config) validate() []string {
 			problems = append(problems, fmt.Sprintf("BANSOU_FLOWS_DIR %q is not a directory", c.flowsDir))
 		}
 	}
-	for name, v := range map[string]string{"SLACK_API_URL": c.slackAPIURL, "LINE_API_URL": c.lineAPIURL} {
+	for name, v := range map[string]string{"SLACK_API_URL": c.slackAPIURL, "LINE_API_URL": c.lineAPIURL, "LINE_DATA_API_URL": c.lineDataURL} {
 		if v == "" {
 			continue
 		}

@@ -33,7 +33,7 @@ var reminderKinds = []string{remind.KindFollowup, remind.KindCheckin, remind.Kin
 func newReminderMetrics(reg prometheus.Registerer) (*reminderMetrics, error) {
 	m := &reminderMetrics{
 		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "bansou_reminders_total",
-			Help: "Reminders handled by the dispatcher, by outcome (sent, expired, failed, cancelled, retried, deferred)."},
+			Help: "Reminders handled by the dispatcher, by outcome (sent, expired, failed, cancelled, retried, held, quieted)."},
 			[]string{"outcome"}),
 		quota: prometheus.NewCounter(prometheus.CounterOpts{Name: "bansou_reminder_quota_refusals_total",
 			Help: "Deliveries refused because the LINE monthly message quota is used up."}),
@@ -49,7 +49,7 @@ func newReminderMetrics(reg prometheus.Registerer) (*reminderMetrics, error) {
 			return nil, err
 		}
 	}
-	for _, o := range []string{"sent", "expired", "failed", "cancelled", "retried", "deferred"} {
+	for _, o := range []string{"sent", "expired", "failed", "cancelled", "retried", "held", "quieted"} {
 		m.outcomes.WithLabelValues(o)
 	}
 	m.setBacklog(nil, time.Now())
@@ -59,7 +59,8 @@ func newReminderMetrics(reg prometheus.Registerer) (*reminderMetrics, error) {
 // observe counts the outcomes of one dispatcher batch.
 func (m *reminderMetrics) observe(st remind.Stats) {
 	for outcome, n := range map[string]int{"sent": st.Sent, "expired": st.Expired, "failed": st.Failed,
-		"cancelled": st.Cancelled, "retried": st.Retried, "deferred": st.Deferred} {
+		"cancelled": st.Cancelled, "retried": st.Retried,
+		"held": st.Held, "quieted": st.Quieted} {
 		m.outcomes.WithLabelValues(outcome).Add(float64(n))
 	}
 }

@@ -63,6 +63,8 @@ type server struct {
 	admin      *admin                   // nil unless BANSOU_ADMIN_ADDR is set
 	staff      *bot.Staff               // who may use the advisor side
 	groups     *slackbot.StaffRefresher // reads BANSOU_ADVISOR_GROUP; nil when not set
+
+	lineSender *linebot.Sender // the LINE Messaging API client (nil without LINE)
 }
 
 // serve runs until ctx ends, then shuts down gracefully: stop intake (HTTP,
@@ -90,7 +92,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, cfg.databaseURL)
+	st, err := openStore(ctx, cfg.databaseURL, cfg.pgOptions...)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +140,7 @@ func (s *server) wire(set *flows.Set) error {
 	b, err := bot.New(bot.Config{Store: s.store, Flows: set, Senders: ch.senders, Notifiers: ch.notifiers,
 		Scheduler: planner, Calendar: planner.Calendar, UrgentWords: s.cfg.urgentWords, Logger: s.log,
 		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution, Staff: s.staff,
-		PublicURL: s.cfg.publicURL})
+		PublicURL: s.cfg.publicURL, Profiles: ch.profiles})
 	if err != nil {
 		return err
 	}
@@ -168,7 +170,7 @@ func (s *server) wire(set *flows.Set) error {
 	}
 	if s.cfg.line() {
 		s.line, err = linebot.New(linebot.Config{ChannelSecret: s.cfg.lineChannelSecret, Handler: handler, Logger: s.log,
-			Inbox: intake})
+			Inbox: intake, Loader: ch.lineSender})
 		if err != nil {
 			return err
 		}
@@ -180,7 +182,11 @@ func (s *server) wire(set *flows.Set) error {
 		return fmt.Errorf("serve: reminder metrics: %w", err)
 	}
 	s.remMetrics = rm
-	s.rem = s.reminders(b, planner, ch, set)
+	s.rem, err = s.reminders(b, planner, ch, set)
+	if err != nil {
+		return err
+	}
+	s.lineSender = ch.lineSender
 	if err := s.webDesk(b, set); err != nil {
 		return err
 	}
@@ -194,10 +200,12 @@ type channels struct {
 	notifiers   map[string]bot.Notifier
 	slackAPI    *slackbot.API
 	slackSender *slackbot.Sender
+	lineSender  *linebot.Sender
+	profiles    map[string]bot.ProfileSource
 }
 
 func (s *server) channels() (channels, error) {
-	ch := channels{senders: map[string]bot.Sender{}, notifiers: map[string]bot.Notifier{}}
+	ch := channels{senders: map[string]bot.Sender{}, notifiers: map[string]bot.Notifier{}, profiles: map[string]bot.ProfileSource{}}
 	if s.cfg.slack() {
 		api, err := slackbot.NewAPI(slackbot.APIConfig{BotToken: s.cfg.slackBotToken, AppToken: s.cfg.slackAppToken,
 			URL: s.cfg.slackAPIURL, Logger: s.log, Registerer: s.reg})
@@ -206,14 +214,15 @@ func (s *server) channels() (channels, error) {
 		}
 		ch.slackAPI, ch.slackSender = api, slackbot.NewSender(api, s.log, s.promptOptions()...)
 		ch.senders[bot.ChannelSlack], ch.notifiers[bot.ChannelSlack] = ch.slackSender, ch.slackSender
+		ch.profiles[bot.ChannelSlack] = ch.slackSender
 	}
 	if s.cfg.line() {
-		sender, err := linebot.NewSender(linebot.Config{AccessToken: s.cfg.lineAccessToken, APIURL: s.cfg.lineAPIURL, Logger: s.log,
-			Registerer: s.reg})
+		sender, err := linebot.NewSender(linebot.Config{AccessToken: s.cfg.lineAccessToken, APIURL: s.cfg.lineAPIURL,
+			DataURL: s.cfg.lineDataURL, Logger: s.log, Registerer: s.reg})
 		if err != nil {
 			return ch, err
 		}
-		ch.senders[bot.ChannelLINE] = sender
+		ch.senders[bot.ChannelLINE], ch.profiles[bot.ChannelLINE], ch.lineSender = sender, sender, sender
 	}
 	return ch, nil
 }
@@ -228,18 +237,21 @@ func (s *server) planner() (*remind.Planner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &remind.Planner{Store: s.store, Calendar: s.calendar(), Digest: spec, Logger: s.log}, nil
+	return &remind.Planner{Store: s.store, Calendar: s.calendar(), Digest: spec, Logger: s.log, Quiet: s.cfg.quietHours}, nil
 }
 
 // reminders is the planner and dispatcher service run by every replica.
-func (s *server) reminders(b *bot.Bot, p *remind.Planner, ch channels, set *flows.Set) *remind.Service {
+func (s *server) reminders(b *bot.Bot, p *remind.Planner, ch channels, set *flows.Set) (*remind.Service, error) {
 	router := &remind.Router{Store: s.store, CheckIns: b, Notifiers: ch.notifiers, Logger: s.log, Lang: s.cfg.lang}
 	if ch.slackSender != nil {
 		router.Digests = &slackDigests{store: s.store, flows: set, loc: s.cfg.location, lang: s.cfg.lang, now: time.Now, sender: ch.slackSender}
 	}
 	d := &remind.Dispatcher{Store: s.store, Deliverer: quotaCounting{Deliverer: router, m: s.remMetrics}, Calendar: p.Calendar,
-		Logger: s.log, Observe: s.remMetrics.observe}
-	return &remind.Service{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log}
+		Logger: s.log, Observe: s.remMetrics.observe, Quiet: s.cfg.quietHours}
+	if err := s.meterLINE(d, ch.lineSender); err != nil {
+		return nil, err
+	}
+	return &remind.Service{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log}, nil
 }
 
 // promoteCoordinators gives the Slack users named in BANSOU_COORDINATORS the
@@ -309,6 +321,7 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 	bg.Go(func() { s.sweep(intake) })
 	bg.Go(func() { _ = s.inbox.Run(intake) })
 	bg.Go(func() { s.remMetrics.watchBacklog(intake, s.store, s.log) })
+	bg.Go(func() { s.ensureRichMenu(intake) }) // in the background: a slow LINE does not delay serving
 	bg.Go(func() {
 		if err := s.rem.Run(intake); err != nil {
 			s.log.Error("reminders stopped", "error", err.Error())

@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,6 +47,7 @@ func TestServeReportsAllConfigProblemsTogether(t *testing.T) {
 		"LINE_CHANNEL_SECRET":       "line-secret-value",
 		"BANSOU_DIGEST_CRON":        "every monday",
 		"BANSOU_CLOSURES":           "13/40-01/03",
+		"BANSOU_QUIET_HOURS":        "late evening",
 	}
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"serve"}, envOf(env), strings.NewReader(""), &out, &errOut)
@@ -55,7 +57,7 @@ func TestServeReportsAllConfigProblemsTogether(t *testing.T) {
 	msg := errOut.String()
 	for _, want := range []string{"BANSOU_LANG", "BANSOU_TZ", "BANSOU_HTTP_ADDR", "BANSOU_FLOWS_DIR",
 		"SLACK_BOT_TOKEN and SLACK_BOT_TOKEN_FILE are both set", "SLACK_APP_TOKEN_FILE: cannot read", "SLACK_API_URL",
-		"LINE needs both", "BANSOU_DIGEST_CRON", "BANSOU_CLOSURES"} {
+		"LINE needs both", "BANSOU_DIGEST_CRON", "BANSOU_CLOSURES", "BANSOU_QUIET_HOURS"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("the report lacks %q:\n%s", want, msg)
 		}
@@ -293,10 +295,24 @@ func (f *recordingLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, `{"sentMessages":[{"id":"1","quoteToken":"q"}]}`)
 }
 
+// calls are the messages sent (replies and pushes), not the set-up calls
+// (rich menu) nor the loading animation.
 func (f *recordingLINE) calls() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return strings.Join(f.paths, " ")
+	var msgs []string
+	for _, p := range f.paths {
+		if strings.HasPrefix(p, "/v2/bot/message/") {
+			msgs = append(msgs, p)
+		}
+	}
+	return strings.Join(msgs, " ")
+}
+
+func (f *recordingLINE) called(path string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Contains(f.paths, path)
 }
 
 // With a LINE channel secret and token, serve answers the LINE webhook: a
@@ -307,7 +323,12 @@ func TestServeLINEWebhook(t *testing.T) {
 	api := httptest.NewServer(fake)
 	defer api.Close()
 	r := startServe(t, map[string]string{"LINE_CHANNEL_SECRET": "line-secret", "LINE_CHANNEL_ACCESS_TOKEN": "line-token",
-		"LINE_API_URL": api.URL, "BANSOU_COORDINATORS": "UC1"})
+		"LINE_API_URL": api.URL, "LINE_DATA_API_URL": api.URL, "BANSOU_COORDINATORS": "UC1"})
+	for deadline := time.Now().Add(10 * time.Second); !fake.called("/v2/bot/richmenu/list"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the owner rich menu was not looked for at start")
+		}
+	}
 	body := `{"destination":"Ubot","events":[{"type":"follow","mode":"active","timestamp":1763600000000,` +
 		`"source":{"type":"user","userId":"Uowner"},"webhookEventId":"01HX","deliveryContext":{"isRedelivery":false},` +
 		`"replyToken":"rt1","follow":{"isUnblocked":false}}]}`
@@ -340,6 +361,10 @@ func TestServeLINEWebhook(t *testing.T) {
 	}
 	if got := fake.calls(); got != "/v2/bot/message/reply" {
 		t.Errorf("LINE calls = %q, want one reply", got)
+	}
+
+	if _, metrics := r.get(t, "/metrics"); !strings.Contains(metrics, "bansou_line_quota_spent 0") {
+		t.Errorf("/metrics lacks the LINE quota gauge:\n%s", metrics)
 	}
 	r.shutdown(t)
 	logs := r.logs.String()

@@ -13,13 +13,14 @@ import (
 const defaultDB = "./bansou.db"
 
 // openStore selects the backend: a postgres:// or postgresql:// URL selects
-// PostgreSQL, anything else is a SQLite file path. Both migrate on open.
-func openStore(ctx context.Context, url string) (store.Store, error) {
+// PostgreSQL (opened with pgOpts), anything else is a SQLite file path. Both
+// migrate on open.
+func openStore(ctx context.Context, url string, pgOpts ...postgres.Option) (store.Store, error) {
 	if url == "" {
 		url = defaultDB
 	}
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
-		return postgres.Open(ctx, url)
+		return postgres.Open(ctx, url, pgOpts...)
 	}
 	return sqlite.Open(ctx, url)
 }

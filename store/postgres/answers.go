@@ -54,11 +54,19 @@ func (t *tx) Answers(ctx context.Context, sessionID int64) ([]store.Answer, erro
 	return as, storeErr("answers", err)
 }
 
+// LatestTagged starts from the company's completed sessions and takes the
+// newest tagged answer of each (answers_session_tag), so its cost follows
+// the company's own history, not the whole table's.
 func (t *tx) LatestTagged(ctx context.Context, companyID int64, tag string) (store.Answer, error) {
 	a, err := queryOne(ctx, t, scanAnswer, `
 		SELECT `+answerCols+`
-		FROM answers a JOIN sessions s ON s.id = a.session_id
-		WHERE s.company_id = $1 AND s.status = 'completed' AND a.tag = $2
+		FROM sessions s CROSS JOIN LATERAL (
+			SELECT * FROM answers
+			WHERE session_id = s.id AND tag = $2
+			ORDER BY at DESC, revision DESC
+			LIMIT 1
+		) a
+		WHERE s.company_id = $1 AND s.status = 'completed'
 		ORDER BY a.at DESC, a.session_id DESC, a.revision DESC
 		LIMIT 1`, companyID, tag)
 	return a, storeErr("latest tagged", err)

@@ -49,4 +49,6 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Backlog", func(t *testing.T) { testBacklog(t, open) })
 	t.Run("WebSignIn", func(t *testing.T) { testWebSignIn(t, open) })
 	t.Run("Portfolio", func(t *testing.T) { testPortfolio(t, open) })
+	t.Run("OwnerSide", func(t *testing.T) { testOwnerSide(t, open) })
+	t.Run("Turns", func(t *testing.T) { testTurns(t, open) })
 }

@@ -1,0 +1,522 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/postgres"
+	"github.com/bansou/bansou/store/postgres/pgtest"
+)
+
+// The serve path's cost in the database: a whole quick debrief in a Slack
+// DM, each turn a signed event into bansou serve on PostgreSQL, counted from
+// the statements the pool sends (a pgx tracer). An ordinary answer is at
+// most 5 statements in at most 4 round trips before COMMIT (BEGIN
+// included); choosing a new company at most 11 statements, a known one (its
+// memory read) at most 13; 保存 at most 12.
+//
+// Every turn runs from the durable inbox, which marks its row done in the
+// turn's transaction: SET LOCAL synchronous_commit = off and UPDATE inbox,
+// 2 statements in 2 round trips (inboxTurn below). An ordinary answer is
+// OpenTurn's batch (the event's INSERT and the person-and-session SELECT:
+// 2 statements, 1 round trip), those 2, then SaveTurn: 5 in 4. Choosing
+// the company also checks access and names companies by their normalised
+// key (CompanyByKey, then CompanyByName for rows from before keys;
+// SetCompanyKey on a new company; IsAssigned for CanSee on a known one),
+// and a known company's memory includes the owner's latest check-in and
+// the handover memo (one query each).
+func TestServeTurnStatements(t *testing.T) {
+	tr := &pgtest.Tracer{}
+	s := startTurnServer(t, pgtest.StartServer(t, pgtest.Fast).CreateDB(t, ""), tr)
+	u := s.user("U1")
+	u.command(t, "visit")
+	u.dm(t, "2") // 簡易
+	type limit struct {
+		text        string
+		stmts, trip int
+	}
+	const inboxTurn = 2 // SET LOCAL synchronous_commit = off; UPDATE inbox … done
+	answer := func(text string) limit { return limit{text, 3 + inboxTurn, 2 + inboxTurn} }
+	turns := []limit{
+		// A new company: CompaniesOf (the choices), CompanyByKey,
+		// CompanyByName, CreateCompany, SetCompanyKey, Assign, SaveTurn.
+		{"山田製作所", 9 + inboxTurn, 8 + inboxTurn},
+		// A new company first gets the basic intake (debrief v2 hands off
+		// to it): ordinary answers, kept in the session's state.
+		answer("1"),       // I2 industry
+		answer("みどり市"),    // I3 municipality
+		answer("スキップ"),    // I4 founded
+		answer("1"),       // I5
+		answer("1"),       // I6
+		answer("1"),       // I7
+		answer("人手が足りない"), // I8 the issue as stated
+		answer("3"),       // I9 stage
+		answer("1"),       // I10 urgency
+		answer("売上を戻す"),   // the first theme
+		answer("1"),       // who chose it
+		answer("12/11"),   // the intake\'s next date (followup.date): D34 is not asked
+		answer("売上が前年比1割減。社長が営業も製造も見ている。"),
+		answer("「わかってはいるけど、手が回らない」"),
+		answer("1,2"), // D14 walls
+		answer("1"),   // D15 main wall
+		answer("1"),   // D21 a commitment: yes
+		answer("朝礼で月2回、目標を話す"), // D22
+		answer("12/4"), // D23
+		answer("2"),    // D29 no referral
+		// D34 is not asked: the intake's next date is the follow-up.
+		// 保存: 12, plus the handed-off intake stored as its own session:
+		// CreateSession and one AddAnswer per intake answer (12 here).
+		// Batching those answers is left to do.
+		{"保存", 12 + 1 + 12, 12 + 1 + 12},
+	}
+	// The next visit to the same company: choosing it reads its memory.
+	again := []limit{{"visit", 0, 0}, {"2", 4 + inboxTurn, 3 + inboxTurn}, /* shows the company step: reads the choices */
+		// A known company: CompanyByKey, IsAssigned (access), Assign, its
+		// memory (LatestCommitment, LatestTagged ×2, the owner's latest
+		// check-in, the handover memo), SaveTurn.
+		// Plus the flow's context (debrief v2): the company's stage, to know
+		// whether it is new (LatestTagged).
+		{"山田製作所", 12 + inboxTurn, 11 + inboxTurn},
+		answer("受注が戻りつつある。")}
+	for i, l := range append(turns, again...) {
+		if l.text == "visit" {
+			if last := u.lastText(); !strings.Contains(last, "保存しました") {
+				t.Fatalf("the debrief was not saved; last message: %s", last)
+			}
+			u.command(t, "visit")
+			continue
+		}
+		tr.Reset()
+		u.dm(t, l.text)
+		if i == len(turns)+2 && !strings.Contains(u.lastText(), "前回の記録") {
+			t.Errorf("choosing the company again did not recall the last visit: %s", u.lastText())
+		}
+		txn := turnTxn(t, tr, l.text)
+		t.Logf("%-28q %2d statements, %d round trips before COMMIT", l.text, len(txn.Statements), txn.RoundTrips)
+		if len(txn.Statements) > l.stmts || txn.RoundTrips > l.trip {
+			t.Errorf("turn %q: %d statements in %d round trips, want at most %d in %d:\n%s",
+				l.text, len(txn.Statements), txn.RoundTrips, l.stmts, l.trip, strings.Join(txn.Statements, "\n"))
+		}
+	}
+}
+
+// turnTxn is the one transaction of the last turn: the one that marked the
+// inbound event.
+func turnTxn(t *testing.T, tr *pgtest.Tracer, what string) pgtest.Txn {
+	t.Helper()
+	var found []pgtest.Txn
+	for _, txn := range tr.Done() {
+		if txn.Has("inbound_events") {
+			found = append(found, txn)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("turn %q ran %d transactions marking an event, want 1", what, len(found))
+	}
+	return found[0]
+}
+
+// turnServer is bansou serve with Slack over HTTP, talking to a fake Slack
+// Web API that wakes whoever waits for a user's next reply.
+type turnServer struct {
+	base   string
+	slack  *replySlack
+	client *http.Client
+	seq    atomic.Int64
+}
+
+const turnSecret = "bench-signing-secret"
+
+// startTurnServer runs bansou serve on the database at dbURL (a postgres://
+// URL or a SQLite path) with tr counting PostgreSQL statements.
+func startTurnServer(tb testing.TB, dbURL string, tr *pgtest.Tracer) *turnServer {
+	tb.Helper()
+	fake := newReplySlack()
+	api := httptest.NewServer(fake)
+	tb.Cleanup(api.Close)
+	cfg, err := loadConfig(envOf(map[string]string{"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": turnSecret,
+		"SLACK_API_URL": api.URL, "BANSOU_DATABASE_URL": dbURL, "BANSOU_HTTP_ADDR": "127.0.0.1:0"}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if tr != nil {
+		cfg.pgOptions = append(cfg.pgOptions, postgres.WithTracer(tr))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	addr := make(chan net.Addr, 1)
+	go func() {
+		done <- serve(ctx, cfg, slog.New(slog.DiscardHandler), func(a net.Addr) { addr <- a })
+	}()
+	s := &turnServer{slack: fake, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
+	select {
+	case a := <-addr:
+		s.base = "http://" + a.String()
+	case err := <-done:
+		tb.Fatalf("serve stopped at start: %v", err)
+	}
+	tb.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			tb.Errorf("serve: %v", err)
+		}
+	})
+	return s
+}
+
+// slackUser is one advisor in a DM with the bot.
+type slackUser struct {
+	s      *turnServer
+	id, ch string
+}
+
+func (s *turnServer) user(id string) *slackUser {
+	return &slackUser{s: s, id: id, ch: "D" + id}
+}
+
+// command runs /bansou text and waits for the reply.
+func (u *slackUser) command(tb testing.TB, text string) {
+	tb.Helper()
+	// A trigger_id is unique per invocation: the inbox dedupes by it.
+	trigger := fmt.Sprintf("tr%d", u.s.seq.Add(1))
+	form := url.Values{"command": {"/bansou"}, "text": {text}, "user_id": {u.id}, "channel_id": {u.ch},
+		"team_id": {"T1"}, "trigger_id": {trigger}}
+	u.post(tb, "/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()))
+}
+
+// dm sends text in the DM and waits until the bot's reply reaches Slack.
+func (u *slackUser) dm(tb testing.TB, text string) {
+	tb.Helper()
+	n := u.s.seq.Add(1)
+	ts := fmt.Sprintf("1763700000.%06d", n)
+	body, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": "T1", "event_id": fmt.Sprintf("Ev%d", n),
+		"event": map[string]any{"type": "message", "channel": u.ch, "channel_type": "im", "user": u.id,
+			"text": text, "ts": ts, "event_ts": ts}})
+	u.post(tb, "/slack/events", "application/json", body)
+}
+
+// post sends a signed request and waits for the next reply in the DM.
+func (u *slackUser) post(tb testing.TB, path, contentType string, body []byte) {
+	tb.Helper()
+	replies := u.s.slack.waiter(u.ch)
+	req, err := http.NewRequest(http.MethodPost, u.s.base+path, bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(turnSecret))
+	fmt.Fprintf(mac, "v0:%s:", now)
+	mac.Write(body)
+	req.Header.Set("X-Slack-Request-Timestamp", now)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := u.s.client.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("%s: status %d", path, resp.StatusCode)
+	}
+	select {
+	case <-replies:
+	case <-time.After(20 * time.Second):
+		tb.Fatalf("no reply in %s within 20 s", u.ch)
+	}
+}
+
+func (u *slackUser) lastText() string { return u.s.slack.last(u.ch) }
+
+// replySlack is a Slack Web API answering conversations.open,
+// chat.postMessage and chat.update. A reply counts when chat.postMessage
+// reaches it: whoever waits for the channel is woken.
+type replySlack struct {
+	mu    sync.Mutex
+	ts    int64
+	wait  map[string]chan struct{} // DM channel → closed on the next post
+	texts map[string]string        // DM channel → text and blocks of the last post
+}
+
+func newReplySlack() *replySlack {
+	return &replySlack{wait: map[string]chan struct{}{}, texts: map[string]string{}}
+}
+
+// waiter returns a channel closed when the next message is posted to ch.
+func (f *replySlack) waiter(ch string) <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w := make(chan struct{})
+	f.wait[ch] = w
+	return w
+}
+
+func (f *replySlack) last(ch string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.texts[ch]
+}
+
+func (f *replySlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	method := strings.TrimPrefix(r.URL.Path, "/")
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	ch := r.PostForm.Get("channel")
+	switch method {
+	case "conversations.open":
+		fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D%s"}}`, r.PostForm.Get("users"))
+	case "chat.postMessage":
+		f.mu.Lock()
+		f.ts++
+		ts := f.ts
+		f.texts[ch] = r.PostForm.Get("text") + "\n" + r.PostForm.Get("blocks")
+		wake := f.wait[ch]
+		delete(f.wait, ch)
+		f.mu.Unlock()
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1763800000.%06d"}`, ch, ts)
+		if wake != nil {
+			close(wake)
+		}
+	case "chat.update":
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, ch, r.PostForm.Get("ts"))
+	default:
+		fmt.Fprint(w, `{"ok":true}`)
+	}
+}
+
+// BenchmarkServeTurn measures whole answer turns on the serve path: a
+// signed DM event into bansou serve's HTTP handler, the ack, the turn in
+// the real bot and store, and the reply's chat.postMessage reaching a local
+// fake Slack (only then is the turn counted), with 1, 8 and 32
+// conversations at once, on SQLite and on PostgreSQL with fsync on. Turns
+// alternate between answering the facts question and 「戻る」. It reports
+// turns/s, and on PostgreSQL the statements and round trips per turn; right
+// after each PostgreSQL run, pgbench runs the same statements on the same
+// server (each statement a round trip, as a usual client sends them) and
+// reports its rate and bansou's share of it. BANSOU_BENCH_REPEATS=3 runs the
+// PostgreSQL pairs three times, alternating:
+//
+//	BANSOU_BENCH_REPEATS=3 go test -run '^$' -bench ServeTurn -benchtime 3000x ./cmd/bansou/
+func BenchmarkServeTurn(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		s := startTurnServer(b, filepath.Join(b.TempDir(), "bansou.db"), nil)
+		for _, conc := range []int{1, 8, 32} {
+			b.Run(fmt.Sprintf("conc=%d", conc), func(b *testing.B) { benchServeTurns(b, s, nil, conc) })
+		}
+	})
+	b.Run("postgres", func(b *testing.B) {
+		srv := pgtest.StartServer(b, pgtest.Durable)
+		url := srv.CreateDB(b, "")
+		tr := &pgtest.Tracer{}
+		serveURL := url
+		if n := os.Getenv("BANSOU_BENCH_POOL"); n != "" { // to measure pool sizes
+			serveURL += "&pool_max_conns=" + n
+		}
+		s := startTurnServer(b, serveURL, tr)
+		repeats, _ := strconv.Atoi(os.Getenv("BANSOU_BENCH_REPEATS"))
+		for r := 1; r <= max(1, repeats); r++ {
+			for _, conc := range []int{1, 8, 32} {
+				var rate, tps float64
+				b.Run(fmt.Sprintf("conc=%d/bansou", conc), func(b *testing.B) { rate = benchServeTurns(b, s, tr, conc) })
+				b.Run(fmt.Sprintf("conc=%d/pgbench", conc), func(b *testing.B) {
+					if tps == 0 { // once, however often the framework calls
+						tps = runPgbench(b, srv, url, conc)
+						b.Logf("repeat %d conc=%d bansou=%.0f turns/s pgbench=%.0f tps ratio=%.2f", r, conc, rate, tps, rate/tps)
+					}
+					b.ReportMetric(tps, "tps")
+					b.ReportMetric(rate/tps, "bansou/pgbench")
+				})
+			}
+		}
+	})
+}
+
+// benchRun numbers the conversations of successive runs, so each run has
+// advisors of its own.
+var benchRun atomic.Int64
+
+// benchServeTurns runs b.N turns spread over conc conversations, each at
+// the facts question of a quick debrief, and returns the turns per second.
+func benchServeTurns(b *testing.B, s *turnServer, tr *pgtest.Tracer, conc int) float64 {
+	run := benchRun.Add(1)
+	users := make([]*slackUser, conc)
+	for i := range users {
+		u := s.user(fmt.Sprintf("U%dX%d", run, i))
+		u.command(b, "visit")
+		u.dm(b, "2") // 簡易
+		u.dm(b, fmt.Sprintf("企業%d-%d", run, i))
+		if last := u.lastText(); !strings.Contains(last, "事実") {
+			b.Fatalf("not at the facts question (D5): %s", last)
+		}
+		users[i] = u
+	}
+	texts := []string{"売上が前年比1割減。社長が営業も製造も見ている。", "戻る"}
+	if tr != nil {
+		tr.Reset()
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ReportAllocs()
+	b.ResetTimer()
+	for _, u := range users {
+		wg.Go(func() {
+			for i := 0; next.Add(1) <= int64(b.N); i++ {
+				u.dm(b, texts[i%2])
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	rate := float64(b.N) / b.Elapsed().Seconds()
+	b.ReportMetric(rate, "turns/s")
+	if tr == nil {
+		return rate
+	}
+	var turns, stmts, trips int
+	for _, txn := range tr.Done() {
+		if txn.Has("inbound_events") {
+			turns++
+			stmts += len(txn.Statements)
+			trips += txn.RoundTrips
+		}
+	}
+	if turns != b.N {
+		b.Fatalf("%d turn transactions for %d turns", turns, b.N)
+	}
+	b.ReportMetric(float64(stmts)/float64(turns), "stmts/turn")
+	b.ReportMetric(float64(trips)/float64(turns), "trips/turn")
+	return rate
+}
+
+// pgbenchAnswer and pgbenchBack are bansou's two turns in pgbench's
+// language, with the statements bansou sends (mark the event, the person
+// with the active session, save the session with the answer, or without for
+// 「戻る」), each its own round trip. Client i is advisor pgb-<i>, whose
+// active session is base+i.
+const pgbenchAnswer = `\set sid :base + :client_id
+BEGIN;
+INSERT INTO inbound_events (event_id, received_at) VALUES (gen_random_uuid()::text, now()) ON CONFLICT (event_id) DO NOTHING;
+SELECT p.id, p.role, p.name, p.locale, p.created_at, s.id, s.flow_id, s.flow_version, s.mode, COALESCE(s.company_id, 0), s.channel, s.status, s.step, s.state, s.version, s.created_at, s.updated_at, s.completed_at FROM identities i JOIN people p ON p.id = i.person_id LEFT JOIN sessions s ON s.respondent_id = p.id AND s.status = 'active' WHERE i.channel = 'slack' AND i.external_id = 'pgb-' || :client_id;
+WITH saved AS (UPDATE sessions SET step = 'D7', state = :state, updated_at = now(), version = version + 1 WHERE id = :sid RETURNING version), answer AS (INSERT INTO answers (session_id, step_id, revision, value, raw, skipped, tag, sensitive, by_person_id, at) SELECT :sid, 'D5', COALESCE(max(revision), 0) + 1, '売上が前年比1割減。', '売上が前年比1割減。', false, 'facts', false, NULL, now() FROM answers WHERE session_id = :sid AND step_id = 'D5' HAVING EXISTS (SELECT FROM saved) RETURNING session_id, step_id, revision, by_person_id, at), edit AS (INSERT INTO audit_log (actor_id, action, subject, detail, at) SELECT by_person_id, 'answer.edit', 'session:' || session_id || '/step:' || step_id, 'revision ' || revision, at FROM answer WHERE revision > 1) SELECT (SELECT version FROM saved);
+COMMIT;
+`
+
+const pgbenchBack = `\set sid :base + :client_id
+BEGIN;
+INSERT INTO inbound_events (event_id, received_at) VALUES (gen_random_uuid()::text, now()) ON CONFLICT (event_id) DO NOTHING;
+SELECT p.id, p.role, p.name, p.locale, p.created_at, s.id, s.flow_id, s.flow_version, s.mode, COALESCE(s.company_id, 0), s.channel, s.status, s.step, s.state, s.version, s.created_at, s.updated_at, s.completed_at FROM identities i JOIN people p ON p.id = i.person_id LEFT JOIN sessions s ON s.respondent_id = p.id AND s.status = 'active' WHERE i.channel = 'slack' AND i.external_id = 'pgb-' || :client_id;
+UPDATE sessions SET step = 'D5', state = :state, updated_at = now(), version = version + 1 WHERE id = :sid RETURNING version;
+COMMIT;
+`
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+
+// runPgbench runs pgbench with conc clients for pgbenchSeconds on the
+// server bansou just used and returns its rate.
+func runPgbench(b *testing.B, srv *pgtest.Server, url string, conc int) float64 {
+	bin := filepath.Join(srv.BinDir(), "pgbench")
+	if _, err := os.Stat(bin); srv.BinDir() == "" || err != nil {
+		if os.Getenv("CI") != "" {
+			b.Fatalf("pgbench not found next to initdb (%q)", srv.BinDir())
+		}
+		b.Skipf("SKIPPING THE PGBENCH COMPARISON: pgbench not found next to initdb (%q)", srv.BinDir())
+	}
+	base := pgbenchSessions(b, url, conc)
+	dir := b.TempDir()
+	answer, back := filepath.Join(dir, "answer.sql"), filepath.Join(dir, "back.sql")
+	for path, script := range map[string]string{answer: pgbenchAnswer, back: pgbenchBack} {
+		if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	state := `{"flow":"debrief","flow_version":1,"mode":"quick","phase":"ask","cursor":"D7","answers":{"D1":{"v":"企業"},"D5":{"v":"売上が前年比1割減。"}},"trail":["D1","D5"],"context":{"company_id":1,"vars":{"company":"企業"}}}`
+	out, err := exec.CommandContext(b.Context(), bin, "-n", "-M", "prepared", "-f", answer+"@1", "-f", back+"@1",
+		"-c", strconv.Itoa(conc), "-j", strconv.Itoa(min(2, conc)), "-T", strconv.Itoa(pgbenchSeconds),
+		"-D", fmt.Sprintf("base=%d", base), "-D", "state="+state, url).CombinedOutput()
+	if err != nil {
+		b.Fatalf("pgbench: %v\n%s", err, out)
+	}
+	m := tpsLine.FindSubmatch(out)
+	if m == nil {
+		b.Fatalf("pgbench printed no tps line:\n%s", out)
+	}
+	tps, _ := strconv.ParseFloat(string(m[1]), 64)
+	return tps
+}
+
+// pgbenchSeconds is how long each pgbench run lasts.
+const pgbenchSeconds = 10
+
+// pgbenchSessions makes advisors pgb-1 … pgb-n (replacing earlier ones),
+// each with an active session, and returns the id the first session's
+// id follows: pgb-i has session base+i.
+func pgbenchSessions(b *testing.B, url string, n int) int64 {
+	b.Helper()
+	db, err := postgres.Open(b.Context(), url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var ids []int64
+	err = db.InTx(b.Context(), func(ctx context.Context, tx store.Tx) error {
+		ids = nil
+		for i := 1; i <= n; i++ {
+			ext := fmt.Sprintf("pgb-%d", i)
+			p, err := tx.PersonByIdentity(ctx, "slack", ext)
+			if errors.Is(err, store.ErrNotFound) {
+				p, err = tx.CreatePerson(ctx, store.Person{Role: store.RoleAdvisor, Name: ext, Locale: "ja"}, "slack", ext)
+			}
+			if err != nil {
+				return err
+			}
+			if s, err := tx.ActiveSession(ctx, p.ID); err == nil {
+				s.Status = store.SessionCancelled
+				if _, err := tx.UpdateSession(ctx, s); err != nil {
+					return err
+				}
+			}
+			s, err := tx.CreateSession(ctx, store.Session{FlowID: "debrief", FlowVersion: 1, Mode: "quick",
+				RespondentID: p.ID, Channel: "slack", Step: "D5"})
+			if err != nil {
+				return err
+			}
+			ids = append(ids, s.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, id := range ids {
+		if id != ids[0]+int64(i) {
+			b.Fatalf("pgbench sessions are not consecutive: %v", ids)
+		}
+	}
+	return ids[0] - 1
+}

@@ -1,0 +1,44 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+
+	"github.com/bansou/bansou/store"
+)
+
+// OpenTurn runs MarkEvent, PersonByIdentity and ActiveSession one after the
+// other: SQLite answers in-process, so there is no round trip to save.
+func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, error) {
+	ts := store.TurnStart{Fresh: true}
+	var err error
+	if k.EventID != "" {
+		if ts.Fresh, err = t.MarkEvent(ctx, k.EventID, k.At); err != nil || !ts.Fresh {
+			return ts, err
+		}
+	}
+	ts.Person, err = t.PersonByIdentity(ctx, k.Channel, k.ExternalID)
+	if errors.Is(err, store.ErrNotFound) {
+		return ts, nil
+	}
+	if err != nil {
+		return ts, err
+	}
+	ts.PersonFound = true
+	ts.Session, err = t.ActiveSession(ctx, ts.Person.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return ts, nil
+	}
+	ts.SessionFound = err == nil
+	return ts, err
+}
+
+// SaveTurn runs UpdateSession, then AddAnswer when the update succeeded.
+func (t *tx) SaveTurn(ctx context.Context, s store.Session, a *store.Answer) (store.Session, error) {
+	saved, err := t.UpdateSession(ctx, s)
+	if err != nil || a == nil {
+		return saved, err
+	}
+	_, err = t.AddAnswer(ctx, *a)
+	return saved, err
+}

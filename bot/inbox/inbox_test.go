@@ -27,7 +27,7 @@ func openStore(t *testing.T) store.Store {
 
 func newInbox(t *testing.T, st store.Store, h inbox.Handler, cfg inbox.Config) *inbox.Inbox {
 	t.Helper()
-	cfg.Store, cfg.Handlers = st, map[string]inbox.Handler{"slack": h}
+	cfg.Store, cfg.Handlers, cfg.Base = st, map[string]inbox.Handler{"slack": h}, context.Background()
 	if cfg.Poll == 0 {
 		cfg.Poll = 20 * time.Millisecond
 	}

@@ -234,7 +234,8 @@ func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger, extra ...*flow
 	if log == nil {
 		log = jsonLogger(h.logs)
 	}
-	cfg := Config{ChannelSecret: testSecret, AccessToken: testToken, APIURL: h.line.srv.URL, DataURL: h.line.srv.URL, Logger: log, Now: h.clock.Now}
+	cfg := Config{ChannelSecret: testSecret, AccessToken: testToken, APIURL: h.line.srv.URL, DataURL: h.line.srv.URL, Logger: log, Now: h.clock.Now,
+		Base: context.Background()}
 	h.line.withRules(func(l *lineRules) { l.now = h.clock.Now })
 	h.planner = &remind.Planner{Store: db, Calendar: calendar.New(jst, calendar.DefaultClosures), Logger: log,
 		Quiet: remind.DefaultQuietHours}

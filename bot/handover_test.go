@@ -66,8 +66,8 @@ func TestHandoverMovesTheCompanyWithAMemo(t *testing.T) {
 			// The reminders come due: the follow-up DM goes to 高橋 once, the
 			// owner's check-in names 高橋.
 			w.mark()
-			d := &remind.Dispatcher{Store: h.store, Now: func() time.Time { return h.clock.Now().Add(time.Hour) },
-				Deliverer: &remind.Router{Store: h.store, CheckIns: h.bot, Notifiers: map[string]bot.Notifier{"slack": h.alerts}}}
+			d := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: h.store, Now: func() time.Time { return h.clock.Now().Add(time.Hour) },
+				Deliverer: mustRemind(remind.NewRouter(remind.RouterConfig{Store: h.store, CheckIns: h.bot, Notifiers: map[string]bot.Notifier{"slack": h.alerts}}))}))
 			for range 2 {
 				if _, err := d.RunOnce(ctx); err != nil {
 					t.Fatal(err)
@@ -172,4 +172,12 @@ func ownerID(t *testing.T, h *harness, lineID string) int64 {
 		id = p.ID
 	})
 	return id
+}
+
+// mustRemind is what a remind constructor returns for a valid config.
+func mustRemind[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -125,8 +125,8 @@ type ownerLife struct {
 func newOwnerLife(t *testing.T, d db) *ownerLife {
 	l := &ownerLife{t: t, d: d, replicas: []*remind.Planner{newPlanner(d), newPlanner(d.reopen(t))},
 		clk: bottest.NewClock(time.Time{}), pushed: &checkIns{}}
-	l.disp = &remind.Dispatcher{Store: d, Calendar: newCalendar(), Now: l.clk.Now,
-		Deliverer: &remind.Router{Store: d, CheckIns: l.pushed}}
+	l.disp = mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Calendar: newCalendar(), Now: l.clk.Now,
+		Deliverer: mustRemind(remind.NewRouter(remind.RouterConfig{Store: d, CheckIns: l.pushed}))}))
 	l.company = company(t, d, "山田製作所")
 	l.owner = owner(t, d, l.company, jstAt(2026, 11, 1, 10, 0))
 	return l
@@ -355,7 +355,7 @@ func TestNudgeThenExpiry(t *testing.T) {
 		p := newPlanner(d)
 		clk := bottest.NewClock(jstAt(2026, 12, 1, 10, 0))
 		rec := &recorder{}
-		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Calendar: newCalendar(), Now: clk.Now}
+		disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Calendar: newCalendar(), Now: clk.Now}))
 		c := company(t, d, "山田製作所")
 		silent := owner(t, d, c, jstAt(2026, 11, 1, 10, 0))
 		answering := owner(t, d, c, jstAt(2026, 11, 1, 10, 0))

@@ -23,12 +23,12 @@ func TestServicePlansDispatchesAndStops(t *testing.T) {
 			t.Fatal(err)
 		}
 		rec := &recorder{}
-		svc := &remind.Service{
+		svc := mustRemind(remind.NewService(remind.ServiceConfig{
 			Planner:       p,
-			Dispatcher:    &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now},
+			Dispatcher:    mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Now: clk.Now})),
 			DispatchEvery: 10 * time.Millisecond,
 			Now:           clk.Now,
-		}
+		}))
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error)
 		go func() { done <- svc.Run(ctx) }()

@@ -245,21 +245,28 @@ func (s *server) planner() (*remind.Planner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &remind.Planner{Store: s.store, Calendar: s.calendar(), Digest: spec, Logger: s.log, Quiet: s.cfg.quietHours}, nil
+	return remind.NewPlanner(remind.PlannerConfig{Store: s.store, Calendar: s.calendar(), Digest: spec, Logger: s.log, Quiet: s.cfg.quietHours})
 }
 
 // reminders is the planner and dispatcher service run by every replica.
 func (s *server) reminders(b *bot.Bot, p *remind.Planner, ch channels, set *flows.Set) (*remind.Service, error) {
-	router := &remind.Router{Store: s.store, CheckIns: b, Notifiers: ch.notifiers, Logger: s.log, Lang: s.cfg.lang}
+	rc := remind.RouterConfig{Store: s.store, CheckIns: b, Notifiers: ch.notifiers, Logger: s.log, Lang: s.cfg.lang}
 	if ch.slackSender != nil {
-		router.Digests = &slackDigests{store: s.store, flows: set, loc: s.cfg.location, lang: s.cfg.lang, now: time.Now, sender: ch.slackSender}
+		rc.Digests = &slackDigests{store: s.store, flows: set, loc: s.cfg.location, lang: s.cfg.lang, now: time.Now, sender: ch.slackSender}
 	}
-	d := &remind.Dispatcher{Store: s.store, Deliverer: quotaCounting{Deliverer: router, m: s.remMetrics}, Calendar: p.Calendar,
-		Logger: s.log, Observe: s.remMetrics.observe, Quiet: s.cfg.quietHours}
+	router, err := remind.NewRouter(rc)
+	if err != nil {
+		return nil, err
+	}
+	d, err := remind.NewDispatcher(remind.DispatcherConfig{Store: s.store, Deliverer: quotaCounting{Deliverer: router, m: s.remMetrics},
+		Calendar: p.Calendar, Logger: s.log, Observe: s.remMetrics.observe, Quiet: s.cfg.quietHours})
+	if err != nil {
+		return nil, err
+	}
 	if err := s.meterLINE(d, ch.lineSender); err != nil {
 		return nil, err
 	}
-	return &remind.Service{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log}, nil
+	return remind.NewService(remind.ServiceConfig{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log})
 }
 
 // promoteCoordinators gives the Slack users named in BANSOU_COORDINATORS the

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/rules"
 	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
@@ -74,10 +75,7 @@ func (t *tx) AccessRequest(ctx context.Context, id int64) (store.AccessRequest, 
 }
 
 func (t *tx) DecideAccessRequest(ctx context.Context, id int64, status string, by int64, at time.Time) error {
-	if status != store.RequestApproved && status != store.RequestRejected {
-		return fmt.Errorf("postgres: decide access request %d: status %q", id, status)
-	}
-	if _, err := t.AccessRequest(ctx, id); err != nil {
+	if err := rules.CheckDecision(ctx, t, id, status); err != nil {
 		return err
 	}
 	tag, err := t.tx.Exec(ctx, `

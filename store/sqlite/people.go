@@ -11,14 +11,10 @@ import (
 
 // MarkEvent records eventID; false means it was recorded before.
 func (t *tx) MarkEvent(ctx context.Context, eventID string, at time.Time) (bool, error) {
-	res, err := t.tx.ExecContext(ctx, `
+	n, err := affected(t.tx.ExecContext(ctx, `
 		INSERT INTO inbound_events (event_id, received_at) VALUES (?, ?)
 		ON CONFLICT (event_id) DO NOTHING`,
-		eventID, timeText(sqlval.OrNow(at)))
-	if err != nil {
-		return false, fmt.Errorf("sqlite: mark event: %w", storeErr(err))
-	}
-	n, err := res.RowsAffected()
+		eventID, timeText(sqlval.OrNow(at))))
 	if err != nil {
 		return false, fmt.Errorf("sqlite: mark event: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 // goes to 高橋 exactly once, the owner's next check-in names 高橋, and the
 // memo 佐藤 wrote shows at 高橋's first debrief (and in the history).
 func TestHandoverMovesTheCompanyWithAMemo(t *testing.T) {
+	t.Parallel()
 	for _, be := range backends {
 		t.Run(be.name, func(t *testing.T) {
 			w := newWorld(t, be.open)
@@ -125,6 +126,7 @@ func TestHandoverMovesTheCompanyWithAMemo(t *testing.T) {
 // TestHandoverKeepsEveryReminderOnce: re-addressing moves pending reminders
 // without duplicating or losing any.
 func TestHandoverKeepsEveryReminderOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, backends[0].open)
 	h, ctx := w.h, context.Background()
 	count := func(slackID string) int {

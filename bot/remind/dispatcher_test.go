@@ -27,6 +27,7 @@ func parties(t *testing.T, d db) (advisor, owner store.Person, c store.Company) 
 }
 
 func TestExpiredAfterDowntimeNeverDelivered(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		advisor, owner, c := parties(t, d)
 		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0)) // Thursday
@@ -71,6 +72,7 @@ func TestExpiredAfterDowntimeNeverDelivered(t *testing.T) {
 // on Monday before 09:00 after a weekend outage, is still delivered: its
 // 24 hours of lateness end on Saturday, which moves to Monday.
 func TestWeekendDoesNotCountAsLateness(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		advisor, _, c := parties(t, d)
 		clk := bottest.NewClock(jstAt(2026, 12, 7, 8, 0))
@@ -91,6 +93,7 @@ func TestWeekendDoesNotCountAsLateness(t *testing.T) {
 }
 
 func TestRetryBackoffThenFailed(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, _ := parties(t, d)
 		start := jstAt(2026, 12, 3, 10, 0)
@@ -130,6 +133,7 @@ func TestRetryBackoffThenFailed(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, _ := parties(t, d)
 		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
@@ -162,6 +166,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestQuotaStopsLINEDeliveriesOfTheBatch(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		advisor, owner, c := parties(t, d)
 		now := jstAt(2026, 12, 3, 10, 0)
@@ -217,6 +222,7 @@ func (q *quotaLeft) PushesLeft(context.Context) (bool, error) { return q.left, n
 // A batch reads the quota first: when it is spent nothing LINE-bound is
 // tried; after the month turns, the held check-ins go out.
 func TestSpentQuotaHoldsCheckInsUntilTheMonthTurns(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, c := parties(t, d)
 		now := jstAt(2026, 11, 24, 10, 0)
@@ -243,6 +249,7 @@ func TestSpentQuotaHoldsCheckInsUntilTheMonthTurns(t *testing.T) {
 
 // Nothing is pushed to owners in the quiet hours; Slack-bound work goes on.
 func TestQuietHoursHoldLINEPushesUntilMorning(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		advisor, owner, c := parties(t, d)
 		now := jstAt(2026, 11, 24, 21, 30)
@@ -266,6 +273,7 @@ func TestQuietHoursHoldLINEPushesUntilMorning(t *testing.T) {
 }
 
 func TestUnreachableAndObsoleteAreCancelled(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, c := parties(t, d)
 		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
@@ -326,6 +334,7 @@ func (b *blocker) Deliver(ctx context.Context, r store.Reminder) error {
 // them with the same dedupe keys, so LINE sees the same retry keys. When A
 // wakes up, its outcomes are refused: the rows are B's.
 func TestKilledDispatcherIsTakenOver(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, c := parties(t, d)
 		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
@@ -375,6 +384,7 @@ func TestKilledDispatcherIsTakenOver(t *testing.T) {
 // TestRunDrainsOnShutdown: cancelling Run while a delivery is in flight
 // lets that delivery finish and be recorded.
 func TestRunDrainsOnShutdown(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, _ := parties(t, d)
 		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
@@ -400,6 +410,7 @@ func TestRunDrainsOnShutdown(t *testing.T) {
 // three connection pools claiming concurrently: every dedupe key is
 // delivered exactly once.
 func TestExactlyOnceAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	d := openPostgres(t)
 	_, owner, c := parties(t, d)
 	clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))

@@ -45,7 +45,10 @@ var backends = []backend{
 
 func eachBackend(t *testing.T, fn func(t *testing.T, d db)) {
 	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) { fn(t, b.open(t)) })
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, b.open(t))
+		})
 	}
 }
 

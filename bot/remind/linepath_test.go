@@ -34,6 +34,7 @@ func (c *crashAfterSend) Deliver(ctx context.Context, r store.Reminder) error {
 // the same X-Line-Retry-Key twice and answers the second with 409, which
 // counts as sent: the owner gets one message.
 func TestTakeoverRepushesWithTheSameRetryKey(t *testing.T) {
+	t.Parallel()
 	d := openPostgres(t)
 	c := company(t, d, "山田製作所")
 	o := owner(t, d, c, jstAt(2026, 11, 1, 10, 0))

@@ -40,6 +40,7 @@ func (g *digests) SendDigest(ctx context.Context, coordinator store.Person, r st
 }
 
 func TestRouterCheckIns(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		c := company(t, d, "山田製作所")
 		o := owner(t, d, c, jstAt(2026, 11, 1, 10, 0))
@@ -91,6 +92,7 @@ func TestRouterCheckIns(t *testing.T) {
 }
 
 func TestRouterFollowup(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		c := company(t, d, "山田製作所")
 		advisor := person(t, d, store.RoleAdvisor, "佐藤", "slack")
@@ -134,6 +136,7 @@ func TestRouterFollowup(t *testing.T) {
 }
 
 func TestRouterDigest(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		coord := person(t, d, store.RoleCoordinator, "田中", "slack")
 		r := store.Reminder{Kind: remind.KindDigest, RecipientID: coord.ID, Payload: `{"slot":"2027-01-11T09:00:00+09:00"}`}

@@ -14,6 +14,7 @@ import (
 // the service plans the week's digest at once, the dispatcher loop delivers
 // it, and cancelling the context stops both cleanly.
 func TestServicePlansDispatchesAndStops(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		coord := person(t, d, store.RoleCoordinator, "田中", "slack")
 		clk := bottest.NewClock(jstAt(2026, 11, 30, 9, 0).Add(30 * time.Second))

@@ -14,6 +14,7 @@ import (
 // TestEraseLeavesNoPersonalData erases a company and then reads the
 // database directly: no table of the schema holds anything of it any more.
 func TestEraseLeavesNoPersonalData(t *testing.T) {
+	t.Parallel()
 	url := pgtest.NewDB(t, migrate)
 	e := storetest.NewErasure(t, openURL(t, url))
 	conn, err := pgx.Connect(t.Context(), url)

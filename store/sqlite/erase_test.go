@@ -12,6 +12,7 @@ import (
 // TestEraseLeavesNoPersonalData erases a company and then reads the file
 // directly: no table of the schema holds anything of it any more.
 func TestEraseLeavesNoPersonalData(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bansou.db")
 	e := storetest.NewErasure(t, open(t, path))
 	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")

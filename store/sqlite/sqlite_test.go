@@ -30,6 +30,7 @@ func open(t *testing.T, path string) *sqlite.DB {
 }
 
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) store.Store {
 		return open(t, filepath.Join(t.TempDir(), "bansou.db"))
 	})
@@ -39,6 +40,7 @@ func TestConformance(t *testing.T) {
 // schema and the record of applied migrations stay as they were, and every
 // migration file is recorded once.
 func TestMigrateIsIdempotent(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bansou.db")
 	db := open(t, path) // migrates
 	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
@@ -84,6 +86,7 @@ func migrationFiles(t *testing.T) []string {
 }
 
 func TestReopenKeepsData(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "a dir with spaces?", "bansou.db")
 	if err := mkdirFor(path); err != nil {
 		t.Fatal(err)

@@ -48,7 +48,7 @@ func TestTryQuickDebriefThenMemory(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{
-		"いまの回答: 売上は前年比で1割減",                   // 戻る showed the earlier answer
+		"いまの回答: 売上は前年比で1割減",                  // 戻る showed the earlier answer
 		"4. 本人の言葉: 「わかってはいるんだけど、手が回らないんだよね」", // the edit from the review (after the company and its stage)
 		"保存しました。",
 		"・次の一歩: 「朝礼で月２回、目標を話す」（期限 ", // due date from the 全角 １２／４

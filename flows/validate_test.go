@@ -243,3 +243,25 @@ func FuzzParseFlow(f *testing.F) {
 		}
 	})
 }
+
+// The intake started on its own (新規企業) offers its two modes as before;
+// essentials and stage are only for the debrief's hand-off.
+func TestIntakeOnItsOwnOffersFullAndBasic(t *testing.T) {
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := set.Get("intake")
+	for _, mode := range []string{"", "essentials", "stage"} {
+		_, res := Start(f, mode, testEnv())
+		var ids []string
+		if res.Prompt != nil {
+			for _, o := range res.Prompt.Options {
+				ids = append(ids, o.ID)
+			}
+		}
+		if res.Prompt == nil || res.Prompt.StepID != ModeStep || strings.Join(ids, ",") != "full,basic" {
+			t.Errorf("intake started with mode %q: prompt %+v; want the choice of full and basic", mode, res.Prompt)
+		}
+	}
+}

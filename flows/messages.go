@@ -391,4 +391,5 @@ var messages = map[string]Text{
 	"bot_thank_you_for_telling_us2":  {JA: "お知らせいただき、ありがとうございます。%[1]vできるだけ早くお電話します。", EN: "Thank you for telling us. %[2]v will call you as soon as possible."},
 	"bot_of_course_we_ll_ask3":       {JA: "承知しました。%[1]vにまたお聞きしますね。", EN: "Of course. We'll ask again on %[2]v."},
 	"bot_of_course_we_ll_ask4":       {JA: "承知しました。%[1]vにまたお聞きしますね。", EN: "Of course. We'll ask again on %[2]v."},
+	"bot_alert_call_request":         {JA: "%sさま: 電話のご希望", EN: "%s: asks for a call"},
 }

@@ -92,7 +92,7 @@ type ReviewLine struct {
 func Start(f *Flow, mode string, env Env) (State, Result) {
 	st := State{FlowID: f.ID, FlowVersion: f.Version, Answers: map[string]Answer{}, Context: copyContext(env.Context)}
 	res := Result{Notice: RenderText(f.Intro, env)}
-	if len(f.Modes) > 0 && !f.HasMode(mode) {
+	if len(f.Modes) > 0 && !f.offers(mode) {
 		st.Phase = PhaseMode
 	} else {
 		st.Mode = mode
@@ -178,9 +178,11 @@ func (f *Flow) retry(st State, notice string, env Env) (State, Result) {
 }
 
 func (f *Flow) chooseMode(st State, in Input, env Env) (State, Result) {
-	opts := make([]Option, len(f.Modes))
-	for i, m := range f.Modes {
-		opts[i] = Option{ID: m.ID, Label: m.Title}
+	var opts []Option
+	for _, m := range f.Modes {
+		if !m.Handoff {
+			opts = append(opts, Option{ID: m.ID, Label: m.Title})
+		}
 	}
 	ids, ok := MatchOptions(inputText(in), opts, false)
 	if !ok {
@@ -516,7 +518,9 @@ func (f *Flow) Render(st State, env Env) *Prompt {
 	case PhaseMode:
 		p := &Prompt{StepID: ModeStep, Kind: KindSingle, Text: msg(lang, "mode_ask")}
 		for _, m := range f.Modes {
-			p.Options = append(p.Options, Choice{ID: m.ID, Label: m.Title.In(lang)})
+			if !m.Handoff {
+				p.Options = append(p.Options, Choice{ID: m.ID, Label: m.Title.In(lang)})
+			}
 		}
 		return p
 	case PhaseReview:

@@ -19,7 +19,7 @@ func TestNewCompanyRunsTheIntakeFirst(t *testing.T) {
 	r := h.say(t, "U1", "振り返り みなと工務店")
 	r = h.tap(t, "U1", r.SessionID, flows.ModeStep, "quick")
 	wantPrompt(t, r, "I9")
-	if !strings.Contains(r.Text, "新しい企業の基本情報") {
+	if !strings.Contains(r.Text, "まず会社の段階だけうかがいます") {
 		t.Errorf("the intake opens without its introduction: %q", r.Text)
 	}
 	debrief := r.SessionID

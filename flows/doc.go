@@ -54,7 +54,8 @@
 // its own session (Flow.Handoffs). Hand-offs do not nest, and the questions
 // asked in the other flow count against the parent's budget. A mode marked
 // handoff is one only a then_mode uses: a person starting that flow on its
-// own is not offered it.
+// own is not offered it. A mode's intro, when set, is said instead of the
+// flow's when a hand-off starts it (a short lead-in for a few questions).
 //
 //	steps:
 //	  - id: D1n
@@ -65,7 +66,10 @@
 //
 //	# in intake.yaml
 //	modes:
-//	  - {id: essentials, handoff: true, title: {ja: "要点（業種・所在地・段階）"}}
+//	  - id: essentials
+//	    handoff: true
+//	    title: {ja: "要点（業種・所在地・段階）"}
+//	    intro: {ja: "初めての企業ですので、まず業種・所在地・段階の3点だけうかがいます。"}
 //
 // default is the suggested answer, shown with the question; an empty reply
 // or one tap on it accepts it. It is an option id (single, or comma-joined

@@ -274,7 +274,7 @@ func (f *Flow) settle(st State, res Result, env Env) (State, Result) {
 				st.Subs = map[string]*State{}
 			}
 			st.Subs[s.ID] = ss
-			res.Notice = joinNotice(res.Notice, RenderText(sub.Intro, env))
+			res.Notice = joinNotice(res.Notice, RenderText(sub.introOf(ss.Mode), env))
 		}
 		if ss.Phase != PhaseReview && ss.Phase != PhaseDone {
 			break
@@ -665,4 +665,15 @@ func (f *Flow) Prefill(st State, id string, a Answer) State {
 		st, _ = f.settle(st, Result{}, Env{})
 	}
 	return st
+}
+
+// introOf is what is said when the flow starts in mode: the mode's own
+// intro, or the flow's.
+func (f *Flow) introOf(mode string) Text {
+	for _, m := range f.Modes {
+		if m.ID == mode && (m.Intro.JA != "" || m.Intro.EN != "") {
+			return m.Intro
+		}
+	}
+	return f.Intro
 }

@@ -77,7 +77,10 @@ type Mode struct {
 	// Handoff marks a mode only a hand-off uses (a then_mode): the person
 	// starting the flow on its own is not offered it.
 	Handoff bool `yaml:"handoff"`
-	Line    int  `yaml:"-"`
+	// Intro, when set, is said instead of the flow's intro when a hand-off
+	// starts the flow in this mode (a short lead-in for a few questions).
+	Intro Text `yaml:"intro"`
+	Line  int  `yaml:"-"`
 }
 
 // Option is one choice of a single or multi step.

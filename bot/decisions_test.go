@@ -53,8 +53,9 @@ func ownerOf(t *testing.T, h *harness, lineID string) store.Person {
 	return p
 }
 
-// answerUntilReview answers each question by its step id (a new company's
-// basic intake from intakeAnswers first) until the review; a question the
+// answerUntilReview answers each question by its step id (the intake's
+// questions a new company's debrief asks first from intakeAnswers) until
+// the review; a question the
 // script has no answer for fails the test.
 func answerUntilReview(t *testing.T, h *harness, user string, r bot.Reply, answers map[string]string) bot.Reply {
 	t.Helper()

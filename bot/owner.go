@@ -130,12 +130,7 @@ func (t *turn) escalate(ctx context.Context, companyID int64) error {
 	if err := t.audit(ctx, "escalation", c.ID, "keyword"); err != nil {
 		return err
 	}
-	name, err := t.ownerAdvisor(ctx, companyID)
-	if err != nil {
-		return err
-	}
-	t.notes = append(t.notes, flows.Msg(t.lang, "bot_thank_you_for_telling_us2", advisorFrom(name, t.lang), advisorSubject(name, t.lang)))
-	return nil
+	return t.promiseCall(ctx, companyID, "bot_thank_you_for_telling_us2")
 }
 
 func (t *turn) audit(ctx context.Context, action string, companyID int64, detail string) error {

@@ -244,7 +244,7 @@ func TestCancelInsideHandoffAsksFirst(t *testing.T) {
 	f, _ := set.Get("debrief")
 	env := testEnv()
 	env.Context = map[string]string{CtxCompanyIsNew: "true"}
-	st, _ := Start(f, "quick", env)
+	st, _ := Start(f, "full", env)
 	st = f.Prefill(st, "D1", Answer{Value: "佐藤商店"}) // as bansou try --company does
 	if st.Subs["D1n"] == nil {
 		t.Fatalf("a new company's debrief did not hand off to the intake: cursor %s", st.Cursor)

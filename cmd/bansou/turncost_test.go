@@ -64,33 +64,24 @@ func TestServeTurnStatements(t *testing.T) {
 		// A new company: CompaniesOf (the choices), CompanyByKey,
 		// CompanyByName, CreateCompany, SetCompanyKey, Assign, SaveTurn.
 		{"山田製作所", 9 + inboxTurn, 8 + inboxTurn},
-		// A new company first gets the basic intake (debrief v2 hands off
-		// to it): ordinary answers, kept in the session's state.
-		answer("1"),       // I2 industry
-		answer("みどり市"),    // I3 municipality
-		answer("スキップ"),    // I4 founded
-		answer("1"),       // I5
-		answer("1"),       // I6
-		answer("1"),       // I7
-		answer("人手が足りない"), // I8 the issue as stated
-		answer("3"),       // I9 stage
-		answer("1"),       // I10 urgency
-		answer("売上を戻す"),   // the first theme
-		answer("1"),       // who chose it
-		answer("12/11"),   // the intake\'s next date (followup.date): D34 is not asked
+		// A new company is first asked its stage, the quick debrief's
+		// hand-off to the intake: an ordinary answer, kept in the session's
+		// state, that also ends the hand-off.
+		answer("3"), // I9 stage
 		answer("売上が前年比1割減。社長が営業も製造も見ている。"),
 		answer("「わかってはいるけど、手が回らない」"),
 		answer("1,2"), // D14 walls
 		answer("1"),   // D15 main wall
 		answer("1"),   // D21 a commitment: yes
 		answer("朝礼で月2回、目標を話す"), // D22
-		answer("12/4"), // D23
-		answer("2"),    // D29 no referral
-		// D34 is not asked: the intake's next date is the follow-up.
-		// 保存: 12, plus the handed-off intake stored as its own session:
-		// CreateSession and one AddAnswer per intake answer (12 here).
-		// Batching those answers is left to do.
-		{"保存", 12 + 1 + 12, 12 + 1 + 12},
+		answer("12/4"),  // D23
+		answer("2"),     // D29 considering: no referral yet
+		answer("12/11"), // D34 the follow-up date
+		// 保存: 11 statements in 10 round trips here (12 with a referral),
+		// plus the handed-off intake stored as its own session:
+		// CreateSession and one AddAnswer per intake answer (2: I1, the
+		// company filled in from the debrief, and I9).
+		{"保存", 11 + 1 + 2, 10 + 1 + 2},
 	}
 	// The next visit to the same company: choosing it reads its memory.
 	again := []limit{{"visit", 0, 0}, {"2", 4 + inboxTurn, 3 + inboxTurn}, /* shows the company step: reads the choices */
@@ -371,6 +362,7 @@ func benchServeTurns(b *testing.B, s *turnServer, tr *pgtest.Tracer, conc int) f
 		u.command(b, "visit")
 		u.dm(b, "2") // 簡易
 		u.dm(b, fmt.Sprintf("企業%d-%d", run, i))
+		u.dm(b, "2") // a new company: its stage first (I9)
 		if last := u.lastText(); !strings.Contains(last, "事実") {
 			b.Fatalf("not at the facts question (D5): %s", last)
 		}

@@ -150,6 +150,7 @@ var intakeAnswers = []struct{ step, text string }{
 }
 
 func TestQuickDebriefSavesCommitmentAndFollowup(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := quickDebrief(t, h, "U1", "山田製作所")
 	if r.Prompt != nil || !strings.Contains(r.Text, "保存しました") {
@@ -178,6 +179,7 @@ func TestQuickDebriefSavesCommitmentAndFollowup(t *testing.T) {
 }
 
 func TestSecondDebriefOpensWithTheCompanyMemory(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	quickDebrief(t, h, "U1", "山田製作所")
 	r := h.say(t, "U1", "振り返り 山田製作所")
@@ -189,6 +191,7 @@ func TestSecondDebriefOpensWithTheCompanyMemory(t *testing.T) {
 }
 
 func TestDuplicateDeliveryHasNoSecondEffect(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	knownCompany(t, h, "U1", "山田製作所")
 	r := h.say(t, "U1", "振り返り 山田製作所")
@@ -211,6 +214,7 @@ func TestDuplicateDeliveryHasNoSecondEffect(t *testing.T) {
 
 // Twenty quick taps on the same button: the session moves exactly one step.
 func TestConcurrentTapsAdvanceOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	knownCompany(t, h, "U1", "山田製作所")
 	r := h.say(t, "U1", "振り返り 山田製作所")
@@ -244,6 +248,7 @@ func TestConcurrentTapsAdvanceOnce(t *testing.T) {
 }
 
 func TestCancelLeavesNoActiveSession(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(t, "U1", "振り返り")
 	r := h.say(t, "U1", "やめる")

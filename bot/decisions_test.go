@@ -14,6 +14,7 @@ import (
 // Item 7 on LINE: a step written 「明日、…」 is asked ten days later without
 // the stale 明日; nothing reads （未登録）.
 func TestLINECheckinQuotesTheStepWithoutStaleTimeWords(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	adv := h.advisor(t, "U1", "佐藤")
 	r := h.say(t, "U1", "振り返り 山田製作所")

@@ -15,6 +15,7 @@ import (
 // stored as the company's own intake session, so the next debrief goes
 // straight on.
 func TestNewCompanyRunsTheIntakeFirst(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.say(t, "U1", "振り返り みなと工務店")
 	r = h.tap(t, "U1", r.SessionID, flows.ModeStep, "quick")
@@ -118,6 +119,7 @@ func reviewText(r bot.Reply) string {
 // A single wall chosen is the main wall: recorded without asking, stored
 // like an answer, and said in the conversation.
 func TestOneWallIsTheMainWall(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	knownCompany(t, h, "U1", "山田製作所")
 	r := h.say(t, "U1", "振り返り 山田製作所")

@@ -98,6 +98,7 @@ func (d *portfolioDesk) page(path string) (int, string, int64) {
 // The portfolio page runs the same few statements for 10 companies as for
 // 50: no query per company.
 func TestPortfolioStatementsDoNotGrowWithCompanies(t *testing.T) {
+	t.Parallel()
 	for _, viewer := range []string{webtest.CoordinatorSlackID, webtest.AdvisorSlackID(0)} {
 		var counts []int64
 		for _, n := range []int{10, 50} {

@@ -25,6 +25,10 @@ func BenchmarkTurn(b *testing.B) {
 	if err := h.bot.Handle(ctx, mode); err != nil {
 		b.Fatal(err)
 	}
+	stage := bot.Incoming{EventID: "stage", Channel: "slack", UserID: "U1", Text: "3"} // a new company: its stage first
+	if err := h.bot.Handle(ctx, stage); err != nil {
+		b.Fatal(err)
+	}
 	texts := []string{"売上が前年比1割減。社長が営業も製造も見ている。", "戻る"}
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -44,6 +44,7 @@ func BenchmarkDMTurn(b *testing.B) {
 	mode := h.lastPrompt(b)
 	h.click(b, "U1", mode.button(b, "quick"), nil)
 	h.dm(b, "U1", "山田製作所")
+	h.dm(b, "U1", "3") // a new company: its stage first (the intake's hand-off)
 	if p := h.lastPrompt(b); !bytes.Contains([]byte(p.text), []byte("事実")) {
 		b.Fatalf("not at D5: %s", p.text)
 	}

@@ -134,6 +134,10 @@ func turnTxn(t *testing.T, tr *pgtest.Tracer, what string) pgtest.Txn {
 	t.Helper()
 	var found []pgtest.Txn
 	for _, txn := range tr.Done() {
+		if os.Getenv("TURNCOST_DUMP") != "" && !txn.Has("inbound_events") {
+			t.Logf("other transaction: %d statements, %d round trips: %s", len(txn.Statements), txn.RoundTrips,
+				strings.Join(txn.Statements, " ; "))
+		}
 		if txn.Has("inbound_events") {
 			found = append(found, txn)
 		}
@@ -157,7 +161,7 @@ const turnSecret = "bench-signing-secret"
 
 // startTurnServer runs bansou serve on the database at dbURL (a postgres://
 // URL or a SQLite path) with tr counting PostgreSQL statements.
-func startTurnServer(tb testing.TB, dbURL string, tr *pgtest.Tracer) *turnServer {
+func startTurnServer(tb testing.TB, dbURL string, tr *pgtest.Tracer, opts ...func(*config)) *turnServer {
 	tb.Helper()
 	fake := newReplySlack()
 	api := httptest.NewServer(fake)
@@ -169,6 +173,9 @@ func startTurnServer(tb testing.TB, dbURL string, tr *pgtest.Tracer) *turnServer
 	}
 	if tr != nil {
 		cfg.pgOptions = append(cfg.pgOptions, postgres.WithTracer(tr))
+	}
+	for _, o := range opts {
+		o(&cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -256,6 +263,47 @@ func (u *slackUser) post(tb testing.TB, path, contentType string, body []byte) {
 
 func (u *slackUser) lastText() string { return u.s.slack.last(u.ch) }
 
+// boldQuestion is a posted question's text: its first bold span.
+var boldQuestion = regexp.MustCompile(`\*([^*]+)\*`)
+
+// question is what the last message in the DM asks ("" when nothing).
+func (u *slackUser) question() string {
+	m := boldQuestion.FindStringSubmatch(u.lastText())
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// answerUntil answers whatever the conversation asks until its question
+// contains want: each question first with "1" (a choice, a number or a
+// text), and when that leaves it asked, with a date, then with スキップ.
+// It knows no flow's steps (a typed question's message carries no step
+// id), so a shorter or longer hand-off needs no change here.
+func (u *slackUser) answerUntil(tb testing.TB, want string) {
+	tb.Helper()
+	tries := []string{"1", "12/11", "スキップ"}
+	last, try := "", 0
+	for range 80 {
+		q := u.question()
+		switch {
+		case strings.Contains(q, want):
+			return
+		case q == "":
+			tb.Fatalf("waiting for %q: the last message asks nothing: %s", want, u.lastText())
+		case q == last:
+			try++
+		default:
+			last, try = q, 0
+		}
+		if try == len(tries) {
+			tb.Fatalf("waiting for %q: %q takes none of %v", want, q, tries)
+		}
+		u.dm(tb, tries[try])
+	}
+	tb.Fatalf("%q not asked within 80 answers", want)
+}
+
 // replySlack is a Slack Web API answering conversations.open,
 // chat.postMessage and chat.update. A reply counts when chat.postMessage
 // reaches it: whoever waits for the channel is woken.
@@ -321,46 +369,78 @@ func (f *replySlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // fake Slack (only then is the turn counted), with 1, 8 and 32
 // conversations at once, on SQLite and on PostgreSQL with fsync on. Turns
 // alternate between answering the facts question and 「戻る」. It reports
-// turns/s, and on PostgreSQL the statements and round trips per turn; right
-// after each PostgreSQL run, pgbench runs the same statements on the same
-// server (each statement a round trip, as a usual client sends them) and
-// reports its rate and bansou's share of it. BANSOU_BENCH_REPEATS=3 runs the
-// PostgreSQL pairs three times, alternating:
+// turns/s, and on PostgreSQL the statements and round trips per turn.
+//
+// Each case runs twice: "inbox" is the durable path of bansou serve (the
+// event stored before the ack, the turn run from the inbox); "direct" runs
+// the turn after the ack without the inbox, as before it. Right after each
+// PostgreSQL pair, pgbench runs on the same server, each statement its own
+// round trip as a usual client sends them: "pgbench" the turn's own
+// statements, "pgbench+inbox" every statement bansou's serve path sends for
+// a turn (the inbox row's insert in its own fsync'd transaction; the turn
+// with the row's done-marking; the Slack side's closing of open prompts).
+// BANSOU_BENCH_REPEATS=3 runs the PostgreSQL cases three times, alternating:
 //
 //	BANSOU_BENCH_REPEATS=3 go test -run '^$' -bench ServeTurn -benchtime 3000x ./cmd/bansou/
 func BenchmarkServeTurn(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) {
-		s := startTurnServer(b, filepath.Join(b.TempDir(), "bansou.db"), nil)
+		dir := b.TempDir()
+		inbox := startTurnServer(b, filepath.Join(dir, "inbox.db"), nil)
+		direct := startTurnServer(b, filepath.Join(dir, "direct.db"), nil, withoutInbox)
 		for _, conc := range []int{1, 8, 32} {
-			b.Run(fmt.Sprintf("conc=%d", conc), func(b *testing.B) { benchServeTurns(b, s, nil, conc) })
+			var on, off float64
+			b.Run(fmt.Sprintf("conc=%d/inbox", conc), func(b *testing.B) { on = benchServeTurns(b, inbox, nil, conc) })
+			b.Run(fmt.Sprintf("conc=%d/direct", conc), func(b *testing.B) {
+				off = benchServeTurns(b, direct, nil, conc)
+				b.ReportMetric(on/off, "inbox/direct")
+			})
+			b.Logf("sqlite conc=%d inbox=%.0f direct=%.0f turns/s inbox/direct=%.2f", conc, on, off, on/off)
 		}
 	})
 	b.Run("postgres", func(b *testing.B) {
 		srv := pgtest.StartServer(b, pgtest.Durable)
 		url := srv.CreateDB(b, "")
-		tr := &pgtest.Tracer{}
-		serveURL := url
+		directURL := srv.CreateDB(b, "")
+		tr, trDirect := &pgtest.Tracer{}, &pgtest.Tracer{}
+		pool := ""
 		if n := os.Getenv("BANSOU_BENCH_POOL"); n != "" { // to measure pool sizes
-			serveURL += "&pool_max_conns=" + n
+			pool = "&pool_max_conns=" + n
 		}
-		s := startTurnServer(b, serveURL, tr)
+		inbox := startTurnServer(b, url+pool, tr)
+		direct := startTurnServer(b, directURL+pool, trDirect, withoutInbox)
 		repeats, _ := strconv.Atoi(os.Getenv("BANSOU_BENCH_REPEATS"))
 		for r := 1; r <= max(1, repeats); r++ {
 			for _, conc := range []int{1, 8, 32} {
-				var rate, tps float64
-				b.Run(fmt.Sprintf("conc=%d/bansou", conc), func(b *testing.B) { rate = benchServeTurns(b, s, tr, conc) })
+				var on, off, tps, full float64
+				b.Run(fmt.Sprintf("conc=%d/inbox", conc), func(b *testing.B) { on = benchServeTurns(b, inbox, tr, conc) })
+				b.Run(fmt.Sprintf("conc=%d/direct", conc), func(b *testing.B) {
+					off = benchServeTurns(b, direct, trDirect, conc)
+					b.ReportMetric(on/off, "inbox/direct")
+				})
 				b.Run(fmt.Sprintf("conc=%d/pgbench", conc), func(b *testing.B) {
 					if tps == 0 { // once, however often the framework calls
-						tps = runPgbench(b, srv, url, conc)
-						b.Logf("repeat %d conc=%d bansou=%.0f turns/s pgbench=%.0f tps ratio=%.2f", r, conc, rate, tps, rate/tps)
+						tps = runPgbench(b, srv, url, conc, false)
 					}
 					b.ReportMetric(tps, "tps")
-					b.ReportMetric(rate/tps, "bansou/pgbench")
+					b.ReportMetric(on/tps, "bansou/pgbench")
 				})
+				b.Run(fmt.Sprintf("conc=%d/pgbench+inbox", conc), func(b *testing.B) {
+					if full == 0 {
+						full = runPgbench(b, srv, url, conc, true)
+					}
+					b.ReportMetric(full, "tps")
+					b.ReportMetric(on/full, "bansou/pgbench")
+				})
+				b.Logf("repeat %d conc=%d inbox=%.0f direct=%.0f turns/s inbox/direct=%.2f pgbench=%.0f pgbench+inbox=%.0f tps "+
+					"inbox/pgbench=%.2f inbox/(pgbench+inbox)=%.2f direct/pgbench=%.2f",
+					r, conc, on, off, on/off, tps, full, on/tps, on/full, off/tps)
 			}
 		}
 	})
 }
+
+// withoutInbox runs turns after the ack without the durable inbox.
+func withoutInbox(c *config) { c.noInbox = true }
 
 // benchRun numbers the conversations of successive runs, so each run has
 // advisors of its own.
@@ -376,9 +456,7 @@ func benchServeTurns(b *testing.B, s *turnServer, tr *pgtest.Tracer, conc int) f
 		u.command(b, "visit")
 		u.dm(b, "2") // 簡易
 		u.dm(b, fmt.Sprintf("企業%d-%d", run, i))
-		if last := u.lastText(); !strings.Contains(last, "事実") {
-			b.Fatalf("not at the facts question (D5): %s", last)
-		}
+		u.answerUntil(b, "「事実」") // D5, after a new company's intake (debrief v2)
 		users[i] = u
 	}
 	texts := []string{"売上が前年比1割減。社長が営業も製造も見ている。", "戻る"}
@@ -440,11 +518,43 @@ UPDATE sessions SET step = 'D5', state = :state, updated_at = now(), version = v
 COMMIT;
 `
 
+// pgbenchInbox stores the event in the inbox before the ack, as bansou's
+// AddInbox does (its own transaction, committed with the WAL flushed); the
+// turn then marks the row done (pgbenchMark, in the turn's transaction), and
+// the Slack side closes the session's open prompts (pgbenchPrompts). (No
+// colon inside a literal: pgbench would read ":name" as a variable.)
+const pgbenchInbox = `BEGIN;
+SELECT pg_advisory_xact_lock(hashtextextended('bansou.inbox:' || 'slack-pgb-' || :client_id::text, 0));
+WITH free AS (SELECT NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = 'slack-pgb-' || :client_id::text AND status = 'pending') AS claim) INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, lease_until, attempts) SELECT gen_random_uuid()::text, 'slack', 'slack-pgb-' || :client_id::text, 'events', convert_to(repeat('x', 400), 'UTF8'), now(), 'pending', CASE WHEN claim THEN now() + interval '30 seconds' END, CASE WHEN claim THEN 1 ELSE 0 END FROM free ON CONFLICT (dedupe_key) DO NOTHING RETURNING id AS inbox_id \gset
+COMMIT;
+`
+
+const pgbenchMark = `SET LOCAL synchronous_commit = off;
+UPDATE inbox SET status = 'done', done_at = now(), lease_until = NULL WHERE id = :inbox_id AND attempts = 1 AND status = 'pending';
+`
+
+const pgbenchPrompts = `BEGIN;
+SELECT pg_advisory_xact_lock(hashtextextended('bansou.prompt_messages', :sid::bigint));
+WITH closed AS (UPDATE prompt_messages SET closed = true WHERE session_id = :sid AND NOT closed RETURNING id, session_id, step_id, channel_id, ts, body, closed, answer, at) SELECT session_id, step_id, channel_id, ts, body, closed, answer, at FROM closed ORDER BY id;
+COMMIT;
+`
+
+// withInbox is script with the inbox's and the Slack side's statements
+// around the turn.
+func withInbox(script string) string {
+	first, rest, _ := strings.Cut(script, "BEGIN;\n")
+	turn, _, _ := strings.Cut(rest, "COMMIT;\n")
+	// The done-marking goes after the event's INSERT, as in OpenTurn.
+	insert, after, _ := strings.Cut(turn, "\n")
+	return first + pgbenchInbox + "BEGIN;\n" + insert + "\n" + pgbenchMark + after + "COMMIT;\n" + pgbenchPrompts
+}
+
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
 
 // runPgbench runs pgbench with conc clients for pgbenchSeconds on the
-// server bansou just used and returns its rate.
-func runPgbench(b *testing.B, srv *pgtest.Server, url string, conc int) float64 {
+// server bansou just used and returns its rate: the turn's statements, or
+// with inbox every statement of the serve path (withInbox).
+func runPgbench(b *testing.B, srv *pgtest.Server, url string, conc int, inbox bool) float64 {
 	bin := filepath.Join(srv.BinDir(), "pgbench")
 	if _, err := os.Stat(bin); srv.BinDir() == "" || err != nil {
 		if os.Getenv("CI") != "" {
@@ -455,7 +565,11 @@ func runPgbench(b *testing.B, srv *pgtest.Server, url string, conc int) float64 
 	base := pgbenchSessions(b, url, conc)
 	dir := b.TempDir()
 	answer, back := filepath.Join(dir, "answer.sql"), filepath.Join(dir, "back.sql")
-	for path, script := range map[string]string{answer: pgbenchAnswer, back: pgbenchBack} {
+	scripts := map[string]string{answer: pgbenchAnswer, back: pgbenchBack}
+	if inbox {
+		scripts = map[string]string{answer: withInbox(pgbenchAnswer), back: withInbox(pgbenchBack)}
+	}
+	for path, script := range scripts {
 		if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
 			b.Fatal(err)
 		}

@@ -22,9 +22,11 @@ func scanPrompt(row pgx.CollectableRow) (store.PromptMessage, error) {
 // until the transaction ends, so a post being recorded and an answer
 // closing its session never miss each other.
 func (t *tx) lockPromptSession(ctx context.Context, sessionID int64) error {
-	_, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('bansou.prompt_messages', $1))`, sessionID)
+	_, err := t.tx.Exec(ctx, lockPromptSession, sessionID)
 	return err
 }
+
+const lockPromptSession = `SELECT pg_advisory_xact_lock(hashtextextended('bansou.prompt_messages', $1))`
 
 // SavePrompt records a posted prompt, or consumes the mark its answer left.
 func (t *tx) SavePrompt(ctx context.Context, m store.PromptMessage, since time.Time) (store.PromptMessage, error) {
@@ -54,17 +56,28 @@ func (t *tx) SavePrompt(ctx context.Context, m store.PromptMessage, since time.T
 }
 
 // ClosePrompts closes the session's open prompts, leaving a mark for an
-// answered step whose message is not recorded yet.
+// answered step whose message is not recorded yet. The session's lock and
+// the closing go out in one batch (with BEGIN): one round trip when there
+// is no mark to leave.
 func (t *tx) ClosePrompts(ctx context.Context, sessionID int64, answeredStep, answer string, at time.Time) ([]store.PromptMessage, error) {
-	if err := t.lockPromptSession(ctx, sessionID); err != nil {
-		return nil, storeErr("close prompts", err)
-	}
-	ms, err := queryAll(ctx, t, scanPrompt, `
+	b := &pgx.Batch{}
+	b.Queue(lockPromptSession, sessionID)
+	b.Queue(`
 		WITH closed AS (
 			UPDATE prompt_messages SET closed = true
 			WHERE session_id = $1 AND NOT closed
 			RETURNING id, `+promptCols+`)
 		SELECT `+promptCols+` FROM closed ORDER BY id`, sessionID)
+	br := t.tx.SendBatch(ctx, b)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return nil, storeErr("close prompts", err)
+	}
+	rows, _ := br.Query()
+	ms, err := pgx.CollectRows(rows, scanPrompt)
+	if err == nil {
+		err = br.Close()
+	}
 	if err != nil {
 		return nil, storeErr("close prompts", err)
 	}

@@ -32,7 +32,8 @@ type Config struct {
 	Metrics  *Metrics         // nil: none
 	Now      func() time.Time // time.Now when nil
 
-	Workers     int           // rows run at once (default 16)
+	Workers     int           // rows claimed and run at once (default 16)
+	HandOffs    int           // events stored claimed and run at once in this process (default 64)
 	Lease       time.Duration // how long a claim holds a row (default 30 s); the work's timeout is 2/3 of it
 	Poll        time.Duration // how often idle workers look for rows nobody announced (default 1 s)
 	MaxAttempts int           // tries before a row is given up (default 8)
@@ -69,6 +70,9 @@ func New(cfg Config) (*Inbox, error) {
 		cfg.Now = time.Now
 	}
 	cfg.Workers = orDefault(cfg.Workers, 16)
+	// Hand-offs cost no claim: with 16 of them, 32 conversations sent half
+	// their events the claim's way (a transaction more, 0.6 of the rate).
+	cfg.HandOffs = orDefault(cfg.HandOffs, 64)
 	cfg.Lease = orDefault(cfg.Lease, 30*time.Second)
 	cfg.Poll = orDefault(cfg.Poll, time.Second)
 	cfg.MaxAttempts = orDefault(cfg.MaxAttempts, 8)
@@ -76,7 +80,7 @@ func New(cfg Config) (*Inbox, error) {
 	cfg.StatsEvery = orDefault(cfg.StatsEvery, 5*time.Second)
 	work, abort := context.WithCancel(context.Background())
 	return &Inbox{cfg: cfg, log: cfg.Logger.With("component", "inbox"), wake: make(chan struct{}, cfg.Workers),
-		work: work, abort: abort, slots: make(chan struct{}, cfg.Workers)}, nil
+		work: work, abort: abort, slots: make(chan struct{}, cfg.HandOffs)}, nil
 }
 
 func orDefault[T int | time.Duration](v, def T) T {

@@ -292,11 +292,14 @@ func (w *world) auditHas(t *testing.T, action string) {
 // TestAccessMatrix: every role × every action on both backends, each the
 // exact allow or refuse, and a refusal shows none of the company's answers.
 func TestAccessMatrix(t *testing.T) {
+	t.Parallel()
 	for _, be := range backends {
 		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
 			for _, a := range actions {
 				for _, r := range roles {
 					t.Run(a.name+"/"+r.name, func(t *testing.T) {
+						t.Parallel()
 						w := newWorld(t, be.open)
 						got, returned := a.run(t, w, r)
 						want := slices.Contains(a.allowed, r)
@@ -323,6 +326,7 @@ func TestAccessMatrix(t *testing.T) {
 // refused the same way: the question stays, nothing is assigned, no
 // memory is shown.
 func TestCompanyQuestionRefusesAnotherAdvisorsCompany(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, backends[0].open)
 	h := w.h
 	r := h.say(t, "UB", "振り返り")
@@ -347,6 +351,7 @@ func TestCompanyQuestionRefusesAnotherAdvisorsCompany(t *testing.T) {
 // The configuration is the only source of the coordinator role: someone
 // dropped from BANSOU_COORDINATORS sees only their own companies again.
 func TestCoordinatorsFollowTheConfiguration(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, backends[0].open)
 	ctx := context.Background()
 	if _, err := w.h.bot.History(ctx, "slack", "UC", "山田製作所"); err != nil {
@@ -366,6 +371,7 @@ func TestCoordinatorsFollowTheConfiguration(t *testing.T) {
 // Two approvers tap 承認 at the same moment: one decision, one audit entry;
 // the other is told it was already decided.
 func TestConcurrentApprovalsDecideOnce(t *testing.T) {
+	t.Parallel()
 	for _, be := range backends {
 		t.Run(be.name, func(t *testing.T) {
 			w := newWorld(t, be.open)

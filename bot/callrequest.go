@@ -112,18 +112,24 @@ func (t *turn) typedCallRequest(ctx context.Context, companyID int64, key string
 	if t.in.Menu == MenuCall {
 		text = "LINE のメニュー「相談したい」が押されました。"
 	}
-	err = t.alertAdvisors(ctx, c, Alert{Title: c.Name + "さま: 電話のご希望", Key: key, CompanyID: c.ID, Text: text})
+	err = t.alertAdvisors(ctx, c, Alert{Title: flows.Msg(t.lang, "bot_alert_call_request", c.Name), Key: key, CompanyID: c.ID, Text: text})
 	if err != nil {
 		return err
 	}
 	if err := t.audit(ctx, "escalation", c.ID, "callback"); err != nil { // no slot: the digest reads "callback:<slot>"
 		return err
 	}
+	return t.promiseCall(ctx, companyID, "bot_of_course_will_call_you")
+}
+
+// promiseCall tells the owner who will call them: the message key takes
+// the advisor "from" (担当の佐藤から) and as a subject (Sato, your advisor,).
+func (t *turn) promiseCall(ctx context.Context, companyID int64, key string) error {
 	name, err := t.ownerAdvisor(ctx, companyID)
 	if err != nil {
 		return err
 	}
-	t.notes = append(t.notes, flows.Msg(t.lang, "bot_of_course_will_call_you", advisorFrom(name, t.lang), advisorSubject(name, t.lang)))
+	t.notes = append(t.notes, flows.Msg(t.lang, key, advisorFrom(name, t.lang), advisorSubject(name, t.lang)))
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 // LINE: a typed call request inside the check-in alerts the advisor once,
 // names who will call, and the check-in waits at its question.
 func TestConsoleOwnerCallRequestInsideACheckIn(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.advisor(t, "U1", "佐藤")
 	quickDebrief(t, h, "U1", "山田製作所")
@@ -47,6 +48,7 @@ func TestConsoleOwnerCallRequestInsideACheckIn(t *testing.T) {
 // an assigned advisor who has left the advisor group is not told of the
 // company any more.
 func TestCallRequestAlertsOnlyCurrentStaff(t *testing.T) {
+	t.Parallel()
 	staff := bot.NewStaff(nil, []string{"UC"}, true)
 	staff.SetGroup([]string{"UA"})
 	h := newHarnessOn(t, backends[0].open(t), staff)

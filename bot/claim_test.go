@@ -14,6 +14,7 @@ import (
 // when the claim is no longer held the whole turn rolls back (no person, no
 // reply), and when it is held the row is done exactly when the turn commits.
 func TestTurnMarksItsInboxRowDoneInItsTransaction(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	var it store.InboxItem

@@ -37,6 +37,7 @@ func savedContext(t *testing.T, h *harness, user string) (map[string]any, store.
 // session saved before it kept any reads it on its next turn, and keeps it
 // from then on.
 func TestSessionKeepsTheCompanyContext(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	quickDebrief(t, h, "U1", "山田製作所")
 	r := h.say(t, "U1", "振り返り 山田製作所")

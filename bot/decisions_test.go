@@ -14,6 +14,7 @@ import (
 // Item 7 on LINE: a step written 「明日、…」 is asked ten days later without
 // the stale 明日; nothing reads （未登録）.
 func TestLINECheckinQuotesTheStepWithoutStaleTimeWords(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	adv := h.advisor(t, "U1", "佐藤")
 	r := h.say(t, "U1", "振り返り 山田製作所")
@@ -52,8 +53,9 @@ func ownerOf(t *testing.T, h *harness, lineID string) store.Person {
 	return p
 }
 
-// answerUntilReview answers each question by its step id (a new company's
-// basic intake from intakeAnswers first) until the review; a question the
+// answerUntilReview answers each question by its step id (the intake's
+// questions a new company's debrief asks first from intakeAnswers) until
+// the review; a question the
 // script has no answer for fails the test.
 func answerUntilReview(t *testing.T, h *harness, user string, r bot.Reply, answers map[string]string) bot.Reply {
 	t.Helper()

@@ -10,26 +10,25 @@ import (
 	"github.com/bansou/bansou/store"
 )
 
-// A debrief about a company bansou does not know runs the basic intake
-// first and comes back to the debrief; the intake is stored as the
-// company's own intake session, so the next debrief goes straight on.
+// A debrief about a company bansou does not know runs the intake's stage
+// question first (quick mode) and comes back to the debrief; the intake is
+// stored as the company's own intake session, so the next debrief goes
+// straight on.
 func TestNewCompanyRunsTheIntakeFirst(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.say(t, "U1", "振り返り みなと工務店")
 	r = h.tap(t, "U1", r.SessionID, flows.ModeStep, "quick")
-	wantPrompt(t, r, "I2")
-	if !strings.Contains(r.Text, "新しい企業の基本情報") {
+	wantPrompt(t, r, "I9")
+	if !strings.Contains(r.Text, "まず会社の段階だけうかがいます") {
 		t.Errorf("the intake opens without its introduction: %q", r.Text)
 	}
 	debrief := r.SessionID
-	for _, a := range intakeAnswers {
-		wantPrompt(t, r, a.step)
-		if r.SessionID != debrief {
-			t.Fatalf("intake question %s in session %d, want the debrief's %d", a.step, r.SessionID, debrief)
-		}
-		r = h.say(t, "U1", a.text)
-	}
+	r = h.say(t, "U1", "2")
 	wantPrompt(t, r, "D5")
+	if r.SessionID != debrief {
+		t.Fatalf("back in session %d, want the debrief's %d", r.SessionID, debrief)
+	}
 	h.inTx(t, func(ctx context.Context, tx store.Tx) {
 		as, _ := tx.Answers(ctx, debrief)
 		for _, a := range as {
@@ -40,13 +39,13 @@ func TestNewCompanyRunsTheIntakeFirst(t *testing.T) {
 	})
 	for _, a := range []struct{ step, text string }{
 		{"D5", "若い大工が足りない。"}, {"D7", "「このままじゃ引退できない」"}, {"D14", "5"},
-		{"D21", "ない"}, {"D29", "不要"},
+		{"D21", "ない"}, {"D29", "不要"}, {"D34", "12月18日"},
 	} {
 		wantPrompt(t, r, a.step)
 		r = h.say(t, "U1", a.text)
 	}
-	wantPrompt(t, r, flows.ReviewStep) // D34 was answered in the intake (I36)
-	for _, want := range []string{"業種: 製造", "会社の段階: 発展・停滞期", "いちばんの壁: 足りない", "次回フォロー日: 2026年12月18日(金)"} {
+	wantPrompt(t, r, flows.ReviewStep)
+	for _, want := range []string{"会社の段階: 発展・停滞期", "いちばんの壁: 足りない", "次回フォロー日: 2026年12月18日(金)"} {
 		if !strings.Contains(reviewText(r), want) {
 			t.Errorf("review lacks %q:\n%s", want, reviewText(r))
 		}
@@ -60,8 +59,7 @@ func TestNewCompanyRunsTheIntakeFirst(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for tag, want := range map[string]string{"stage": "growth_stagnation", "company.industry": "manufacturing",
-			"wall.main": "tarinai", "followup.date": "2026-12-18"} {
+		for tag, want := range map[string]string{"stage": "growth_stagnation", "wall.main": "tarinai", "followup.date": "2026-12-18"} {
 			if a, err := tx.LatestTagged(ctx, c.ID, tag); err != nil || a.Value != want {
 				t.Errorf("%s = %q, %v; want %q", tag, a.Value, err, want)
 			}
@@ -70,6 +68,41 @@ func TestNewCompanyRunsTheIntakeFirst(t *testing.T) {
 	r = h.say(t, "U1", "振り返り みなと工務店")
 	r = h.tap(t, "U1", r.SessionID, flows.ModeStep, "quick")
 	wantPrompt(t, r, "D5") // known now: no intake again
+}
+
+// In full mode a new company's debrief asks the intake's essentials first
+// (業種, 所在地, 段階), stored with the intake, and at most 20 questions in all.
+func TestNewCompanyFullDebriefAsksTheEssentials(t *testing.T) {
+	h := newHarness(t)
+	r := h.say(t, "U1", "振り返り みなと工務店")
+	r = h.tap(t, "U1", r.SessionID, flows.ModeStep, "full")
+	var asked []string
+	for _, a := range []struct{ step, text string }{
+		{"I2", "建設"}, {"I3", "神戸市"}, {"I9", "事業承継"}, {"D2", ""}, {"D5", "若い大工が足りない。"}, {"D6a", "スキップ"},
+		{"D7", "「このままじゃ引退できない」"}, {"D9", "4"}, {"D14", "3、5"}, {"D15", "足りない"}, {"D19b", "2"},
+		{"D21", "ある"}, {"D22", "工業高校に求人を出す"}, {"D23", ""}, {"D29", "必要"}, {"D30", "7"},
+		{"D31", "承継の進め方を相談したい"}, {"D32", "1"}, {"D34", ""},
+	} {
+		wantPrompt(t, r, a.step)
+		asked = append(asked, a.step)
+		r = h.say(t, "U1", a.text)
+	}
+	wantPrompt(t, r, flows.ReviewStep)
+	if len(asked) > 20 {
+		t.Errorf("asked %d questions: %v", len(asked), asked)
+	}
+	h.tap(t, "U1", r.SessionID, flows.ReviewStep, flows.ActionSave)
+	h.inTx(t, func(ctx context.Context, tx store.Tx) {
+		c, err := tx.CompanyByName(ctx, "みなと工務店")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for tag, want := range map[string]string{"stage": "succession", "company.industry": "construction", "company.municipality": "神戸市"} {
+			if a, err := tx.LatestTagged(ctx, c.ID, tag); err != nil || a.Value != want {
+				t.Errorf("%s = %q, %v; want %q", tag, a.Value, err, want)
+			}
+		}
+	})
 }
 
 // reviewText lists the review lines of a reply as "label: value".
@@ -86,6 +119,7 @@ func reviewText(r bot.Reply) string {
 // A single wall chosen is the main wall: recorded without asking, stored
 // like an answer, and said in the conversation.
 func TestOneWallIsTheMainWall(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	knownCompany(t, h, "U1", "山田製作所")
 	r := h.say(t, "U1", "振り返り 山田製作所")

@@ -19,6 +19,7 @@ import (
 // goes to 高橋 exactly once, the owner's next check-in names 高橋, and the
 // memo 佐藤 wrote shows at 高橋's first debrief (and in the history).
 func TestHandoverMovesTheCompanyWithAMemo(t *testing.T) {
+	t.Parallel()
 	for _, be := range backends {
 		t.Run(be.name, func(t *testing.T) {
 			w := newWorld(t, be.open)
@@ -66,8 +67,8 @@ func TestHandoverMovesTheCompanyWithAMemo(t *testing.T) {
 			// The reminders come due: the follow-up DM goes to 高橋 once, the
 			// owner's check-in names 高橋.
 			w.mark()
-			d := &remind.Dispatcher{Store: h.store, Now: func() time.Time { return h.clock.Now().Add(time.Hour) },
-				Deliverer: &remind.Router{Store: h.store, CheckIns: h.bot, Notifiers: map[string]bot.Notifier{"slack": h.alerts}}}
+			d := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: h.store, Now: func() time.Time { return h.clock.Now().Add(time.Hour) },
+				Deliverer: mustRemind(remind.NewRouter(remind.RouterConfig{Store: h.store, CheckIns: h.bot, Notifiers: map[string]bot.Notifier{"slack": h.alerts}}))}))
 			for range 2 {
 				if _, err := d.RunOnce(ctx); err != nil {
 					t.Fatal(err)
@@ -125,6 +126,7 @@ func TestHandoverMovesTheCompanyWithAMemo(t *testing.T) {
 // TestHandoverKeepsEveryReminderOnce: re-addressing moves pending reminders
 // without duplicating or losing any.
 func TestHandoverKeepsEveryReminderOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, backends[0].open)
 	h, ctx := w.h, context.Background()
 	count := func(slackID string) int {
@@ -172,4 +174,12 @@ func ownerID(t *testing.T, h *harness, lineID string) int64 {
 		id = p.ID
 	})
 	return id
+}
+
+// mustRemind is what a remind constructor returns for a valid config.
+func mustRemind[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -267,3 +267,10 @@ func (b *Bot) InviteAs(ctx context.Context, channel, userID, company string) (In
 
 // NotRegisteredText is what a person who is not staff is told.
 func (b *Bot) NotRegisteredText() string { return b.notRegistered(b.cfg.Lang) }
+
+// Invite is a fresh invite code for an owner.
+type Invite struct {
+	Code      string // as the owner types it, e.g. "K7QM-X3PA"
+	Company   store.Company
+	ExpiresAt time.Time
+}

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCompanyKeyIgnoresLegalFormWidthAndSpaces(t *testing.T) {
+	t.Parallel()
 	want := bot.CompanyKey("山田製作所")
 	for _, name := range []string{
 		"株式会社山田製作所", "山田製作所株式会社", "㈱山田製作所", "(株)山田製作所", "（株）山田製作所", "山田製作所（株）",
@@ -25,6 +26,7 @@ func TestCompanyKeyIgnoresLegalFormWidthAndSpaces(t *testing.T) {
 }
 
 func TestAdmittedFollowsStaff(t *testing.T) {
+	t.Parallel()
 	h := newHarnessOn(t, backends[0].open(t), bot.NewStaff([]string{"UA"}, nil, false))
 	p := h.advisor(t, "UX", "元職員")
 	if h.bot.Admitted("slack", "UX", p) {

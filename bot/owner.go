@@ -130,77 +130,12 @@ func (t *turn) escalate(ctx context.Context, companyID int64) error {
 	if err := t.audit(ctx, "escalation", c.ID, "keyword"); err != nil {
 		return err
 	}
-	name, err := t.ownerAdvisor(ctx, companyID)
-	if err != nil {
-		return err
-	}
-	t.notes = append(t.notes, flows.Msg(t.lang, "bot_thank_you_for_telling_us2", advisorFrom(name, t.lang), advisorSubject(name, t.lang)))
-	return nil
-}
-
-// alertAdvisors addresses an alert to every advisor assigned to the company
-// on each channel a Notifier serves; it is sent after the turn commits.
-// Only people who may see the company (CanSee) and are still admitted on
-// that channel (a Slack advisor still staff) are alerted.
-func (t *turn) alertAdvisors(ctx context.Context, c store.Company, a Alert) error {
-	advisors, err := t.tx.AdvisorsOf(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	addressed := false
-	for _, adv := range advisors {
-		if ok, err := CanSee(ctx, t.tx, adv, c.ID); err != nil || !ok {
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		ids, err := t.tx.Identities(ctx, adv.ID)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if _, ok := t.b.cfg.Notifiers[id.Channel]; !ok || !t.b.admitted(id.Channel, id.ExternalID, adv) {
-				continue
-			}
-			x := a
-			x.Channel, x.UserID, x.Lang = id.Channel, id.ExternalID, adv.Locale
-			t.alerts = append(t.alerts, x)
-			addressed = true
-			break
-		}
-	}
-	if !addressed {
-		// No Slack: the log says so (without the owner's words) and the
-		// coordinator digest shows the escalation from the audit log.
-		t.b.log.WarnContext(ctx, "advisor alert has no channel", "company_id", c.ID, "title", a.Title)
-	}
-	return nil
+	return t.promiseCall(ctx, companyID, "bot_thank_you_for_telling_us2")
 }
 
 func (t *turn) audit(ctx context.Context, action string, companyID int64, detail string) error {
 	return t.tx.AddAudit(ctx, store.AuditEntry{ActorID: t.person.ID, Action: action,
 		Subject: fmt.Sprintf("company:%d", companyID), Detail: detail, At: t.in.ReceivedAt})
-}
-
-// notify sends the alerts of a committed turn. A failed alert is logged, not
-// returned: the turn is saved and the digest still shows it.
-func (b *Bot) notify(ctx context.Context, alerts []Alert) {
-	for _, a := range alerts {
-		n, ok := b.cfg.Notifiers[a.Channel]
-		if !ok {
-			continue
-		}
-		if u, keyed := n.(AlertUpdater); keyed && a.Key != "" {
-			if err := b.notifyKeyed(ctx, u, a); err != nil {
-				b.log.ErrorContext(ctx, "advisor alert failed", "channel", a.Channel, "key", a.Key, "err", err)
-			}
-			continue
-		}
-		if err := n.Notify(ctx, a); err != nil {
-			b.log.ErrorContext(ctx, "advisor alert failed", "channel", a.Channel, "err", err)
-		}
-	}
 }
 
 // ownerAnswered reacts to an owner's check-in answer: a call request or a

@@ -118,6 +118,7 @@ func (h *harness) checkIn(t *testing.T, owner store.Person, key string) error {
 }
 
 func TestInviteCodeIsEasyToTypeAndExpiresInAWeek(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	seen := map[string]bool{}
 	for i := 0; i < 50; i++ {
@@ -136,6 +137,7 @@ func TestInviteCodeIsEasyToTypeAndExpiresInAWeek(t *testing.T) {
 }
 
 func TestOwnerFollowsAndLinksWithTheCode(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	adv := h.advisor(t, "U1", "佐藤")
 	inv := h.invite(t, "山田製作所", adv.ID)
@@ -164,6 +166,7 @@ func TestOwnerFollowsAndLinksWithTheCode(t *testing.T) {
 }
 
 func TestFullWidthCodeIsAccepted(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	inv := h.invite(t, "山田製作所", 0)
 	wide := strings.Map(func(r rune) rune {
@@ -178,6 +181,7 @@ func TestFullWidthCodeIsAccepted(t *testing.T) {
 }
 
 func TestWrongCodesAreLimitedToFivePerHour(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	inv := h.invite(t, "山田製作所", 0)
 	for i := 0; i < 5; i++ {
@@ -197,6 +201,7 @@ func TestWrongCodesAreLimitedToFivePerHour(t *testing.T) {
 }
 
 func TestExpiredAndUsedCodesAreRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	inv := h.invite(t, "山田製作所", 0)
 	h.sayOn(t, "line", "Ufirst", inv.Code)
@@ -219,6 +224,7 @@ func TestExpiredAndUsedCodesAreRefused(t *testing.T) {
 }
 
 func TestWholeCheckinStoresAnswersAndClosesTheCommitment(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	if err := h.checkIn(t, owner, "checkin:test:1"); err != nil {
@@ -268,6 +274,7 @@ func TestWholeCheckinStoresAnswersAndClosesTheCommitment(t *testing.T) {
 }
 
 func TestCheckinIsIdempotentPerPushKey(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	for i := 0; i < 2; i++ {
@@ -283,6 +290,7 @@ func TestCheckinIsIdempotentPerPushKey(t *testing.T) {
 }
 
 func TestLaterSnoozesAndSkipEndsTheRound(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	h.checkIn(t, owner, "k1")
@@ -304,6 +312,7 @@ func TestLaterSnoozesAndSkipEndsTheRound(t *testing.T) {
 }
 
 func TestUrgentWordsAlertTheAdvisorAtOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	h.checkIn(t, owner, "k1")
@@ -327,6 +336,7 @@ func TestUrgentWordsAlertTheAdvisorAtOnce(t *testing.T) {
 }
 
 func TestCallRequestAlertsTheAdvisorWithTheSlot(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	h.checkIn(t, owner, "k1")
@@ -343,6 +353,7 @@ func TestCallRequestAlertsTheAdvisorWithTheSlot(t *testing.T) {
 }
 
 func TestUnfollowStopsPushesUntilTheOwnerReturns(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	h.event(t, "Uowner", bot.EventUnfollow)
@@ -369,6 +380,7 @@ func TestUnfollowStopsPushesUntilTheOwnerReturns(t *testing.T) {
 }
 
 func TestOwnerCannotTouchAnotherCompanysSession(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ownerA := linkedOwner(t, h, "UownerA", "山田製作所")
 	h.checkIn(t, ownerA, "ka")
@@ -391,6 +403,7 @@ func TestOwnerCannotTouchAnotherCompanysSession(t *testing.T) {
 }
 
 func TestOwnerMessageOutsideACheckinReachesTheAdvisor(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	linkedOwner(t, h, "Uowner", "山田製作所")
 	r := h.sayOn(t, "line", "Uowner", "来週の面談、木曜に変えられますか")
@@ -410,6 +423,7 @@ func promptText(r bot.Reply) string {
 }
 
 func TestClosingNamesTheNextPlannedCheckin(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	jst, _ := time.LoadLocation("Asia/Tokyo")
@@ -433,6 +447,7 @@ func TestClosingNamesTheNextPlannedCheckin(t *testing.T) {
 }
 
 func TestAdvisorSeesTheOwnersCheckinInTheHistory(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	owner := linkedOwner(t, h, "Uowner", "山田製作所")
 	h.checkIn(t, owner, "k1")

@@ -7,6 +7,7 @@ import (
 )
 
 func TestAgainOnNamesTheDay(t *testing.T) {
+	t.Parallel()
 	jst, _ := time.LoadLocation("Asia/Tokyo")
 	at := func(m time.Month, d, h int) time.Time { return time.Date(2026, m, d, h, 0, 0, 0, jst) }
 	for _, tt := range []struct {

@@ -61,6 +61,7 @@ func consumerTags(t *testing.T) map[string]string {
 // the code reads is declared by some built-in flow: a decision written in a
 // flow is never silently ignored, and a rename on one side fails here.
 func TestEveryFlowTagHasAConsumerAndEveryConsumerATag(t *testing.T) {
+	t.Parallel()
 	set, err := flows.Builtin()
 	if err != nil {
 		t.Fatal(err)

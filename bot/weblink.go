@@ -48,6 +48,9 @@ type WebLink struct {
 // behind (channel, userID); an unknown Slack user becomes an advisor, as in
 // the chat. Only the token's hash is stored.
 func (b *Bot) WebLink(ctx context.Context, channel, userID string) (WebLink, error) {
+	if channel == ChannelSlack && !b.cfg.Staff.Open() && !b.cfg.Staff.Member(userID) {
+		return WebLink{}, ErrWebNotStaff // not staff: nothing is stored about them
+	}
 	p, err := b.EnsurePerson(ctx, channel, userID, "", store.RoleAdvisor)
 	if err != nil {
 		return WebLink{}, fmt.Errorf("bot: web link: %w", err)
@@ -155,6 +158,9 @@ func (b *Bot) WebViewer(ctx context.Context, tx store.Tx, sessionToken string) (
 	if p.Role != store.RoleAdvisor && p.Role != store.RoleCoordinator {
 		return store.Person{}, ErrWebSignedOut
 	}
+	if ok, err := b.stillStaff(ctx, tx, p); err != nil || !ok {
+		return store.Person{}, errors.Join(err, b.endWebSession(ctx, tx, s.ID, err))
+	}
 	if now.Sub(s.LastSeenAt) >= webTouchStep {
 		if err := tx.TouchWebSession(ctx, s.ID, now); err != nil {
 			return store.Person{}, err
@@ -199,4 +205,35 @@ func newWebToken() (string, error) {
 		return "", fmt.Errorf("bot: random token: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(buf), nil
+}
+
+// stillStaff reports whether a signed-in advisor is still staff on Slack
+// (Admitted): someone who left the advisor group loses the web desk too.
+// With open enrolment nothing is read.
+func (b *Bot) stillStaff(ctx context.Context, tx store.Tx, p store.Person) (bool, error) {
+	if p.Role != store.RoleAdvisor || b.cfg.Staff.Open() {
+		return true, nil
+	}
+	ids, err := tx.Identities(ctx, p.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, id := range ids {
+		if id.Channel == ChannelSlack {
+			return b.Admitted(id.Channel, id.ExternalID, p), nil
+		}
+	}
+	return true, nil // known only on the console (a local trial)
+}
+
+// endWebSession ends a session whose person may no longer sign in; the
+// caller then answers as signed out. After a store error it does nothing.
+func (b *Bot) endWebSession(ctx context.Context, tx store.Tx, id int64, failed error) error {
+	if failed != nil {
+		return nil
+	}
+	if err := tx.EndWebSession(ctx, id); err != nil {
+		return err
+	}
+	return ErrWebSignedOut
 }

@@ -52,13 +52,24 @@
 // asks later are taken (a follow-up date is not asked twice). The review
 // lists both flows' answers; the caller stores the other flow's answers as
 // its own session (Flow.Handoffs). Hand-offs do not nest, and the questions
-// of the other flow count against its own budget, not the parent's.
+// asked in the other flow count against the parent's budget. A mode marked
+// handoff is one only a then_mode uses: a person starting that flow on its
+// own is not offered it. A mode's intro, when set, is said instead of the
+// flow's when a hand-off starts it (a short lead-in for a few questions).
 //
 //	steps:
 //	  - id: D1n
 //	    then: intake
-//	    then_mode: basic
+//	    then_mode: essentials
+//	    modes: [full]
 //	    when: {context: company.is_new, in: ["true"]}
+//
+//	# in intake.yaml
+//	modes:
+//	  - id: essentials
+//	    handoff: true
+//	    title: {ja: "要点（業種・所在地・段階）"}
+//	    intro: {ja: "初めての企業ですので、まず業種・所在地・段階の3点だけうかがいます。"}
 //
 // default is the suggested answer, shown with the question; an empty reply
 // or one tap on it accepts it. It is an option id (single, or comma-joined
@@ -74,7 +85,11 @@
 // the longest path by trying every answer that makes a difference (each
 // option, every combination of the options a condition reads, each score,
 // skipping optional steps, every context value) and fails with the path
-// when a mode can ask more. Answers recorded without asking do not count.
+// when a mode can ask more. A hand-off adds the questions the other flow
+// asks in its then_mode, walked the same way (shown as flow:step); what the
+// parent fills in there, or takes back from it, is not counted twice.
+// Answers recorded without asking do not count; a suggested answer
+// (default) still does.
 //
 //	budget: {quick: 12, full: 20}
 //

@@ -92,7 +92,7 @@ type ReviewLine struct {
 func Start(f *Flow, mode string, env Env) (State, Result) {
 	st := State{FlowID: f.ID, FlowVersion: f.Version, Answers: map[string]Answer{}, Context: copyContext(env.Context)}
 	res := Result{Notice: RenderText(f.Intro, env)}
-	if len(f.Modes) > 0 && !f.HasMode(mode) {
+	if len(f.Modes) > 0 && !f.offers(mode) {
 		st.Phase = PhaseMode
 	} else {
 		st.Mode = mode
@@ -178,9 +178,11 @@ func (f *Flow) retry(st State, notice string, env Env) (State, Result) {
 }
 
 func (f *Flow) chooseMode(st State, in Input, env Env) (State, Result) {
-	opts := make([]Option, len(f.Modes))
-	for i, m := range f.Modes {
-		opts[i] = Option{ID: m.ID, Label: m.Title}
+	var opts []Option
+	for _, m := range f.Modes {
+		if !m.Handoff {
+			opts = append(opts, Option{ID: m.ID, Label: m.Title})
+		}
 	}
 	ids, ok := MatchOptions(inputText(in), opts, false)
 	if !ok {
@@ -272,7 +274,7 @@ func (f *Flow) settle(st State, res Result, env Env) (State, Result) {
 				st.Subs = map[string]*State{}
 			}
 			st.Subs[s.ID] = ss
-			res.Notice = joinNotice(res.Notice, RenderText(sub.Intro, env))
+			res.Notice = joinNotice(res.Notice, RenderText(sub.introOf(ss.Mode), env))
 		}
 		if ss.Phase != PhaseReview && ss.Phase != PhaseDone {
 			break
@@ -516,7 +518,9 @@ func (f *Flow) Render(st State, env Env) *Prompt {
 	case PhaseMode:
 		p := &Prompt{StepID: ModeStep, Kind: KindSingle, Text: msg(lang, "mode_ask")}
 		for _, m := range f.Modes {
-			p.Options = append(p.Options, Choice{ID: m.ID, Label: m.Title.In(lang)})
+			if !m.Handoff {
+				p.Options = append(p.Options, Choice{ID: m.ID, Label: m.Title.In(lang)})
+			}
 		}
 		return p
 	case PhaseReview:
@@ -661,4 +665,15 @@ func (f *Flow) Prefill(st State, id string, a Answer) State {
 		st, _ = f.settle(st, Result{}, Env{})
 	}
 	return st
+}
+
+// introOf is what is said when the flow starts in mode: the mode's own
+// intro, or the flow's.
+func (f *Flow) introOf(mode string) Text {
+	for _, m := range f.Modes {
+		if m.ID == mode && (m.Intro.JA != "" || m.Intro.EN != "") {
+			return m.Intro
+		}
+	}
+	return f.Intro
 }

@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -190,13 +192,48 @@ func TestModeChosenByLabelOrNumber(t *testing.T) {
 	}
 }
 
+// Prefilling the company (「訪問 山田製作所」) moves on as answering the
+// company question would, without asking it, and leaves the rest of the
+// state as it was.
 func TestPrefillSkipsTheCompanyQuestion(t *testing.T) {
-	set, _ := Builtin()
-	f, _ := set.Get("debrief")
-	st, _ := Start(f, "quick", testEnv())
-	st = f.Prefill(st, "D1", Answer{Value: "山田製作所"})
-	if st.Cursor == "D1" {
-		t.Errorf("cursor is still on D1 after prefill")
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := set.Get("debrief")
+	if !ok {
+		t.Fatal("no built-in debrief")
+	}
+	env := testEnv()
+	st, res := Start(f, "quick", env)
+	if st.Cursor != "D1" || res.Prompt == nil {
+		t.Fatalf("the debrief does not open on the company question D1: cursor %q", st.Cursor)
+	}
+	answered, _ := Advance(f, st, Input{Text: "山田製作所"}, env)
+
+	pre := f.Prefill(st, "D1", Answer{Value: "山田製作所"})
+	if pre.Phase != PhaseAsk || pre.Cursor == "D1" {
+		t.Fatalf("after prefill: phase %s, cursor %q; want the next question, not D1", pre.Phase, pre.Cursor)
+	}
+	if pre.Cursor != answered.Cursor {
+		t.Errorf("after prefill the cursor is %q; answering D1 goes on to %q", pre.Cursor, answered.Cursor)
+	}
+	if got := pre.Answers["D1"]; got.Value != "山田製作所" {
+		t.Errorf("D1 after prefill = %+v, want 山田製作所", got)
+	}
+	if slices.Contains(pre.Trail, "D1") {
+		t.Errorf("trail %v: D1 was never asked, 戻る must not go back to it", pre.Trail)
+	}
+	if pre.FlowID != st.FlowID || pre.FlowVersion != st.FlowVersion || pre.Mode != st.Mode ||
+		!maps.Equal(pre.Context, st.Context) || len(pre.Subs) != len(st.Subs) {
+		t.Errorf("prefill changed the conversation: %+v, was %+v", pre, st)
+	}
+	if !slices.Equal(slices.Sorted(maps.Keys(pre.Answers)), slices.Sorted(maps.Keys(answered.Answers))) {
+		t.Errorf("answers after prefill %v; answering D1 leaves %v", slices.Sorted(maps.Keys(pre.Answers)),
+			slices.Sorted(maps.Keys(answered.Answers)))
+	}
+	if _, ok := st.Answers["D1"]; ok || st.Cursor != "D1" {
+		t.Errorf("prefill changed the state it was given: cursor %q, answers %v", st.Cursor, st.Answers)
 	}
 }
 
@@ -207,7 +244,7 @@ func TestCancelInsideHandoffAsksFirst(t *testing.T) {
 	f, _ := set.Get("debrief")
 	env := testEnv()
 	env.Context = map[string]string{CtxCompanyIsNew: "true"}
-	st, _ := Start(f, "quick", env)
+	st, _ := Start(f, "full", env)
 	st = f.Prefill(st, "D1", Answer{Value: "佐藤商店"}) // as bansou try --company does
 	if st.Subs["D1n"] == nil {
 		t.Fatalf("a new company's debrief did not hand off to the intake: cursor %s", st.Cursor)

@@ -74,7 +74,13 @@ type Flow struct {
 type Mode struct {
 	ID    string `yaml:"id"`
 	Title Text   `yaml:"title"`
-	Line  int    `yaml:"-"`
+	// Handoff marks a mode only a hand-off uses (a then_mode): the person
+	// starting the flow on its own is not offered it.
+	Handoff bool `yaml:"handoff"`
+	// Intro, when set, is said instead of the flow's intro when a hand-off
+	// starts the flow in this mode (a short lead-in for a few questions).
+	Intro Text `yaml:"intro"`
+	Line  int  `yaml:"-"`
 }
 
 // Option is one choice of a single or multi step.
@@ -182,6 +188,17 @@ func (f *Flow) HasMode(id string) bool {
 	for _, m := range f.Modes {
 		if m.ID == id {
 			return true
+		}
+	}
+	return false
+}
+
+// offers reports whether a person starting the flow may choose mode id:
+// a defined mode that is not only for hand-offs.
+func (f *Flow) offers(id string) bool {
+	for _, m := range f.Modes {
+		if m.ID == id {
+			return !m.Handoff
 		}
 	}
 	return false

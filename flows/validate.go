@@ -84,8 +84,9 @@ func (c *checker) header() {
 }
 
 func (c *checker) modes() {
-	seen := map[string]bool{}
+	seen, offered := map[string]bool{}, false
 	for _, m := range c.f.Modes {
+		offered = offered || !m.Handoff
 		switch {
 		case !idPattern.MatchString(m.ID):
 			c.errorf(m.Line, "mode id %q must be letters, digits or _", m.ID)
@@ -95,6 +96,9 @@ func (c *checker) modes() {
 			c.errorf(m.Line, "mode %q needs a ja title", m.ID)
 		}
 		seen[m.ID] = true
+	}
+	if len(c.f.Modes) > 0 && !offered {
+		c.errorf(c.f.Modes[0].Line, "every mode is a handoff mode; at least one must be offered to people")
 	}
 }
 

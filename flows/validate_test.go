@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -56,6 +57,8 @@ func TestParseRejectsBrokenFlows(t *testing.T) {
 			"t.yaml:6: step a: a then step asks nothing itself"},
 		{"budget for an unknown mode", "budget: {quick: 5}\nsteps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n",
 			`t.yaml:5: budget: mode "quick" is not defined in modes`},
+		{"only handoff modes", "modes:\n  - {id: brief, title: {ja: 要点}, handoff: true}\nsteps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n",
+			"t.yaml:6: every mode is a handoff mode; at least one must be offered to people"},
 		{"count on a text step", "steps:\n  - id: a\n    kind: text\n    ask: {ja: あ}\n  - id: b\n    kind: text\n    ask: {ja: い}\n    when: {step: a, at_least: 2}\n",
 			"t.yaml:12: step b: at_most/at_least need a scale, number or multi step, a is text"},
 		{"broken yaml", "steps:\n  - id: a\n   kind: text\n",
@@ -169,6 +172,53 @@ func TestBudgetIsEnforced(t *testing.T) {
 	}
 }
 
+// A hand-off counts against the parent's budget: the questions the flow
+// handed off to asks in its then_mode are on the path, and a question it
+// answers for the parent (by tag) is not counted twice. A handoff mode is
+// not offered to a person starting that flow on its own.
+func TestBudgetCountsHandoff(t *testing.T) {
+	parent := func(budget int, mode string) string {
+		return "id: p\nversion: 1\naudience: advisor\ntitle: {ja: 親}\nbudget: {full: " + strconv.Itoa(budget) + "}\nmodes:\n  - {id: full, title: {ja: 通常}}\nsteps:\n" +
+			"  - {id: a, kind: text, ask: {ja: あ}}\n" +
+			"  - {id: h, then: s, then_mode: " + mode + "}\n" +
+			"  - {id: b, kind: date, tag: followup.date, ask: {ja: い}}\n"
+	}
+	const sub = "id: s\nversion: 1\naudience: advisor\ntitle: {ja: 子}\nmodes:\n  - {id: all, title: {ja: 全部}}\n  - {id: brief, title: {ja: 要点}, handoff: true}\nsteps:\n" +
+		"  - {id: x, kind: yesno, ask: {ja: う}}\n" +
+		"  - {id: y, kind: text, ask: {ja: え}, when: {step: x, in: [\"yes\"]}}\n" +
+		"  - {id: z, kind: date, tag: followup.date, ask: {ja: お}, modes: [all]}\n"
+	tests := []struct {
+		name, parent, want string
+	}{
+		{"over budget through the hand-off", parent(3, "brief"),
+			"p.yaml:5: budget: full mode can ask 4 questions (limit 3): a → s:x → s:y → b"},
+		{"the date answered there is not asked again", parent(4, "all"), ""},
+		{"and still counts there", parent(3, "all"),
+			"p.yaml:5: budget: full mode can ask 4 questions (limit 3): a → s:x → s:y → s:z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set, err := LoadFS(fstest.MapFS{"p.yaml": {Data: []byte(tt.parent)}, "s.yaml": {Data: []byte(sub)}}, ".")
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = set.Check()
+			if tt.want == "" && err != nil || tt.want != "" && (err == nil || err.Error() != tt.want) {
+				t.Errorf("check = %v\nwant %q", err, tt.want)
+			}
+		})
+	}
+	set, err := LoadFS(fstest.MapFS{"p.yaml": {Data: []byte(parent(4, "brief"))}, "s.yaml": {Data: []byte(sub)}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := set.Get("s")
+	_, res := Start(s, "brief", testEnv())
+	if p := res.Prompt; p == nil || p.StepID != ModeStep || len(p.Options) != 1 || p.Options[0].ID != "all" {
+		t.Errorf("starting s on its own in its handoff mode: prompt = %+v; want the mode choice offering only all", p)
+	}
+}
+
 // FuzzParseFlow: any bytes either load as a valid flow or give an error
 // naming the file and a line; never a panic.
 func FuzzParseFlow(f *testing.F) {
@@ -192,4 +242,26 @@ func FuzzParseFlow(f *testing.F) {
 			t.Fatalf("accepted a flow without id or steps")
 		}
 	})
+}
+
+// The intake started on its own (新規企業) offers its two modes as before;
+// essentials and stage are only for the debrief's hand-off.
+func TestIntakeOnItsOwnOffersFullAndBasic(t *testing.T) {
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := set.Get("intake")
+	for _, mode := range []string{"", "essentials", "stage"} {
+		_, res := Start(f, mode, testEnv())
+		var ids []string
+		if res.Prompt != nil {
+			for _, o := range res.Prompt.Options {
+				ids = append(ids, o.ID)
+			}
+		}
+		if res.Prompt == nil || res.Prompt.StepID != ModeStep || strings.Join(ids, ",") != "full,basic" {
+			t.Errorf("intake started with mode %q: prompt %+v; want the choice of full and basic", mode, res.Prompt)
+		}
+	}
 }

@@ -10,14 +10,14 @@ func TestTranscriptItem1ReviewActionsAndResume(t *testing.T) {
 	mustContain(t, got, "いまの回答: 「わかってはいるけど、手が回らない」", "ここまでの回答は保存されません。やめますか？",
 		"続けます。", "「再開」と送ると", "続きから再開します（山田製作所、保存前の確認）", "保存しました。",
 		"24時間以内に中断した記録はありません。", "24時間以内に中断した記録があります（佐藤商店）。続きから始めるには「再開」と送ってください。",
-		"> 再開\n続きから再開します（佐藤商店、質問3/18）。")
+		"> 再開\n続きから再開します（佐藤商店、質問3/8）。")
 }
 
 func TestTranscriptItem2CompanyAlwaysShownAndSwitchAsks(t *testing.T) {
 	got := transcript(t, "item2_company")
-	mustContain(t, got, "【山田製作所】[3/18]", "山田製作所の振り返りが途中です。どちらを続けますか？",
-		"1. 山田製作所の続き", "2. 佐藤商店を始める", "続きから再開します（山田製作所、質問3/18）",
-		"【佐藤商店】[2/18]", "> 振り返り 山田製作所\n【佐藤商店】佐藤商店の振り返りが途中です。どちらを続けますか？")
+	mustContain(t, got, "【山田製作所】[3/8]", "山田製作所の振り返りが途中です。どちらを続けますか？",
+		"1. 山田製作所の続き", "2. 佐藤商店を始める", "続きから再開します（山田製作所、質問3/8）",
+		"【佐藤商店】[2/8]", "> 振り返り 山田製作所\n【佐藤商店】佐藤商店の振り返りが途中です。どちらを続けますか？")
 }
 
 func TestTranscriptItem3DatesNeverJumpAYear(t *testing.T) {
@@ -28,7 +28,7 @@ func TestTranscriptItem3DatesNeverJumpAYear(t *testing.T) {
 		"いまの回答: 2026年11月17日(火)",
 		"2027年11月1日(月)ですね。",
 		"（そのまま Enter で「2026年11月24日(火)」）",
-		"[25/27] いちばん大きい壁は「実行できない」でした。", "> 先週火曜\n【山田製作所】[25/27] いちばん大きい壁")
+		"[15/17] いちばん大きい壁は「実行できない」でした。", "> 先週火曜\n【山田製作所】[15/17] いちばん大きい壁")
 	mustNotContain(t, got, "2025年11月25日", "2025年12月1日")
 }
 
@@ -69,7 +69,7 @@ func TestTranscriptItem5VerifyClosesTheCommitment(t *testing.T) {
 func TestTranscriptItem8Wording(t *testing.T) {
 	got := transcript(t, "item8_wording")
 	mustContain(t, got, "山田製作所の前回の記録です。", "保存しました。\n", "おつかれさまでした。次回フォロー日が近づいたらお知らせします。")
-	mustContain(t, got, "• Next step: “Compare 3 suppliers' prices next week” (due Fri 4 Dec 2026)", "14. Walls: Can't see (the issue or the firm's state isn't visible), Can't act (knows, but can't move)",
+	mustContain(t, got, "• Next step: “Compare 3 suppliers' prices next week” (due Fri 4 Dec 2026)", "5. Walls: Can't see (the issue or the firm's state isn't visible), Can't act (knows, but can't move)",
 		"Thanks. I'll remind you as the next follow-up date approaches.")
 	mustNotContain(t, got, "山田製作所 の", "記録しました。", "、Can't act")
 }

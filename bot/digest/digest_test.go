@@ -86,6 +86,7 @@ func wantContains(t *testing.T, what, text string, parts ...string) {
 }
 
 func TestSectionsListTheRightCompaniesInOrder(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	seed(t, st, monday)
 	d := build(t, st, monday, digest.Thresholds{})
@@ -178,6 +179,7 @@ func TestSectionsListTheRightCompaniesInOrder(t *testing.T) {
 // small win from a flow that marks it sensitive) never appear, in either
 // language, nor in the digest's data.
 func TestSensitiveAnswersNeverAppear(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	seed(t, st, monday)
 	for _, now := range []time.Time{monday, time.Date(2026, 12, 1, 9, 0, 0, 0, jst)} {
@@ -195,6 +197,7 @@ func TestSensitiveAnswersNeverAppear(t *testing.T) {
 }
 
 func TestMonthlySectionOnlyInTheFirstWeek(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	seed(t, st, monday)
 	for _, c := range []struct {
@@ -236,6 +239,7 @@ func TestMonthlySectionOnlyInTheFirstWeek(t *testing.T) {
 // A follow-up due today is not overdue until the day changes in Tokyo,
 // whatever the zone of the clock: 鈴木商店's is due 2026-11-25.
 func TestOverdueJudgedInTokyo(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	seed(t, st, monday)
 	for _, c := range []struct {
@@ -256,6 +260,7 @@ func TestOverdueJudgedInTokyo(t *testing.T) {
 }
 
 func TestThresholdsAreConfigurable(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	seed(t, st, monday)
 	d := build(t, st, monday, digest.Thresholds{CallbackDays: 4, ReferralPendingDays: 25, UnansweredInARow: 3, StuckDebriefs: 3})
@@ -272,6 +277,7 @@ func TestThresholdsAreConfigurable(t *testing.T) {
 }
 
 func TestEmptyStore(t *testing.T) {
+	t.Parallel()
 	d := build(t, openStore(t), monday, digest.Thresholds{})
 	text := d.Text("ja")
 	if n := strings.Count(text, "該当なし"); n != 9 { // section 5 always tallies the week
@@ -283,6 +289,7 @@ func TestEmptyStore(t *testing.T) {
 }
 
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	seed(t, st, monday)
 	for _, c := range []struct {

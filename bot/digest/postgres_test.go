@@ -24,6 +24,7 @@ func migrate(ctx context.Context, url string) error {
 // The production store gives the same digest, to the character, as the
 // embedded one.
 func TestPostgresGivesTheSameDigest(t *testing.T) {
+	t.Parallel()
 	db, err := postgres.Open(t.Context(), pgtest.NewDB(t, migrate))
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 
 // The week line names seven days in brackets, and English counts agree.
 func TestSummaryWeekIsSevenDaysAndEnglishCountsAgree(t *testing.T) {
+	t.Parallel()
 	jst, _ := time.LoadLocation("Asia/Tokyo")
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, jst)
 	d := &Digest{Now: now, Today: flows.DateOf(now), WeekFrom: flows.Date{Year: 2026, Month: 11, Day: 17}.In(jst), Companies: 1}

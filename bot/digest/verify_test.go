@@ -30,6 +30,7 @@ func withWriter(t *testing.T, st store.Store, fn func(w *writer, adv store.Perso
 // verifications with three signs each and confidence 4 make a
 // self-running candidate; two signs do not.
 func TestVerificationRules(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	withWriter(t, st, func(w *writer, adv store.Person) {
 		held := w.company("見える化商事", adv)
@@ -60,6 +61,7 @@ func TestVerificationRules(t *testing.T) {
 
 // A section never runs past MaxLines company lines: the rest is counted.
 func TestLongSectionsAreCapped(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	withWriter(t, st, func(w *writer, adv store.Person) {
 		for i := range 14 {
@@ -90,6 +92,7 @@ func TestLongSectionsAreCapped(t *testing.T) {
 // A debrief that chose problem inspection for an imminent crisis this week
 // is a crisis sign; the same answer last month is not.
 func TestCrisisFromADebrief(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	withWriter(t, st, func(w *writer, adv store.Person) {
 		for name, ago := range map[string]int{"今週の危機": 2, "先月の危機": 40} {

@@ -27,6 +27,7 @@ type Handler func(ctx context.Context, it store.InboxItem) error
 // Config is what an Inbox needs.
 type Config struct {
 	Store    store.Store
+	Base     context.Context    // the server's base context, parent of the work in flight; required
 	Handlers map[string]Handler // by the row's Channel
 	Logger   *slog.Logger
 	Metrics  *Metrics         // nil: none
@@ -60,8 +61,8 @@ type Inbox struct {
 
 // New returns an Inbox.
 func New(cfg Config) (*Inbox, error) {
-	if cfg.Store == nil {
-		return nil, errors.New("inbox: needs a store")
+	if cfg.Store == nil || cfg.Base == nil {
+		return nil, errors.New("inbox: needs a store and a base context")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -78,7 +79,7 @@ func New(cfg Config) (*Inbox, error) {
 	cfg.MaxAttempts = orDefault(cfg.MaxAttempts, 8)
 	cfg.Keep = orDefault(cfg.Keep, 48*time.Hour)
 	cfg.StatsEvery = orDefault(cfg.StatsEvery, 5*time.Second)
-	work, abort := context.WithCancel(context.Background())
+	work, abort := context.WithCancel(cfg.Base)
 	return &Inbox{cfg: cfg, log: cfg.Logger.With("component", "inbox"), wake: make(chan struct{}, cfg.Workers),
 		work: work, abort: abort, slots: make(chan struct{}, cfg.HandOffs)}, nil
 }

@@ -45,6 +45,10 @@ type Config struct {
 	// Loader, when set, shows the loading animation in the owner's chat
 	// while a turn runs (*Sender).
 	Loader Loader
+
+	// Base is the context the adapter's turns run under: the server's base
+	// context, cancelled at shutdown after the drain. Required by New.
+	Base context.Context
 }
 
 // Enqueuer makes a verified event durable before the webhook answers
@@ -74,8 +78,8 @@ var _ http.Handler = (*Adapter)(nil)
 
 // New returns the webhook adapter.
 func New(cfg Config) (*Adapter, error) {
-	if cfg.ChannelSecret == "" || cfg.Handler == nil {
-		return nil, errors.New("line: adapter needs a channel secret and a handler")
+	if cfg.ChannelSecret == "" || cfg.Handler == nil || cfg.Base == nil {
+		return nil, errors.New("line: adapter needs a channel secret, a handler and a base context")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -116,9 +120,10 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.enqueue(w, r, cb)
 		return
 	}
-	// The turns outlive a client that hangs up: a turn cut off mid-way
-	// would leave the reply unsent.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), turnTimeout)
+	// The turns run under the server's base context, not the request's:
+	// they outlive a client that hangs up (a turn cut off mid-way would
+	// leave the reply unsent).
+	ctx, cancel := context.WithTimeout(a.cfg.Base, turnTimeout)
 	defer cancel()
 	failed := 0
 	for _, ev := range cb.Events {

@@ -79,7 +79,7 @@ func FuzzWebhook(f *testing.F) {
 	f.Add([]byte(`{"events":[]}`), false)
 	f.Fuzz(func(t *testing.T, body []byte, signed bool) {
 		h := &countingHandler{}
-		a, err := New(Config{ChannelSecret: testSecret, Handler: h})
+		a, err := New(Config{ChannelSecret: testSecret, Handler: h, Base: context.Background()})
 		if err != nil {
 			t.Fatal(err)
 		}

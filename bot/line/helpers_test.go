@@ -234,10 +234,11 @@ func newHarnessOn(t testing.TB, db store.Store, log *slog.Logger, extra ...*flow
 	if log == nil {
 		log = jsonLogger(h.logs)
 	}
-	cfg := Config{ChannelSecret: testSecret, AccessToken: testToken, APIURL: h.line.srv.URL, DataURL: h.line.srv.URL, Logger: log, Now: h.clock.Now}
+	cfg := Config{ChannelSecret: testSecret, AccessToken: testToken, APIURL: h.line.srv.URL, DataURL: h.line.srv.URL, Logger: log, Now: h.clock.Now,
+		Base: context.Background()}
 	h.line.withRules(func(l *lineRules) { l.now = h.clock.Now })
-	h.planner = &remind.Planner{Store: db, Calendar: calendar.New(jst, calendar.DefaultClosures), Logger: log,
-		Quiet: remind.DefaultQuietHours}
+	h.planner = mustRemind(remind.NewPlanner(remind.PlannerConfig{Store: db, Calendar: calendar.New(jst, calendar.DefaultClosures), Logger: log,
+		Quiet: remind.DefaultQuietHours}))
 	h.sender = newTestSender(t, cfg)
 	h.bot, err = bot.New(bot.Config{Store: db, Flows: set, Logger: log, Now: h.clock.Now, Location: jst, Institution: "○○商工会",
 		Senders:   map[string]bot.Sender{bot.ChannelLINE: h.sender, bot.ChannelSlack: h.slack},
@@ -429,4 +430,12 @@ func (h *harness) inTx(t testing.TB, fn func(ctx context.Context, tx store.Tx)) 
 
 func jsonLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// mustRemind is what a remind constructor returns for a valid config.
+func mustRemind[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -16,7 +16,7 @@ import (
 // withInbox routes the webhook through a real inbox on the harness's store.
 func (h *harness) withInbox(t *testing.T) {
 	t.Helper()
-	ib, err := inbox.New(inbox.Config{Store: h.store, Handlers: map[string]inbox.Handler{"line": h.adapter.Process},
+	ib, err := inbox.New(inbox.Config{Store: h.store, Base: context.Background(), Handlers: map[string]inbox.Handler{"line": h.adapter.Process},
 		Poll: 20 * time.Millisecond, Keep: 365 * 24 * time.Hour}) // the bot's clock is days behind
 	if err != nil {
 		t.Fatal(err)

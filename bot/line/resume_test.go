@@ -40,8 +40,8 @@ func (h *harness) runReminders(t *testing.T, d *remind.Dispatcher, until time.Ti
 // dispatcher is the production dispatcher: quiet hours, the quota read
 // from the fake LINE before each batch, and the Router into the bot.
 func (h *harness) dispatcher() *remind.Dispatcher {
-	return &remind.Dispatcher{Store: h.store, Calendar: h.planner.Calendar, Now: h.clock.Now, Logger: jsonLogger(h.logs),
-		Deliverer: &remind.Router{Store: h.store, CheckIns: h.bot}, Quota: h.sender, Quiet: h.planner.Quiet}
+	return mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: h.store, Calendar: h.planner.Calendar, Now: h.clock.Now, Logger: jsonLogger(h.logs),
+		Deliverer: mustRemind(remind.NewRouter(remind.RouterConfig{Store: h.store, CheckIns: h.bot})), Quota: h.sender, Quiet: h.planner.Quiet}))
 }
 
 func jstTime(y int, m time.Month, d, hh, mm int) time.Time {

@@ -80,7 +80,7 @@ func NewSender(cfg Config) (*Sender, error) {
 		s.fallback.WithLabelValues("token")
 		s.fallback.WithLabelValues("error")
 	}
-	if _, err := s.client(context.Background()); err != nil {
+	if _, err := s.api(); err != nil {
 		return nil, fmt.Errorf("line: API URL %q: %w", cfg.APIURL, err)
 	}
 	return s, nil
@@ -216,11 +216,16 @@ func (s *Sender) call(ctx context.Context, fn func(*messaging_api.MessagingApiAP
 
 // client is a short-lived SDK client bound to ctx.
 func (s *Sender) client(ctx context.Context) (*messaging_api.MessagingApiAPI, error) {
-	api, err := messaging_api.NewMessagingApiAPI(s.token, messaging_api.WithEndpoint(s.endpoint), messaging_api.WithHTTPClient(s.hc))
+	api, err := s.api()
 	if err != nil {
 		return nil, err
 	}
 	return api.WithContext(ctx), nil
+}
+
+// api is the Messaging API client without a context.
+func (s *Sender) api() (*messaging_api.MessagingApiAPI, error) {
+	return messaging_api.NewMessagingApiAPI(s.token, messaging_api.WithEndpoint(s.endpoint), messaging_api.WithHTTPClient(s.hc))
 }
 
 // errorMessage is the "message" of LINE's error body (never message text).

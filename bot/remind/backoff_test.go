@@ -6,6 +6,7 @@ import (
 )
 
 func TestBackoffDoublesUpToAnHour(t *testing.T) {
+	t.Parallel()
 	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute,
 		32 * time.Minute, time.Hour, time.Hour}
 	for i, w := range want {

@@ -45,7 +45,7 @@ func BenchmarkDispatch10k(b *testing.B) {
 			st, due := benchStore(b)
 			api := newLineAPI()
 			srv := httptest.NewServer(api)
-			router := &remind.Router{Store: st, CheckIns: benchBot(b, st, srv)}
+			router := mustRemind(remind.NewRouter(remind.RouterConfig{Store: st, CheckIns: benchBot(b, st, srv)}))
 			b.StartTimer()
 			dispatched := drain(b, st, router, due)
 			b.StopTimer()
@@ -76,8 +76,8 @@ func BenchmarkDispatch10k(b *testing.B) {
 // drain runs one dispatcher until no reminder is left and returns how many
 // it marked sent. It reports the wall time as seconds/10k.
 func drain(b *testing.B, st store.Store, d remind.Deliverer, due time.Time) int {
-	disp := &remind.Dispatcher{Store: st, Deliverer: d, Now: func() time.Time { return due.Add(30 * time.Second) },
-		Workers: benchWorkers, Batch: benchBatch}
+	disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: st, Deliverer: d, Now: func() time.Time { return due.Add(30 * time.Second) },
+		Workers: benchWorkers, Batch: benchBatch}))
 	start := time.Now()
 	sent := 0
 	for {

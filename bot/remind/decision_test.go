@@ -41,6 +41,7 @@ func (l *ownerLife) commitDecided(made time.Time, due, wanted, day string) store
 
 // D36 「送らない」: no check-in is ever planned for the commitment.
 func TestNoCheckinsWhenTheAdvisorChoseNotToSend(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		l := newOwnerLife(t, d)
 		l.commitDecided(jstAt(2026, 11, 20, 10, 0), "2026-12-25", "no", "")
@@ -56,6 +57,7 @@ func TestNoCheckinsWhenTheAdvisorChoseNotToSend(t *testing.T) {
 // D36 「送る（日を指定）」 with D36b Tue 2026-12-08: the first check-in goes
 // out that day (not the usual 10 days after the visit), then the cadence.
 func TestFirstCheckinOnTheChosenDay(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		l := newOwnerLife(t, d)
 		a := l.commitDecided(jstAt(2026, 11, 20, 10, 0), "2026-12-25", "send_date", "2026-12-08")

@@ -62,13 +62,11 @@ var defaultLateness = map[string]time.Duration{
 	KindAlert:    2 * time.Hour,
 }
 
-// Dispatcher delivers due reminders. Any number of dispatchers, in any
-// number of processes, may run at once: a claim leases rows to one of them,
-// and a row whose lease ran out (its dispatcher died) is claimed again and
-// delivered with the same dedupe key.
-type Dispatcher struct {
-	Store     store.Store
-	Deliverer Deliverer
+// DispatcherConfig is what a Dispatcher needs; NewDispatcher fills in the
+// defaults.
+type DispatcherConfig struct {
+	Store     store.Store // required
+	Deliverer Deliverer   // required
 	// Calendar, when set, moves lateness deadlines off non-working days: a
 	// follow-up due on Friday is still delivered after a weekend outage.
 	Calendar    *calendar.Calendar
@@ -91,6 +89,48 @@ type Dispatcher struct {
 	// Observe, when set, is told the outcome counts of every RunOnce
 	// (metrics).
 	Observe func(Stats)
+}
+
+type dispatcherConfig = DispatcherConfig
+
+// Dispatcher delivers due reminders. Any number of dispatchers, in any
+// number of processes, may run at once: a claim leases rows to one of them,
+// and a row whose lease ran out (its dispatcher died) is claimed again and
+// delivered with the same dedupe key. Its configuration, defaults filled
+// in, is read through the DispatcherConfig fields.
+type Dispatcher struct {
+	dispatcherConfig
+	loc *time.Location // the calendar's zone; UTC without a calendar
+}
+
+// NewDispatcher returns a Dispatcher with cfg's defaults filled in.
+func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
+	if cfg.Store == nil || cfg.Deliverer == nil {
+		return nil, errors.New("remind: dispatcher needs a store and a deliverer")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	cfg.Lease = orDefault(cfg.Lease, DefaultLease)
+	cfg.Batch = orDefault(cfg.Batch, DefaultBatch)
+	cfg.Workers = orDefault(cfg.Workers, DefaultWorkers)
+	cfg.MaxAttempts = orDefault(cfg.MaxAttempts, DefaultMaxAttempts)
+	cfg.DeliverTimeout = orDefault(cfg.DeliverTimeout, DefaultDeliverTimeout)
+	late := DefaultMaxLateness()
+	for kind, l := range cfg.MaxLateness {
+		if l > 0 {
+			late[kind] = l
+		}
+	}
+	cfg.MaxLateness = late
+	loc := time.UTC
+	if cfg.Calendar != nil {
+		loc = cfg.Calendar.Location()
+	}
+	return &Dispatcher{dispatcherConfig: cfg, loc: loc}, nil
 }
 
 // QuotaChecker reads whether the month's push quota has room
@@ -128,11 +168,11 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (Stats, error) {
 	if err := ctx.Err(); err != nil {
 		return Stats{}, err
 	}
-	now := d.now()
+	now := d.Now()
 	var claimed []store.Reminder
 	err := d.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 		var err error
-		claimed, err = tx.ClaimReminders(ctx, now, d.lease(), d.batch())
+		claimed, err = tx.ClaimReminders(ctx, now, d.Lease, d.Batch)
 		return err
 	})
 	if err != nil {
@@ -159,9 +199,9 @@ func (d *Dispatcher) Run(ctx context.Context, every time.Duration) error {
 			return nil
 		}
 		if err != nil {
-			d.log().ErrorContext(ctx, "reminder dispatch failed", "error", err)
+			d.Logger.ErrorContext(ctx, "reminder dispatch failed", "error", err)
 		}
-		if err == nil && st.Claimed == d.batch() {
+		if err == nil && st.Claimed == d.Batch {
 			continue
 		}
 		select {
@@ -188,7 +228,7 @@ func (b *batch) run(ctx context.Context, claimed []store.Reminder) {
 	b.stats.Claimed = len(claimed)
 	jobs := make(chan store.Reminder)
 	var wg sync.WaitGroup
-	for range min(b.d.workers(), len(claimed)) {
+	for range min(b.d.Workers, len(claimed)) {
 		wg.Go(func() {
 			for r := range jobs {
 				b.handle(ctx, r)
@@ -206,13 +246,13 @@ func (b *batch) run(ctx context.Context, claimed []store.Reminder) {
 func (b *batch) handle(ctx context.Context, r store.Reminder) {
 	d := b.d
 	if deadline := d.deadline(r); b.claimedAt.After(deadline) {
-		d.log().InfoContext(ctx, "reminder expired: too late to deliver", "reminder_id", r.ID, "kind", r.Kind,
+		d.Logger.InfoContext(ctx, "reminder expired: too late to deliver", "reminder_id", r.ID, "kind", r.Kind,
 			"dedupe_key", r.DedupeKey, "due_at", r.DueAt, "deadline", deadline)
 		b.finish(ctx, r, store.ReminderExpired, r.DueAt, "expired: later than "+d.maxLateness(r.Kind).String())
 		return
 	}
-	if lineBound(r.Kind) && d.Quiet.Contains(b.claimedAt, d.location()) {
-		if b.record(ctx, r, store.ReminderPending, d.Quiet.Over(b.claimedAt, d.location()), "waiting: quiet hours") {
+	if lineBound(r.Kind) && d.Quiet.Contains(b.claimedAt, d.loc) {
+		if b.record(ctx, r, store.ReminderPending, d.Quiet.Over(b.claimedAt, d.loc), "waiting: quiet hours") {
 			b.count(func(s *Stats) { s.Quieted++ })
 		}
 		return
@@ -236,22 +276,22 @@ func (b *batch) outcome(ctx context.Context, r store.Reminder, err error) (store
 	var retry *bot.RetryAfterError
 	switch {
 	case errors.Is(err, bot.ErrUnreachable), errors.Is(err, ErrObsolete):
-		d.log().InfoContext(ctx, "reminder cancelled", attrs...)
+		d.Logger.InfoContext(ctx, "reminder cancelled", attrs...)
 		return store.ReminderCancelled, r.DueAt, err.Error()
 	case errors.Is(err, bot.ErrQuota):
 		b.quota.Store(true)
-		b.quotaLog.Do(func() { d.log().ErrorContext(ctx, "monthly quota exhausted", attrs...) })
+		b.quotaLog.Do(func() { d.Logger.ErrorContext(ctx, "monthly quota exhausted", attrs...) })
 		return store.ReminderPending, d.quotaResets(b.claimedAt), heldForQuota
-	case errors.Is(err, ErrNoRoute), r.Attempts >= d.maxAttempts():
-		d.log().ErrorContext(ctx, "reminder failed", attrs...)
+	case errors.Is(err, ErrNoRoute), r.Attempts >= d.MaxAttempts:
+		d.Logger.ErrorContext(ctx, "reminder failed", attrs...)
 		return store.ReminderFailed, r.DueAt, err.Error()
 	case errors.As(err, &retry):
-		d.log().WarnContext(ctx, "reminder delivery asked to wait", append(attrs, "retry_after", retry.After)...)
-		return store.ReminderPending, d.now().Add(max(retry.After, time.Second)), err.Error()
+		d.Logger.WarnContext(ctx, "reminder delivery asked to wait", append(attrs, "retry_after", retry.After)...)
+		return store.ReminderPending, d.Now().Add(max(retry.After, time.Second)), err.Error()
 	default:
 		wait := backoff(r.Attempts)
-		d.log().WarnContext(ctx, "reminder delivery failed; will retry", append(attrs, "retry_in", wait)...)
-		return store.ReminderPending, d.now().Add(wait), err.Error()
+		d.Logger.WarnContext(ctx, "reminder delivery failed; will retry", append(attrs, "retry_in", wait)...)
+		return store.ReminderPending, d.Now().Add(wait), err.Error()
 	}
 }
 
@@ -272,12 +312,12 @@ func (b *batch) checkQuota(ctx context.Context, claimed []store.Reminder) {
 	}
 	left, err := d.Quota.PushesLeft(ctx)
 	if err != nil {
-		d.log().WarnContext(ctx, "line quota check failed", "error", err)
+		d.Logger.WarnContext(ctx, "line quota check failed", "error", err)
 		return
 	}
 	if !left {
 		b.quota.Store(true)
-		d.log().ErrorContext(ctx, "monthly quota exhausted: check-ins held until it resets",
+		d.Logger.ErrorContext(ctx, "monthly quota exhausted: check-ins held until it resets",
 			"until", d.quotaResets(b.claimedAt))
 	}
 }
@@ -285,19 +325,12 @@ func (b *batch) checkQuota(ctx context.Context, claimed []store.Reminder) {
 // quotaResets is when held check-ins go out: 10:00 on the 1st of next
 // month, moved to a working day.
 func (d *Dispatcher) quotaResets(now time.Time) time.Time {
-	l := now.In(d.location())
-	first := time.Date(l.Year(), l.Month()+1, 1, checkinHour, 0, 0, 0, d.location())
+	l := now.In(d.loc)
+	first := time.Date(l.Year(), l.Month()+1, 1, checkinHour, 0, 0, 0, d.loc)
 	if d.Calendar != nil {
 		first = d.Calendar.Next(first)
 	}
 	return first
-}
-
-func (d *Dispatcher) location() *time.Location {
-	if d.Calendar != nil {
-		return d.Calendar.Location()
-	}
-	return time.UTC
 }
 
 // finish records an outcome and counts it.
@@ -332,12 +365,12 @@ func (b *batch) record(ctx context.Context, r store.Reminder, status store.Remin
 	d := b.d
 	r.Status, r.DueAt, r.LastError = status, due, lastErr
 	if status == store.ReminderSent {
-		r.SentAt = d.now()
+		r.SentAt = d.Now()
 	}
 	err := d.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error { return tx.FinishReminder(ctx, r) })
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		d.log().WarnContext(ctx, "reminder lease lost to another dispatcher", "reminder_id", r.ID,
+		d.Logger.WarnContext(ctx, "reminder lease lost to another dispatcher", "reminder_id", r.ID,
 			"dedupe_key", r.DedupeKey, "attempt", r.Attempts, "outcome", string(status))
 		b.count(func(s *Stats) { s.Conflicts++ })
 		return false
@@ -359,7 +392,7 @@ func (b *batch) count(fn func(*Stats)) {
 // deliver runs the Deliverer with a time bound; a panic becomes an error
 // (and a retry) instead of taking the process down.
 func (d *Dispatcher) deliver(ctx context.Context, r store.Reminder) (err error) {
-	ctx, cancel := context.WithTimeout(ctx, d.deliverTimeout())
+	ctx, cancel := context.WithTimeout(ctx, d.DeliverTimeout)
 	defer cancel()
 	defer func() {
 		if p := recover(); p != nil {
@@ -394,33 +427,10 @@ func backoff(attempt int) time.Duration {
 // monthly message quota applies.
 func lineBound(kind string) bool { return kind == KindCheckin || kind == KindNudge }
 
-func (d *Dispatcher) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
-
-func (d *Dispatcher) log() *slog.Logger {
-	if d.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return d.Logger
-}
-
-func (d *Dispatcher) lease() time.Duration { return orDefault(d.Lease, DefaultLease) }
-func (d *Dispatcher) batch() int           { return orDefault(d.Batch, DefaultBatch) }
-func (d *Dispatcher) workers() int         { return orDefault(d.Workers, DefaultWorkers) }
-func (d *Dispatcher) maxAttempts() int     { return orDefault(d.MaxAttempts, DefaultMaxAttempts) }
-func (d *Dispatcher) deliverTimeout() time.Duration {
-	return orDefault(d.DeliverTimeout, DefaultDeliverTimeout)
-}
-
+// maxLateness is how late a reminder of kind may still be delivered
+// (24 h for a kind nobody named).
 func (d *Dispatcher) maxLateness(kind string) time.Duration {
-	if l, ok := d.MaxLateness[kind]; ok && l > 0 {
-		return l
-	}
-	if l, ok := defaultLateness[kind]; ok {
+	if l, ok := d.MaxLateness[kind]; ok {
 		return l
 	}
 	return 24 * time.Hour

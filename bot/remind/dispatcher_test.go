@@ -27,11 +27,12 @@ func parties(t *testing.T, d db) (advisor, owner store.Person, c store.Company) 
 }
 
 func TestExpiredAfterDowntimeNeverDelivered(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		advisor, owner, c := parties(t, d)
 		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0)) // Thursday
 		rec := &recorder{}
-		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Calendar: newCalendar(), Now: clk.Now}
+		disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Calendar: newCalendar(), Now: clk.Now}))
 		for _, r := range []store.Reminder{
 			{Kind: remind.KindCheckin, RecipientID: owner.ID, DueAt: jstAt(2026, 11, 30, 10, 0), DedupeKey: "three-days-late"},
 			{Kind: remind.KindCheckin, RecipientID: owner.ID, DueAt: jstAt(2026, 12, 3, 9, 0), DedupeKey: "an-hour-late"},
@@ -71,13 +72,14 @@ func TestExpiredAfterDowntimeNeverDelivered(t *testing.T) {
 // on Monday before 09:00 after a weekend outage, is still delivered: its
 // 24 hours of lateness end on Saturday, which moves to Monday.
 func TestWeekendDoesNotCountAsLateness(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		advisor, _, c := parties(t, d)
 		clk := bottest.NewClock(jstAt(2026, 12, 7, 8, 0))
 		rec := &recorder{}
 		enqueue(t, d, store.Reminder{Kind: remind.KindFollowup, RecipientID: advisor.ID, CompanyID: c.ID,
 			DueAt: jstAt(2026, 12, 4, 9, 0), DedupeKey: "friday"})
-		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Calendar: newCalendar(), Now: clk.Now}
+		disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Calendar: newCalendar(), Now: clk.Now}))
 		if st, err := disp.RunOnce(t.Context()); err != nil || st.Sent != 1 {
 			t.Errorf("Monday 08:00: %+v, %v; want sent", st, err)
 		}
@@ -91,12 +93,13 @@ func TestWeekendDoesNotCountAsLateness(t *testing.T) {
 }
 
 func TestRetryBackoffThenFailed(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, _ := parties(t, d)
 		start := jstAt(2026, 12, 3, 10, 0)
 		clk := bottest.NewClock(start)
 		rec := &recorder{fail: func(store.Reminder, int) error { return errors.New("connection reset") }}
-		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now, MaxAttempts: 5}
+		disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Now: clk.Now, MaxAttempts: 5}))
 		enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, DueAt: start, DedupeKey: "flaky"})
 		for attempt, wait := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute} {
 			st, err := disp.RunOnce(t.Context())
@@ -130,6 +133,7 @@ func TestRetryBackoffThenFailed(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, _ := parties(t, d)
 		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
@@ -139,7 +143,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 			}
 			return nil
 		}}
-		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now}
+		disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Now: clk.Now}))
 		enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, DueAt: clk.Now(), DedupeKey: "rate-limited"})
 		if st, err := disp.RunOnce(t.Context()); err != nil || st.Retried != 1 {
 			t.Fatalf("first: %+v, %v", st, err)
@@ -162,6 +166,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestQuotaStopsLINEDeliveriesOfTheBatch(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		advisor, owner, c := parties(t, d)
 		now := jstAt(2026, 12, 3, 10, 0)
@@ -173,8 +178,8 @@ func TestQuotaStopsLINEDeliveriesOfTheBatch(t *testing.T) {
 			}
 			return nil
 		}}
-		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now, Workers: 1, Calendar: newCalendar(),
-			Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
+		disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Now: clk.Now, Workers: 1, Calendar: newCalendar(),
+			Logger: slog.New(slog.NewJSONHandler(&logs, nil))}))
 		for i := range 4 {
 			enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, CompanyID: c.ID,
 				DueAt: now.Add(time.Duration(i-10) * time.Minute), DedupeKey: fmt.Sprintf("checkin-%d", i)})
@@ -217,6 +222,7 @@ func (q *quotaLeft) PushesLeft(context.Context) (bool, error) { return q.left, n
 // A batch reads the quota first: when it is spent nothing LINE-bound is
 // tried; after the month turns, the held check-ins go out.
 func TestSpentQuotaHoldsCheckInsUntilTheMonthTurns(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, c := parties(t, d)
 		now := jstAt(2026, 11, 24, 10, 0)
@@ -224,8 +230,8 @@ func TestSpentQuotaHoldsCheckInsUntilTheMonthTurns(t *testing.T) {
 		rec := &recorder{}
 		q := &quotaLeft{}
 		var held int
-		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now, Calendar: newCalendar(), Quota: q,
-			Observe: func(s remind.Stats) { held += s.Held }}
+		disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Now: clk.Now, Calendar: newCalendar(), Quota: q,
+			Observe: func(s remind.Stats) { held += s.Held }}))
 		enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, CompanyID: c.ID, DueAt: now, DedupeKey: "checkin"})
 		if st, err := disp.RunOnce(t.Context()); err != nil || st.Held != 1 || rec.count() != 0 || held != 1 {
 			t.Fatalf("spent quota: %+v, %v, %d delivered; want the check-in held, untried", st, err, rec.count())
@@ -243,12 +249,13 @@ func TestSpentQuotaHoldsCheckInsUntilTheMonthTurns(t *testing.T) {
 
 // Nothing is pushed to owners in the quiet hours; Slack-bound work goes on.
 func TestQuietHoursHoldLINEPushesUntilMorning(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		advisor, owner, c := parties(t, d)
 		now := jstAt(2026, 11, 24, 21, 30)
 		clk := bottest.NewClock(now)
 		rec := &recorder{}
-		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now, Calendar: newCalendar(), Quiet: remind.DefaultQuietHours}
+		disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Now: clk.Now, Calendar: newCalendar(), Quiet: remind.DefaultQuietHours}))
 		enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, CompanyID: c.ID, DueAt: now.Add(-time.Hour), DedupeKey: "checkin"})
 		enqueue(t, d, store.Reminder{Kind: remind.KindFollowup, RecipientID: advisor.ID, CompanyID: c.ID, DueAt: now, DedupeKey: "followup"})
 		st, err := disp.RunOnce(t.Context())
@@ -266,6 +273,7 @@ func TestQuietHoursHoldLINEPushesUntilMorning(t *testing.T) {
 }
 
 func TestUnreachableAndObsoleteAreCancelled(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, c := parties(t, d)
 		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
@@ -280,7 +288,7 @@ func TestUnreachableAndObsoleteAreCancelled(t *testing.T) {
 			}
 			panic("deliverer bug")
 		}}
-		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now}
+		disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Now: clk.Now}))
 		for _, key := range []string{"blocked", "answered", "odd", "panics"} {
 			enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, CompanyID: c.ID, DueAt: clk.Now(), DedupeKey: key})
 		}
@@ -326,6 +334,7 @@ func (b *blocker) Deliver(ctx context.Context, r store.Reminder) error {
 // them with the same dedupe keys, so LINE sees the same retry keys. When A
 // wakes up, its outcomes are refused: the rows are B's.
 func TestKilledDispatcherIsTakenOver(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, c := parties(t, d)
 		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
@@ -334,7 +343,7 @@ func TestKilledDispatcherIsTakenOver(t *testing.T) {
 				DueAt: clk.Now(), DedupeKey: fmt.Sprintf("checkin:c1:p%d:2026-12-03", i)})
 		}
 		stuck := &blocker{started: make(chan struct{}), release: make(chan struct{})}
-		a := &remind.Dispatcher{Store: d, Deliverer: stuck, Now: clk.Now, Workers: 6}
+		a := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: stuck, Now: clk.Now, Workers: 6}))
 		aDone := make(chan remind.Stats)
 		go func() {
 			st, err := a.RunOnce(context.Background())
@@ -347,7 +356,7 @@ func TestKilledDispatcherIsTakenOver(t *testing.T) {
 			<-stuck.started
 		}
 		rec := &recorder{}
-		b := &remind.Dispatcher{Store: d.reopen(t), Deliverer: rec, Now: clk.Now}
+		b := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d.reopen(t), Deliverer: rec, Now: clk.Now}))
 		if st, err := b.RunOnce(t.Context()); err != nil || st.Claimed != 0 {
 			t.Fatalf("B claimed %+v (%v) while A's lease holds", st, err)
 		}
@@ -375,12 +384,13 @@ func TestKilledDispatcherIsTakenOver(t *testing.T) {
 // TestRunDrainsOnShutdown: cancelling Run while a delivery is in flight
 // lets that delivery finish and be recorded.
 func TestRunDrainsOnShutdown(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		_, owner, _ := parties(t, d)
 		clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
 		enqueue(t, d, store.Reminder{Kind: remind.KindCheckin, RecipientID: owner.ID, DueAt: clk.Now(), DedupeKey: "in-flight"})
 		slow := &blocker{started: make(chan struct{}), release: make(chan struct{})}
-		disp := &remind.Dispatcher{Store: d, Deliverer: slow, Now: clk.Now}
+		disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: slow, Now: clk.Now}))
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error)
 		go func() { done <- disp.Run(ctx, 10*time.Millisecond) }()
@@ -400,6 +410,7 @@ func TestRunDrainsOnShutdown(t *testing.T) {
 // three connection pools claiming concurrently: every dedupe key is
 // delivered exactly once.
 func TestExactlyOnceAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	d := openPostgres(t)
 	_, owner, c := parties(t, d)
 	clk := bottest.NewClock(jstAt(2026, 12, 3, 10, 0))
@@ -418,7 +429,7 @@ func TestExactlyOnceAcrossReplicas(t *testing.T) {
 	rec := &recorder{}
 	var wg sync.WaitGroup
 	for range 3 {
-		disp := &remind.Dispatcher{Store: d.reopen(t), Deliverer: rec, Now: clk.Now, Batch: 37, Workers: 8}
+		disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d.reopen(t), Deliverer: rec, Now: clk.Now, Batch: 37, Workers: 8}))
 		wg.Go(func() {
 			for {
 				st, err := disp.RunOnce(t.Context())

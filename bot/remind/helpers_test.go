@@ -45,7 +45,10 @@ var backends = []backend{
 
 func eachBackend(t *testing.T, fn func(t *testing.T, d db)) {
 	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) { fn(t, b.open(t)) })
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, b.open(t))
+		})
 	}
 }
 
@@ -219,7 +222,7 @@ func (rec *recorder) count() int {
 func newCalendar() *calendar.Calendar { return calendar.New(jst, calendar.DefaultClosures) }
 
 func newPlanner(s store.Store) *remind.Planner {
-	return &remind.Planner{Store: s, Calendar: newCalendar()}
+	return mustRemind(remind.NewPlanner(remind.PlannerConfig{Store: s, Calendar: newCalendar()}))
 }
 
 // dueList renders reminders as "due key" lines in JST, for readable diffs.
@@ -233,3 +236,11 @@ func dueList(rs []store.Reminder) []string {
 }
 
 func itoa(n int64) string { return fmt.Sprint(n) }
+
+// mustRemind is what a remind constructor returns for a valid config.
+func mustRemind[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

@@ -34,6 +34,7 @@ func (c *crashAfterSend) Deliver(ctx context.Context, r store.Reminder) error {
 // the same X-Line-Retry-Key twice and answers the second with 409, which
 // counts as sent: the owner gets one message.
 func TestTakeoverRepushesWithTheSameRetryKey(t *testing.T) {
+	t.Parallel()
 	d := openPostgres(t)
 	c := company(t, d, "山田製作所")
 	o := owner(t, d, c, jstAt(2026, 11, 1, 10, 0))
@@ -51,9 +52,9 @@ func TestTakeoverRepushesWithTheSameRetryKey(t *testing.T) {
 	defer srv.Close()
 	clk := bottest.NewClock(jstAt(2026, 11, 30, 10, 0))
 
-	crash := &crashAfterSend{next: &remind.Router{Store: d, CheckIns: benchBot(t, d, srv)},
+	crash := &crashAfterSend{next: mustRemind(remind.NewRouter(remind.RouterConfig{Store: d, CheckIns: benchBot(t, d, srv)})),
 		sent: make(chan error, 1), release: make(chan struct{})}
-	a := &remind.Dispatcher{Store: d, Deliverer: crash, Now: clk.Now}
+	a := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: crash, Now: clk.Now}))
 	aDone := make(chan remind.Stats, 1)
 	go func() {
 		st, _ := a.RunOnce(context.Background())
@@ -65,7 +66,7 @@ func TestTakeoverRepushesWithTheSameRetryKey(t *testing.T) {
 	defer func() { close(crash.release); <-aDone }()
 
 	d2 := d.reopen(t)
-	b := &remind.Dispatcher{Store: d2, Deliverer: &remind.Router{Store: d2, CheckIns: benchBot(t, d2, srv)}, Now: clk.Now}
+	b := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d2, Deliverer: mustRemind(remind.NewRouter(remind.RouterConfig{Store: d2, CheckIns: benchBot(t, d2, srv)})), Now: clk.Now}))
 	clk.Add(remind.DefaultLease + time.Second)
 	st, err := b.RunOnce(t.Context())
 	if err != nil || st.Sent != 1 {

@@ -14,6 +14,8 @@ import (
 // while one plans, the other skips its round; started together round after
 // round, exactly one plans each round.
 func TestOnePlannerPerRoundOnPostgres(t *testing.T) {
+	// Not parallel: the rounds must overlap, which other tests' load can
+	// prevent.
 	d := openPostgres(t)
 	a, b := d.Store, d.reopen(t)
 	do(t, a, func(ctx context.Context, tx store.Tx) error {
@@ -64,6 +66,7 @@ func TestOnePlannerPerRoundOnPostgres(t *testing.T) {
 
 // On SQLite (one process) there is no lock: every round plans.
 func TestSQLitePlannerAlwaysPlans(t *testing.T) {
+	t.Parallel()
 	d := openSQLite(t)
 	if _, ok := d.Store.(remind.Locker); ok {
 		t.Fatal("the SQLite store offers a lock; this test expects none")

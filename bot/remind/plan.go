@@ -242,9 +242,6 @@ const maxSlots = 1000
 func (p *Planner) digestSlots(now time.Time) []digestSlot {
 	cal := p.Calendar
 	lookback := p.Lookback
-	if lookback <= 0 {
-		lookback = defaultLookback
-	}
 	end := now.Add(planAhead)
 	var out []digestSlot
 	fire := p.Digest.Next(now.Add(-lookback).Add(-time.Second).In(cal.Location()))

@@ -2,6 +2,7 @@ package remind
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -62,10 +63,8 @@ func ParseDigestSpec(spec string, loc *time.Location) (cron.Schedule, error) {
 
 var _ bot.Scheduler = (*Planner)(nil)
 
-// Planner turns reasons into reminder rows. Its Scheduler methods run inside
-// the caller's transaction; Plan runs its own short transactions and may run
-// on every replica at once.
-type Planner struct {
+// PlannerConfig is what a Planner needs; NewPlanner fills in the defaults.
+type PlannerConfig struct {
 	Store    store.Store        // used by Plan only
 	Calendar *calendar.Calendar // required
 	Digest   cron.Schedule      // coordinator digests; nil: none
@@ -75,11 +74,26 @@ type Planner struct {
 	Quiet QuietHours
 }
 
-func (p *Planner) log() *slog.Logger {
-	if p.Logger == nil {
-		return slog.New(slog.DiscardHandler)
+type plannerConfig = PlannerConfig
+
+// Planner turns reasons into reminder rows. Its Scheduler methods run inside
+// the caller's transaction; Plan runs its own short transactions and may run
+// on every replica at once. Its configuration, defaults filled in, is read
+// through the PlannerConfig fields.
+type Planner struct {
+	plannerConfig
+}
+
+// NewPlanner returns a Planner with cfg's defaults filled in.
+func NewPlanner(cfg PlannerConfig) (*Planner, error) {
+	if cfg.Calendar == nil {
+		return nil, errors.New("remind: planner needs a calendar")
 	}
-	return p.Logger
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	cfg.Lookback = orDefault(cfg.Lookback, defaultLookback)
+	return &Planner{plannerConfig: cfg}, nil
 }
 
 // FollowupAdded reminds the advisor at 09:00 on the follow-up day, or on
@@ -235,12 +249,12 @@ func (p *Planner) planCheckins(ctx context.Context, tx store.Tx, c store.Commitm
 			continue
 		}
 		if tooClose(counted, s.due) || tooClose(snoozes, s.due) {
-			p.log().DebugContext(ctx, "check-in skipped: another one is close",
+			p.Logger.DebugContext(ctx, "check-in skipped: another one is close",
 				"dedupe_key", key, "owner_id", o.PersonID)
 			continue
 		}
 		if !fitsWindow(counted, s.due) {
-			p.log().DebugContext(ctx, "check-in skipped: two already in 30 days",
+			p.Logger.DebugContext(ctx, "check-in skipped: two already in 30 days",
 				"dedupe_key", key, "owner_id", o.PersonID)
 			continue
 		}

@@ -14,6 +14,7 @@ import (
 )
 
 func TestFollowupAddedMovesToWorkingDay(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		p := newPlanner(d)
 		advisor := person(t, d, store.RoleAdvisor, "佐藤", "slack")
@@ -45,6 +46,7 @@ func TestFollowupAddedMovesToWorkingDay(t *testing.T) {
 }
 
 func TestDigestSlotMovesButKeepsItsKey(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		coord := person(t, d, store.RoleCoordinator, "田中", "slack")
 		person(t, d, store.RoleAdvisor, "佐藤", "slack") // gets no digest
@@ -85,6 +87,7 @@ func TestDigestSlotMovesButKeepsItsKey(t *testing.T) {
 // TestDailyDigestDoesNotPileUp: a daily digest's weekend slots are covered
 // by Monday's own slot, so Monday gets one digest, not three.
 func TestDailyDigestDoesNotPileUp(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		coord := person(t, d, store.RoleCoordinator, "田中", "slack")
 		p := newPlanner(d)
@@ -125,8 +128,8 @@ type ownerLife struct {
 func newOwnerLife(t *testing.T, d db) *ownerLife {
 	l := &ownerLife{t: t, d: d, replicas: []*remind.Planner{newPlanner(d), newPlanner(d.reopen(t))},
 		clk: bottest.NewClock(time.Time{}), pushed: &checkIns{}}
-	l.disp = &remind.Dispatcher{Store: d, Calendar: newCalendar(), Now: l.clk.Now,
-		Deliverer: &remind.Router{Store: d, CheckIns: l.pushed}}
+	l.disp = mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Calendar: newCalendar(), Now: l.clk.Now,
+		Deliverer: mustRemind(remind.NewRouter(remind.RouterConfig{Store: d, CheckIns: l.pushed}))}))
 	l.company = company(t, d, "山田製作所")
 	l.owner = owner(t, d, l.company, jstAt(2026, 11, 1, 10, 0))
 	return l
@@ -209,6 +212,7 @@ func (l *ownerLife) check(status store.ReminderStatus, want []string) {
 //   - overdue, every 30 days after the deadline: 2027-01-24 (Sun) → Mon
 //     01-25; 02-23 (天皇誕生日) → Wed 02-24; Thu 03-25.
 func TestCheckinCadence(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		l := newOwnerLife(t, d)
 		var a store.Commitment
@@ -242,6 +246,7 @@ func TestCheckinCadence(t *testing.T) {
 //   - B overdue every 30 days: Tue 2027-01-19, Thu 02-18, 03-20 (Sat; 03-21
 //     春分の日 falls on Sunday, 03-22 is its 振替休日) → Tue 03-23.
 func TestCheckinsFollowTheLatestCommitment(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		l := newOwnerLife(t, d)
 		var a, b store.Commitment
@@ -273,6 +278,7 @@ func TestCheckinsFollowTheLatestCommitment(t *testing.T) {
 // first one), and the bot calling CommitmentAdded at link time adds nothing
 // twice. An unreachable owner gets nothing.
 func TestCheckinsForOwnerWhoLinkedLate(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		p := newPlanner(d)
 		c := company(t, d, "山田製作所")
@@ -303,6 +309,7 @@ func TestCheckinsForOwnerWhoLinkedLate(t *testing.T) {
 }
 
 func TestCheckinSnoozed(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		p := newPlanner(d)
 		p.Quiet = remind.DefaultQuietHours
@@ -351,11 +358,12 @@ func TestCheckinSnoozed(t *testing.T) {
 // expired — and audited for the coordinator — 3 days after the nudge went
 // out. A session the owner answered after the nudge is left alone.
 func TestNudgeThenExpiry(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		p := newPlanner(d)
 		clk := bottest.NewClock(jstAt(2026, 12, 1, 10, 0))
 		rec := &recorder{}
-		disp := &remind.Dispatcher{Store: d, Deliverer: rec, Calendar: newCalendar(), Now: clk.Now}
+		disp := mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Calendar: newCalendar(), Now: clk.Now}))
 		c := company(t, d, "山田製作所")
 		silent := owner(t, d, c, jstAt(2026, 11, 1, 10, 0))
 		answering := owner(t, d, c, jstAt(2026, 11, 1, 10, 0))
@@ -435,6 +443,7 @@ func TestNudgeThenExpiry(t *testing.T) {
 }
 
 func TestParseDigestSpec(t *testing.T) {
+	t.Parallel()
 	s, err := remind.ParseDigestSpec("0 9 * * 1", jst)
 	if err != nil {
 		t.Fatal(err)

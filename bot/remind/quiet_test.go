@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseQuietHours(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in   string
 		want remind.QuietHours

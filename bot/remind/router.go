@@ -1,6 +1,7 @@
 package remind
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,18 +26,38 @@ type DigestSender interface {
 
 var _ Deliverer = (*Router)(nil)
 
-// Router is the production Deliverer: it reads what a reminder needs in a
-// short transaction, then hands it to the bot (check-ins and nudges), to a
-// Notifier (follow-ups) or to the digest sender. It returns ErrObsolete when
-// the reason for a reminder is gone, so nobody is asked about a step that
-// was already reported done.
-type Router struct {
-	Store     store.Store
+// RouterConfig is what a Router needs; NewRouter fills in the defaults.
+type RouterConfig struct {
+	Store     store.Store // required
 	CheckIns  CheckInPusher
 	Notifiers map[string]bot.Notifier // by channel, e.g. "slack"
 	Digests   DigestSender            // nil: digests are logged and counted as sent
 	Logger    *slog.Logger
 	Lang      string // when the recipient has no locale; ja when empty
+}
+
+type routerConfig = RouterConfig
+
+// Router is the production Deliverer: it reads what a reminder needs in a
+// short transaction, then hands it to the bot (check-ins and nudges), to a
+// Notifier (follow-ups) or to the digest sender. It returns ErrObsolete when
+// the reason for a reminder is gone, so nobody is asked about a step that
+// was already reported done. Its configuration, defaults filled in, is read
+// through the RouterConfig fields.
+type Router struct {
+	routerConfig
+}
+
+// NewRouter returns a Router with cfg's defaults filled in.
+func NewRouter(cfg RouterConfig) (*Router, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("remind: router needs a store")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	cfg.Lang = cmp.Or(cfg.Lang, "ja")
+	return &Router{routerConfig: cfg}, nil
 }
 
 // Deliver implements Deliverer.
@@ -123,7 +144,7 @@ func (rt *Router) followup(ctx context.Context, r store.Reminder) error {
 		return err
 	}
 	if !n.found {
-		rt.log().InfoContext(ctx, "follow-up reminder has no channel to go to", "reminder_id", r.ID,
+		rt.Logger.InfoContext(ctx, "follow-up reminder has no channel to go to", "reminder_id", r.ID,
 			"advisor_id", r.RecipientID, "company_id", r.CompanyID)
 		return nil
 	}
@@ -205,7 +226,7 @@ func followupText(lang string, company store.Company, c store.Commitment) string
 
 func (rt *Router) digest(ctx context.Context, r store.Reminder) error {
 	if rt.Digests == nil {
-		rt.log().InfoContext(ctx, "digest due but no digest sender is configured", "reminder_id", r.ID,
+		rt.Logger.InfoContext(ctx, "digest due but no digest sender is configured", "reminder_id", r.ID,
 			"coordinator_id", r.RecipientID)
 		return nil
 	}
@@ -229,18 +250,5 @@ func (rt *Router) digest(ctx context.Context, r store.Reminder) error {
 }
 
 func (rt *Router) lang(p store.Person) string {
-	switch {
-	case p.Locale != "":
-		return p.Locale
-	case rt.Lang != "":
-		return rt.Lang
-	}
-	return "ja"
-}
-
-func (rt *Router) log() *slog.Logger {
-	if rt.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return rt.Logger
+	return cmp.Or(p.Locale, rt.Lang)
 }

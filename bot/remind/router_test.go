@@ -40,6 +40,7 @@ func (g *digests) SendDigest(ctx context.Context, coordinator store.Person, r st
 }
 
 func TestRouterCheckIns(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		c := company(t, d, "山田製作所")
 		o := owner(t, d, c, jstAt(2026, 11, 1, 10, 0))
@@ -49,7 +50,7 @@ func TestRouterCheckIns(t *testing.T) {
 		})
 		sess := checkinSession(t, d, o.ID, c.ID, jstAt(2026, 11, 30, 10, 0))
 		pusher := &checkIns{}
-		rt := &remind.Router{Store: d, CheckIns: pusher}
+		rt := mustRemind(remind.NewRouter(remind.RouterConfig{Store: d, CheckIns: pusher}))
 		checkin := store.Reminder{ID: 1, Kind: remind.KindCheckin, RecipientID: o.ID, CompanyID: c.ID,
 			DedupeKey: "checkin:c1:p1:2026-11-30", Payload: fmt.Sprintf(`{"commitment":%d}`, cm.ID)}
 		nudge := store.Reminder{ID: 2, Kind: remind.KindNudge, RecipientID: o.ID, CompanyID: c.ID, SessionID: sess.ID,
@@ -91,6 +92,7 @@ func TestRouterCheckIns(t *testing.T) {
 }
 
 func TestRouterFollowup(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		c := company(t, d, "山田製作所")
 		advisor := person(t, d, store.RoleAdvisor, "佐藤", "slack")
@@ -104,7 +106,7 @@ func TestRouterFollowup(t *testing.T) {
 				Status: "open", CreatedAt: jstAt(2026, 11, 20, 10, 0)})
 		})
 		slack := &notifier{}
-		rt := &remind.Router{Store: d, Notifiers: map[string]bot.Notifier{"slack": slack}}
+		rt := mustRemind(remind.NewRouter(remind.RouterConfig{Store: d, Notifiers: map[string]bot.Notifier{"slack": slack}}))
 		r := store.Reminder{Kind: remind.KindFollowup, RecipientID: advisor.ID, CompanyID: c.ID,
 			DedupeKey: fmt.Sprintf("followup:f%d", fu.ID), Payload: fmt.Sprintf(`{"followup":%d}`, fu.ID)}
 		if err := rt.Deliver(t.Context(), r); err != nil {
@@ -134,14 +136,15 @@ func TestRouterFollowup(t *testing.T) {
 }
 
 func TestRouterDigest(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		coord := person(t, d, store.RoleCoordinator, "田中", "slack")
 		r := store.Reminder{Kind: remind.KindDigest, RecipientID: coord.ID, Payload: `{"slot":"2027-01-11T09:00:00+09:00"}`}
-		if err := (&remind.Router{Store: d}).Deliver(t.Context(), r); err != nil {
+		if err := mustRemind(remind.NewRouter(remind.RouterConfig{Store: d})).Deliver(t.Context(), r); err != nil {
 			t.Errorf("without a digest sender: %v, want nil (logged)", err)
 		}
 		g := &digests{}
-		if err := (&remind.Router{Store: d, Digests: g}).Deliver(t.Context(), r); err != nil {
+		if err := mustRemind(remind.NewRouter(remind.RouterConfig{Store: d, Digests: g})).Deliver(t.Context(), r); err != nil {
 			t.Fatal(err)
 		}
 		if want := `田中 {"slot":"2027-01-11T09:00:00+09:00"}`; len(g.got) != 1 || g.got[0] != want {
@@ -150,7 +153,7 @@ func TestRouterDigest(t *testing.T) {
 		// Someone no longer a coordinator gets no digest (it spans every company).
 		adv := person(t, d, store.RoleAdvisor, "佐藤", "slack")
 		r.RecipientID = adv.ID
-		if err := (&remind.Router{Store: d, Digests: g}).Deliver(t.Context(), r); !errors.Is(err, remind.ErrObsolete) || len(g.got) != 1 {
+		if err := mustRemind(remind.NewRouter(remind.RouterConfig{Store: d, Digests: g})).Deliver(t.Context(), r); !errors.Is(err, remind.ErrObsolete) || len(g.got) != 1 {
 			t.Errorf("digest to an advisor: %v, %d digests; want ErrObsolete and none sent", err, len(g.got))
 		}
 	})

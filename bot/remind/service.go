@@ -1,6 +1,7 @@
 package remind
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -16,10 +17,8 @@ const (
 	DefaultDispatchEvery = 5 * time.Second
 )
 
-// Service wakes the planner on a cron schedule and runs the dispatcher on
-// a ticker. It holds no reminder in memory: both read due work from the
-// database, so a restart or a second replica loses and doubles nothing.
-type Service struct {
+// ServiceConfig is what a Service needs; NewService fills in the defaults.
+type ServiceConfig struct {
 	Planner       *Planner
 	Dispatcher    *Dispatcher
 	Location      *time.Location   // cron's zone; the planner's calendar zone when nil
@@ -29,39 +28,53 @@ type Service struct {
 	Now           func() time.Time // the planner's clock; time.Now when nil
 }
 
+type serviceConfig = ServiceConfig
+
+// Service wakes the planner on a cron schedule and runs the dispatcher on
+// a ticker. It holds no reminder in memory: both read due work from the
+// database, so a restart or a second replica loses and doubles nothing.
+// Its configuration, defaults filled in, is read through the ServiceConfig
+// fields.
+type Service struct {
+	serviceConfig
+}
+
+// NewService returns a Service with cfg's defaults filled in.
+func NewService(cfg ServiceConfig) (*Service, error) {
+	if cfg.Location == nil && cfg.Planner != nil {
+		cfg.Location = cfg.Planner.Calendar.Location()
+	}
+	if cfg.Location == nil {
+		return nil, fmt.Errorf("remind: service needs a location")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	cfg.Logger = cfg.Logger.With("component", "remind")
+	cfg.PlanSpec = cmp.Or(cfg.PlanSpec, DefaultPlanSpec)
+	cfg.DispatchEvery = orDefault(cfg.DispatchEvery, DefaultDispatchEvery)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Service{serviceConfig: cfg}, nil
+}
+
 // Run plans once, then runs until ctx is done: it returns after the job in
 // progress and the dispatcher's batch in progress have finished.
 func (s *Service) Run(ctx context.Context) error {
-	logger := s.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	logger = logger.With("component", "remind")
-	loc := s.Location
-	if loc == nil && s.Planner != nil && s.Planner.Calendar != nil {
-		loc = s.Planner.Calendar.Location()
-	}
-	if loc == nil {
-		return fmt.Errorf("remind: service needs a location")
-	}
-	cl := cronLogger{logger}
-	c := cron.New(cron.WithLocation(loc), cron.WithLogger(cl),
+	cl := cronLogger{s.Logger}
+	c := cron.New(cron.WithLocation(s.Location), cron.WithLogger(cl),
 		cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
-	spec := s.PlanSpec
-	if spec == "" {
-		spec = DefaultPlanSpec
-	}
-	plan := func() { s.plan(ctx, logger) }
+	plan := func() { s.plan(ctx) }
 	if s.Planner != nil {
-		if _, err := c.AddFunc(spec, plan); err != nil {
-			return fmt.Errorf("remind: plan schedule %q: %w", spec, err)
+		if _, err := c.AddFunc(s.PlanSpec, plan); err != nil {
+			return fmt.Errorf("remind: plan schedule %q: %w", s.PlanSpec, err)
 		}
 		plan()
 	}
 	var wg sync.WaitGroup
 	if s.Dispatcher != nil {
-		every := orDefault(s.DispatchEvery, DefaultDispatchEvery)
-		wg.Go(func() { _ = s.Dispatcher.Run(ctx, every) })
+		wg.Go(func() { _ = s.Dispatcher.Run(ctx, s.DispatchEvery) })
 	}
 	c.Start()
 	<-ctx.Done()
@@ -72,28 +85,24 @@ func (s *Service) Run(ctx context.Context) error {
 
 // plan runs one planner pass. Cron's Recover covers the scheduled runs;
 // the first run, at start, recovers here.
-func (s *Service) plan(ctx context.Context, logger *slog.Logger) {
+func (s *Service) plan(ctx context.Context) {
 	if ctx.Err() != nil {
 		return
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			logger.ErrorContext(ctx, "reminder planning panicked", "panic", fmt.Sprint(p))
+			s.Logger.ErrorContext(ctx, "reminder planning panicked", "panic", fmt.Sprint(p))
 		}
 	}()
-	now := time.Now()
-	if s.Now != nil {
-		now = s.Now()
-	}
-	st, planned, err := s.Planner.PlanRound(ctx, now)
+	st, planned, err := s.Planner.PlanRound(ctx, s.Now())
 	if !planned && err == nil {
-		logger.DebugContext(ctx, "another replica is planning; round skipped")
+		s.Logger.DebugContext(ctx, "another replica is planning; round skipped")
 	}
 	if err != nil && ctx.Err() == nil {
-		logger.ErrorContext(ctx, "reminder planning failed", "error", err)
+		s.Logger.ErrorContext(ctx, "reminder planning failed", "error", err)
 	}
 	if st != (PlanStats{}) {
-		logger.InfoContext(ctx, "reminders planned", "checkins", st.Checkins, "nudges", st.Nudges,
+		s.Logger.InfoContext(ctx, "reminders planned", "checkins", st.Checkins, "nudges", st.Nudges,
 			"expired_sessions", st.Expired, "digests", st.Digests)
 	}
 }

@@ -14,6 +14,7 @@ import (
 // the service plans the week's digest at once, the dispatcher loop delivers
 // it, and cancelling the context stops both cleanly.
 func TestServicePlansDispatchesAndStops(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, d db) {
 		coord := person(t, d, store.RoleCoordinator, "田中", "slack")
 		clk := bottest.NewClock(jstAt(2026, 11, 30, 9, 0).Add(30 * time.Second))
@@ -23,12 +24,12 @@ func TestServicePlansDispatchesAndStops(t *testing.T) {
 			t.Fatal(err)
 		}
 		rec := &recorder{}
-		svc := &remind.Service{
+		svc := mustRemind(remind.NewService(remind.ServiceConfig{
 			Planner:       p,
-			Dispatcher:    &remind.Dispatcher{Store: d, Deliverer: rec, Now: clk.Now},
+			Dispatcher:    mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Now: clk.Now})),
 			DispatchEvery: 10 * time.Millisecond,
 			Now:           clk.Now,
-		}
+		}))
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error)
 		go func() { done <- svc.Run(ctx) }()

@@ -44,6 +44,9 @@ type Config struct {
 	// acknowledged; its workers run the work through Process. Without it
 	// the work runs in a goroutine after the ack (lost if the process dies).
 	Inbox Enqueuer
+	// Base is the context the work after an ack runs under: the server's
+	// base context, cancelled at shutdown after the drain. Required.
+	Base context.Context
 }
 
 // Adapter receives Slack events — over HTTP or Socket Mode — acknowledges
@@ -61,8 +64,8 @@ type Adapter struct {
 
 // New returns an Adapter.
 func New(cfg Config) (*Adapter, error) {
-	if cfg.API == nil || cfg.Sender == nil || cfg.Bot == nil {
-		return nil, errors.New("slack: adapter needs an API, a Sender and a Bot")
+	if cfg.API == nil || cfg.Sender == nil || cfg.Bot == nil || cfg.Base == nil {
+		return nil, errors.New("slack: adapter needs an API, a Sender, a Bot and a base context")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -101,7 +104,7 @@ func (a *Adapter) spawn(what string, w work) {
 	a.mu.Unlock()
 	go func() {
 		defer a.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), a.cfg.TurnTimeout)
+		ctx, cancel := context.WithTimeout(a.cfg.Base, a.cfg.TurnTimeout)
 		defer cancel()
 		if err := a.run(ctx, w); err != nil {
 			a.log.ErrorContext(ctx, "slack work failed", "work", what, "error", err.Error())

@@ -61,19 +61,9 @@ func (h *harness) quickDebrief(t *testing.T, user, company string) {
 	h.click(t, user, p.button(t, "quick"), nil)
 	h.wantClosed(t, "簡易（約3分）")
 
-	// A new company: the basic intake first, in the same DM and session.
-	p = h.wantStep(t, "I2")
-	for _, a := range []string{"製造", "富山市", "スキップ", "2", "4", "2", "「人が足りない」", "2", "3", "スキップ"} {
-		h.dm(t, user, a)
-	}
-	p = h.wantStep(t, "I36")
-	if dp := p.element(t, "datepicker"); dp["initial_date"] != "2026-12-04" {
-		t.Errorf("the follow-up date picker starts at %v, want the suggested 2026-12-04", dp["initial_date"])
-	}
-	if first := p.elements[0]; first["value"] != "2026-12-04" || first["style"] != "primary" {
-		t.Errorf("the first element is %v, want the suggested day as a primary button", first)
-	}
-	h.click(t, user, p.button(t, "2026-12-04"), nil) // one tap accepts it
+	// A new company: the intake's stage question first, in the same DM and session.
+	p = h.wantStep(t, "I9")
+	h.click(t, user, p.button(t, "growth_stagnation"), nil)
 
 	h.wantStep(t, "") // D5 is a text step: no buttons
 	h.dm(t, user, "売上が前年比1割減。社長が営業も製造も見ている。")
@@ -105,7 +95,15 @@ func (h *harness) quickDebrief(t *testing.T, user, company string) {
 	h.click(t, user, p.button(t, "submit"), map[string]any{p.blockID: map[string]any{actPick: map[string]any{
 		"type": "multi_static_select", "selected_options": []any{map[string]any{"value": "yorozu"}, map[string]any{"value": "bank"}}}}})
 
-	// D34, the follow-up date, was answered in the intake (I36).
+	p = h.wantStep(t, "D34")
+	if dp := p.element(t, "datepicker"); dp["initial_date"] != "2026-12-04" {
+		t.Errorf("the follow-up date picker starts at %v, want the suggested 2026-12-04", dp["initial_date"])
+	}
+	if first := p.elements[0]; first["value"] != "2026-12-04" || first["style"] != "primary" {
+		t.Errorf("the first element is %v, want the suggested day as a primary button", first)
+	}
+	h.click(t, user, p.button(t, "2026-12-04"), nil) // one tap accepts it
+
 	p = h.wantStep(t, flows.ReviewStep)
 	for _, want := range []string{"朝礼で月2回、目標を話す &lt;全員で&gt;", "実行できない", "保存"} {
 		if !strings.Contains(p.text, want) {

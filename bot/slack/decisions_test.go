@@ -16,7 +16,7 @@ func TestSlackSwitchCompanyAndConfirmCancel(t *testing.T) {
 	h.click(t, "U1", h.lastPrompt(t).button(t, "山田製作所"), nil)
 	p := h.wantStep(t, flows.ModeStep)
 	h.click(t, "U1", p.button(t, "quick"), nil)
-	h.answerIntake(t, "U1") // a new company: the basic intake first
+	h.answerStage(t, "U1") // a new company: its stage first
 	h.dm(t, "U1", "売上が前年比1割減。")
 	if p := h.lastPrompt(t); !strings.Contains(p.text, "🏢 山田製作所") {
 		t.Errorf("the prompt does not name its company:\n%s", p.text)
@@ -30,7 +30,7 @@ func TestSlackSwitchCompanyAndConfirmCancel(t *testing.T) {
 	}
 	h.click(t, "U1", p.button(t, "continue"), nil)
 	p = h.lastPrompt(t)
-	if !strings.Contains(p.text, "続きから再開します（山田製作所、質問14/18）") || !strings.Contains(p.text, "🏢 山田製作所") {
+	if !strings.Contains(p.text, "続きから再開します（山田製作所、質問4/8）") || !strings.Contains(p.text, "🏢 山田製作所") {
 		t.Errorf("continuing did not resume 山田製作所 where it was:\n%s", p.text)
 	}
 
@@ -46,7 +46,7 @@ func TestSlackSwitchCompanyAndConfirmCancel(t *testing.T) {
 		t.Errorf("the cancel notice does not offer 再開: %q", final)
 	}
 	h.dm(t, "U1", "再開")
-	if p := h.lastPrompt(t); !strings.Contains(p.text, "続きから再開します（山田製作所、質問14/18）") {
+	if p := h.lastPrompt(t); !strings.Contains(p.text, "続きから再開します（山田製作所、質問4/8）") {
 		t.Errorf("再開 did not take the debrief up again:\n%s", p.text)
 	}
 }
@@ -58,7 +58,7 @@ func TestSlackFarDateIsConfirmed(t *testing.T) {
 	h.command(t, "U1", "C1", "visit 山田製作所")
 	h.click(t, "U1", h.lastPrompt(t).button(t, "山田製作所"), nil)
 	h.click(t, "U1", h.wantStep(t, flows.ModeStep).button(t, "quick"), nil)
-	h.answerIntake(t, "U1") // a new company: the basic intake first
+	h.answerStage(t, "U1") // a new company: its stage first
 	h.dm(t, "U1", "売上が前年比1割減。")
 	h.dm(t, "U1", "「手が回らない」")
 	h.dm(t, "U1", "3、5") // two walls, so D15 asks which is the biggest
@@ -78,8 +78,16 @@ func TestSlackFarDateIsConfirmed(t *testing.T) {
 	h.wantStep(t, "D29")
 }
 
-// answerIntake answers the basic intake a debrief about a new company runs
-// first (I2–I10, I33, then I36, the follow-up date) by DM.
+// answerStage answers the intake's stage question (I9), which a quick
+// debrief about a new company asks first, by DM.
+func (h *harness) answerStage(t *testing.T, user string) {
+	t.Helper()
+	h.wantStep(t, "I9")
+	h.dm(t, user, "2")
+}
+
+// answerIntake answers the basic intake (I2–I10, I33, then I36, the next
+// date) by DM.
 func (h *harness) answerIntake(t *testing.T, user string) {
 	t.Helper()
 	h.wantStep(t, "I2")

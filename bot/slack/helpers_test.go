@@ -194,7 +194,7 @@ func newHarnessOn(t testing.TB, db store.Store, fake *fakeSlack, staff *bot.Staf
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.adapter, err = New(Config{API: api, Sender: sender, Bot: b, SigningSecret: testSecret, Logger: log, Location: jst})
+	h.adapter, err = New(Config{API: api, Sender: sender, Bot: b, SigningSecret: testSecret, Logger: log, Location: jst, Base: context.Background()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 // with workers running until the test ends.
 func (h *harness) withInbox(t *testing.T) {
 	t.Helper()
-	ib, err := inbox.New(inbox.Config{Store: h.store, Handlers: map[string]inbox.Handler{"slack": h.adapter.Process},
+	ib, err := inbox.New(inbox.Config{Store: h.store, Base: context.Background(), Handlers: map[string]inbox.Handler{"slack": h.adapter.Process},
 		Poll: 20 * time.Millisecond, Keep: 365 * 24 * time.Hour}) // the bot's clock is days behind
 	if err != nil {
 		t.Fatal(err)

@@ -84,11 +84,11 @@ func TestSocketModeEvents(t *testing.T) {
 	redelivered := msg
 	redelivered.Request = &socketmode.Request{EnvelopeID: "e5", Type: "events_api", RetryAttempt: 1}
 	h.dispatch(ack, redelivered)                               // the same message again: acked, no second effect
-	if p := h.lastPrompt(t); !strings.Contains(p.text, "業種") { // a new company: the intake first
+	if p := h.lastPrompt(t); !strings.Contains(p.text, "段階") { // a new company: its stage first
 		t.Errorf("after the company the bot asks:\n%s", p.text)
 	}
 	if n := len(h.slack.calls("chat.postMessage")); n != 3 {
-		t.Errorf("%d prompts posted, want 3 (mode, company, I2)", n)
+		t.Errorf("%d prompts posted, want 3 (mode, company, I9)", n)
 	}
 
 	bad := `{"envelope_id":"e6","type":"events_api","payload":{"type":"event_callback","event":{"type":"unheard_of"}}}`

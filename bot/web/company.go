@@ -202,10 +202,11 @@ func position(f *flows.Flow, stepID string) int {
 	return 1 << 30
 }
 
-var commitmentStatus = map[string][2]string{
-	"open":    {"取り組み中", "open"},
-	"done":    {"できた", "done"},
-	"dropped": {"見送り", "dropped"},
+// commitmentStatus is the catalog key of each commitment status.
+var commitmentStatus = map[string]string{
+	"open":    "web_commitment_open",
+	"done":    "web_commitment_done",
+	"dropped": "web_commitment_dropped",
 }
 
 // recordEvents adds commitments and their outcomes, referrals and small
@@ -214,8 +215,8 @@ func (h *Handler) recordEvents(rec store.Records, lang string, d *companyData) {
 	l := labeler{flows: h.cfg.Flows, lang: lang}
 	for _, c := range rec.Commitments {
 		status := c.Status
-		if s, ok := commitmentStatus[c.Status]; ok {
-			status = flows.Text{JA: s[0], EN: s[1]}.In(lang)
+		if key, ok := commitmentStatus[c.Status]; ok {
+			status = flows.Msg(lang, key)
 		}
 		lines := []line{{Label: flows.Msg(lang, "bot_next_step"), Value: "「" + c.Text + "」"}, {Label: flows.Msg(lang, "web_outcome"), Value: status}}
 		if c.Due != "" {

@@ -46,6 +46,12 @@ type desk struct {
 
 func newDesk(t *testing.T, companies, advisors int) *desk {
 	t.Helper()
+	return newDeskWith(t, companies, advisors, nil)
+}
+
+// newDeskWith is newDesk with the Slack staff list (nil: open enrolment).
+func newDeskWith(t *testing.T, companies, advisors int, staff *bot.Staff) *desk {
+	t.Helper()
 	ctx := t.Context()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "desk.db"))
 	if err != nil {
@@ -64,7 +70,7 @@ func newDesk(t *testing.T, companies, advisors int) *desk {
 	d.srv = httptest.NewUnstartedServer(nil)
 	d.srv.Start()
 	t.Cleanup(d.srv.Close)
-	d.bot, err = bot.New(bot.Config{Store: st, Flows: set, Now: d.clock.Now, Location: tokyo, PublicURL: d.srv.URL})
+	d.bot, err = bot.New(bot.Config{Store: st, Flows: set, Now: d.clock.Now, Location: tokyo, PublicURL: d.srv.URL, Staff: staff})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -222,18 +222,19 @@ func (l labeler) tagged(flowID string, a store.Answer) string {
 	return f.Display(s, flows.Answer{Value: a.Value}, l.lang)
 }
 
-var referralStatus = map[string][2]string{
-	"pending":  {"依頼中", "pending"},
-	"accepted": {"受入済み", "accepted"},
-	"done":     {"完了", "done"},
-	"failed":   {"不成立", "failed"},
+// referralStatus is the catalog key of each referral status.
+var referralStatus = map[string]string{
+	"pending":  "web_referral_pending",
+	"accepted": "web_referral_accepted",
+	"done":     "web_referral_done",
+	"failed":   "web_referral_failed",
 }
 
 func (l labeler) referral(r store.Referral) string {
 	targets := l.tagged(bot.FlowDebrief, store.Answer{Tag: "referral.targets", Value: strings.Join(r.Targets, ",")})
 	status := r.Status
-	if s, ok := referralStatus[r.Status]; ok {
-		status = flows.Text{JA: s[0], EN: s[1]}.In(l.lang)
+	if key, ok := referralStatus[r.Status]; ok {
+		status = flows.Msg(l.lang, key)
 	}
 	if targets == "" {
 		return status
@@ -241,17 +242,10 @@ func (l labeler) referral(r store.Referral) string {
 	return targets + flows.Msg(l.lang, "paren", status)
 }
 
-// sortKeys are the sortable columns, in table order.
-var sortKeys = []struct{ key, ja, en string }{
-	{"name", "企業", "Company"},
-	{"advisor", "担当", "Advisor"},
-	{"stage", "段階", "Stage"},
-	{"wall", "主な壁", "Main wall"},
-	{"visit", "最終訪問", "Last visit"},
-	{"commitment", "次の一歩（経営者の言葉）", "Next step (owner's words)"},
-	{"followup", "次回フォロー", "Next follow-up"},
-	{"checkin", "直近の近況・自信", "Last check-in"},
-	{"referral", "紹介", "Referral"},
+// sortKeys are the sortable columns, in table order; each is labelled by
+// the catalog key web_col_<key>.
+var sortKeys = []struct{ key string }{
+	{"name"}, {"advisor"}, {"stage"}, {"wall"}, {"visit"}, {"commitment"}, {"followup"}, {"checkin"}, {"referral"},
 }
 
 func sortValue(r row, key string) string {
@@ -297,7 +291,7 @@ func sortRows(rows []row, key string, desc bool) {
 func columns(f filters, lang string) []column {
 	var cols []column
 	for _, k := range sortKeys {
-		c := column{Label: flows.Text{JA: k.ja, EN: k.en}.In(lang)}
+		c := column{Label: flows.Msg(lang, "web_col_"+k.key)}
 		key := k.key
 		cur := f.Sort
 		if cur == "" {

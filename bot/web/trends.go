@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"github.com/bansou/bansou/flows"
 	"math"
 	"slices"
@@ -42,11 +41,7 @@ func periodOf(key string, now time.Time, lang string) period {
 		p.Key, p.From, p.To, p.monthCount = "this", qStart, qStart.AddDate(0, 3, 0), 3
 	}
 	last := p.To.AddDate(0, 0, -1)
-	if lang == "en" {
-		p.Label = p.From.Format("Jan 2006") + " – " + last.Format("Jan 2006")
-	} else {
-		p.Label = fmt.Sprintf("%d年%d月〜%d年%d月", p.From.Year(), p.From.Month(), last.Year(), last.Month())
-	}
+	p.Label = flows.Msg(lang, "web_period_range", monthText(lang, p.From), monthText(lang, last))
 	return p
 }
 
@@ -54,7 +49,7 @@ func (p period) months(lang string) []string {
 	out := make([]string, p.monthCount)
 	for i := range out {
 		m := p.From.AddDate(0, i, 0)
-		out[i] = flows.Text{JA: fmt.Sprintf("%d月", m.Month()), EN: m.Format("Jan")}.In(lang)
+		out[i] = flows.Msg(lang, "web_month", int(m.Month()), m.Format("Jan"))
 	}
 	return out
 }
@@ -100,8 +95,8 @@ func (h *Handler) trends(ctx context.Context, q *request) error {
 		return err
 	}
 	d := trendsData{Period: p}
-	for _, k := range []struct{ key, ja, en string }{{"this", "今四半期", "This quarter"}, {"last", "前四半期", "Last quarter"}, {"fy", "今年度（4月〜）", "Fiscal year (from April)"}} {
-		d.Periods = append(d.Periods, periodLink{Label: flows.Text{JA: k.ja, EN: k.en}.In(q.lang), URL: "/app/trends?period=" + k.key, Current: k.key == p.Key})
+	for _, key := range []string{"this", "last", "fy"} {
+		d.Periods = append(d.Periods, periodLink{Label: flows.Msg(q.lang, "web_period_"+key), URL: "/app/trends?period=" + key, Current: key == p.Key})
 	}
 	l := labeler{flows: h.cfg.Flows, lang: q.lang}
 	d.Charts = []chart{
@@ -253,4 +248,9 @@ func countChart(id, title, name string, counts map[string]float64) chart {
 	}
 	c.Series = []series{{Name: name, Values: v}}
 	return c
+}
+
+// monthText is 2026年11月 / Nov 2026.
+func monthText(lang string, t time.Time) string {
+	return flows.Msg(lang, "web_year_month", t.Year(), int(t.Month()), t.Format("Jan"))
 }

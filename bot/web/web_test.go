@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -546,5 +547,41 @@ func TestPagesInEnglishForEnglishSpeakers(t *testing.T) {
 		if status != 200 || !strings.Contains(page, want) || !strings.Contains(page, `<html lang="en">`) {
 			t.Errorf("%s in English: %d, want %q", path, status, want)
 		}
+	}
+}
+
+// With a staff list, /bansou web from someone who is not staff gets no link
+// and leaves no person behind; an advisor removed from the advisor group is
+// signed out at their next page, and the session is gone for good.
+func TestOnlyStaffUseTheDesk(t *testing.T) {
+	staff := bot.NewStaff(nil, []string{webtest.CoordinatorSlackID}, true)
+	staff.SetGroup([]string{webtest.AdvisorSlackID(0), webtest.AdvisorSlackID(1)})
+	d := newDeskWith(t, 6, 2, staff)
+	ctx := t.Context()
+	if _, err := d.bot.WebLink(ctx, bot.ChannelSlack, "U-STRANGER"); !errors.Is(err, bot.ErrWebNotStaff) {
+		t.Fatalf("a stranger's link: %v, want ErrWebNotStaff", err)
+	}
+	err := d.st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		_, err := tx.PersonByIdentity(ctx, bot.ChannelSlack, "U-STRANGER")
+		return err
+	})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the stranger was stored: %v", err)
+	}
+
+	b := d.signIn(webtest.AdvisorSlackID(1))
+	if status, _ := b.get("/app/"); status != http.StatusOK {
+		t.Fatalf("a staff advisor's portfolio: %d", status)
+	}
+	staff.SetGroup([]string{webtest.AdvisorSlackID(0)}) // advisor 1 left the group
+	if status, page := b.get("/app/"); status != http.StatusUnauthorized || rows(page) != 0 {
+		t.Errorf("after leaving the staff: %d with %d rows, want 401 and nothing", status, rows(page))
+	}
+	staff.SetGroup([]string{webtest.AdvisorSlackID(0), webtest.AdvisorSlackID(1)})
+	if status, _ := b.get("/app/"); status != http.StatusUnauthorized {
+		t.Errorf("the ended session works again: %d", status)
+	}
+	if status, _ := d.signIn(webtest.CoordinatorSlackID).get("/app/"); status != http.StatusOK {
+		t.Errorf("the coordinator: %d", status)
 	}
 }

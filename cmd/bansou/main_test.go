@@ -48,8 +48,8 @@ func TestTryQuickDebriefThenMemory(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{
-		"いまの回答: 売上は前年比で1割減",                   // 戻る showed the earlier answer
-		"13. 本人の言葉: 「わかってはいるんだけど、手が回らないんだよね」", // the edit from the review (after the intake's lines)
+		"いまの回答: 売上は前年比で1割減",                  // 戻る showed the earlier answer
+		"4. 本人の言葉: 「わかってはいるんだけど、手が回らないんだよね」", // the edit from the review (after the company and its stage)
 		"保存しました。",
 		"・次の一歩: 「朝礼で月２回、目標を話す」（期限 ", // due date from the 全角 １２／４
 		"月4日(", // …which is a 4th
@@ -87,13 +87,20 @@ func TestFlowsCheck(t *testing.T) {
 // more than its budget fails with file:line and the path.
 func TestFlowsCheckEnforcesBudgets(t *testing.T) {
 	out, _, code := bansou(t, "", "flows", "check")
-	if code != 0 || !strings.Contains(out, "full 20/20") || !strings.Contains(out, "quick 11/12") {
+	if code != 0 || !strings.Contains(out, "full 20/20") || !strings.Contains(out, "quick 12/12") {
 		t.Errorf("built-in flows: exit %d\n%s", code, out)
 	}
 	_, errOut, code := bansou(t, "", "flows", "check", "testdata/overbudget")
 	want := filepath.Join("testdata", "overbudget", "long.yaml") + ":6: budget: full mode can ask 3 questions (limit 2): a → b → c"
 	if code == 0 || !strings.Contains(errOut, want) {
 		t.Errorf("over-budget flow: exit %d, stderr %q; want %q", code, errOut, want)
+	}
+	// The questions of a flow handed off to count: long_intro asks one
+	// question itself and three in intro, its hand-off.
+	_, errOut, code = bansou(t, "", "flows", "check", "testdata/overbudget_handoff")
+	want = filepath.Join("testdata", "overbudget_handoff", "parent.yaml") + ":6: budget: full mode can ask 4 questions (limit 3): a → intro:x → intro:y → intro:z"
+	if code == 0 || !strings.Contains(errOut, want) {
+		t.Errorf("over-budget hand-off: exit %d, stderr %q; want %q", code, errOut, want)
 	}
 }
 

@@ -65,6 +65,12 @@ type server struct {
 	groups     *slackbot.StaffRefresher // reads BANSOU_ADVISOR_GROUP; nil when not set
 
 	lineSender *linebot.Sender // the LINE Messaging API client (nil without LINE)
+
+	// base is the server's base context: requests, turns and inbox work
+	// run under it. It outlives the signal that starts the shutdown and is
+	// cancelled after the drain (stopWork).
+	base     context.Context
+	stopWork context.CancelFunc
 }
 
 // serve runs until ctx ends, then shuts down gracefully: stop intake (HTTP,
@@ -97,8 +103,10 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		return nil, err
 	}
 	s := &server{cfg: cfg, log: log, store: st, reg: prometheus.NewRegistry(), mux: http.NewServeMux()}
+	s.base, s.stopWork = context.WithCancel(context.WithoutCancel(ctx))
 	s.http = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		WriteTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext: func(net.Listener) context.Context { return s.base }}
 	if err := s.wire(set); err != nil {
 		s.close()
 		return nil, err
@@ -156,7 +164,7 @@ func (s *server) wire(set *flows.Set) error {
 	if ch.slackAPI != nil {
 		s.slack, err = slackbot.New(slackbot.Config{API: ch.slackAPI, Sender: ch.slackSender, Bot: handler,
 			SigningSecret: s.cfg.slackSigningSecret, Logger: s.log, Lang: s.cfg.lang, Location: s.cfg.location,
-			LineFriendURL: s.cfg.lineFriendURL, Inbox: intake})
+			LineFriendURL: s.cfg.lineFriendURL, Inbox: intake, Base: s.base})
 		if err != nil {
 			return err
 		}
@@ -170,7 +178,7 @@ func (s *server) wire(set *flows.Set) error {
 	}
 	if s.cfg.line() {
 		s.line, err = linebot.New(linebot.Config{ChannelSecret: s.cfg.lineChannelSecret, Handler: handler, Logger: s.log,
-			Inbox: intake, Loader: ch.lineSender})
+			Inbox: intake, Loader: ch.lineSender, Base: s.base})
 		if err != nil {
 			return err
 		}
@@ -237,21 +245,28 @@ func (s *server) planner() (*remind.Planner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &remind.Planner{Store: s.store, Calendar: s.calendar(), Digest: spec, Logger: s.log, Quiet: s.cfg.quietHours}, nil
+	return remind.NewPlanner(remind.PlannerConfig{Store: s.store, Calendar: s.calendar(), Digest: spec, Logger: s.log, Quiet: s.cfg.quietHours})
 }
 
 // reminders is the planner and dispatcher service run by every replica.
 func (s *server) reminders(b *bot.Bot, p *remind.Planner, ch channels, set *flows.Set) (*remind.Service, error) {
-	router := &remind.Router{Store: s.store, CheckIns: b, Notifiers: ch.notifiers, Logger: s.log, Lang: s.cfg.lang}
+	rc := remind.RouterConfig{Store: s.store, CheckIns: b, Notifiers: ch.notifiers, Logger: s.log, Lang: s.cfg.lang}
 	if ch.slackSender != nil {
-		router.Digests = &slackDigests{store: s.store, flows: set, loc: s.cfg.location, lang: s.cfg.lang, now: time.Now, sender: ch.slackSender}
+		rc.Digests = &slackDigests{store: s.store, flows: set, loc: s.cfg.location, lang: s.cfg.lang, now: time.Now, sender: ch.slackSender}
 	}
-	d := &remind.Dispatcher{Store: s.store, Deliverer: quotaCounting{Deliverer: router, m: s.remMetrics}, Calendar: p.Calendar,
-		Logger: s.log, Observe: s.remMetrics.observe, Quiet: s.cfg.quietHours}
+	router, err := remind.NewRouter(rc)
+	if err != nil {
+		return nil, err
+	}
+	d, err := remind.NewDispatcher(remind.DispatcherConfig{Store: s.store, Deliverer: quotaCounting{Deliverer: router, m: s.remMetrics},
+		Calendar: p.Calendar, Logger: s.log, Observe: s.remMetrics.observe, Quiet: s.cfg.quietHours})
+	if err != nil {
+		return nil, err
+	}
 	if err := s.meterLINE(d, ch.lineSender); err != nil {
 		return nil, err
 	}
-	return &remind.Service{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log}, nil
+	return remind.NewService(remind.ServiceConfig{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log})
 }
 
 // promoteCoordinators gives the Slack users named in BANSOU_COORDINATORS the
@@ -352,6 +367,7 @@ func (s *server) shutdown(srv *http.Server, stopIntake context.CancelFunc, bg *s
 	if s.slack != nil {
 		err = errors.Join(err, s.slack.Wait(ctx))
 	}
+	s.stopWork() // after the drain: what still runs is cut off
 	if err != nil {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
@@ -387,6 +403,7 @@ func (s *server) sweep(ctx context.Context) {
 }
 
 func (s *server) close() {
+	s.stopWork()
 	s.admin.stop()
 	if err := s.store.Close(); err != nil {
 		s.log.Warn("closing the store", "error", err.Error())
@@ -406,7 +423,7 @@ func (s *server) newInbox() error {
 		return fmt.Errorf("serve: inbox metrics: %w", err)
 	}
 	s.handlers = map[string]inbox.Handler{}
-	s.inbox, err = inbox.New(inbox.Config{Store: s.store, Handlers: s.handlers, Logger: s.log, Metrics: m,
+	s.inbox, err = inbox.New(inbox.Config{Store: s.store, Base: s.base, Handlers: s.handlers, Logger: s.log, Metrics: m,
 		Lease: s.cfg.inboxLease, Poll: s.cfg.inboxPoll})
 	return err
 }

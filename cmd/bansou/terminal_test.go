@@ -8,12 +8,11 @@ import (
 )
 
 // quickDebrief is a whole quick debrief of 山田製作所 typed at the terminal:
-// the company is new, so the intake's basic questions come first (its
-// 次回の予定日 12/18 is the debrief's follow-up too), then the debrief with
-// one wall (いちばんの壁 recorded without asking).
-const quickDebrief = "2\n山田製作所\n" +
-	"1\nみどり市\nスキップ\n2\n4\n2\n「売上が落ちてきた」\n2\n3\nスキップ\n12/18\n" +
-	"売上が前年比1割減。\n「手が回らない」\n3\n1\n朝礼で月2回、目標を話す\n12/4\n3\n保存\n"
+// the company is new, so the intake's stage question comes first (2,
+// 発展・停滞期), then the debrief with one wall (いちばんの壁 recorded without
+// asking) and the follow-up date 12/18.
+const quickDebrief = "2\n山田製作所\n2\n" +
+	"売上が前年比1割減。\n「手が回らない」\n3\n1\n朝礼で月2回、目標を話す\n12/4\n3\n12/18\n保存\n"
 
 // Item 9: history in the terminal, export creates its folder, no log lines
 // in the conversation, --lang sticks to the person, resuming says where,
@@ -78,12 +77,12 @@ func TestTryKeepsLogsOutAndLangSticksToThePerson(t *testing.T) {
 
 func TestTryResumesSayingWhereAndStripsControlCharacters(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "bansou.db")
-	// 山田製作所 is new: the intake's basic questions, then the debrief's facts
+	// 山田製作所 is new: the intake's stage question, then the debrief's facts
 	// and the owner's words; Ctrl-D at the walls.
-	bansouAt(t, tuesday, "2\n山田製作所\n1\nみどり市\nスキップ\n2\n4\n2\n「売上が落ちてきた」\n2\n3\nスキップ\n12/18\n"+
+	bansouAt(t, tuesday, "2\n山田製作所\n2\n"+
 		"売上が\x00前年比\x1b[31m1割減。\n行を変えて\n", "try", "--db", db)
 	out, errOut, code := bansouAt(t, tuesday, "", "try", "--db", db)
-	if code != 0 || !strings.Contains(out, "続きから再開します（山田製作所、質問15/18）。") {
+	if code != 0 || !strings.Contains(out, "続きから再開します（山田製作所、質問5/8）。") {
 		t.Errorf("Ctrl-D then try again: exit %d %s\n%s", code, errOut, out)
 	}
 	out, _, _ = bansou(t, "", "history", "--company", "山田製作所", "--db", db)

@@ -62,34 +62,25 @@ func TestServeTurnStatements(t *testing.T) {
 		// CreateKeyedCompany, Assign, SaveTurn. The advisor's companies (none
 		// yet) were read when the step was asked and are kept in the state.
 		{"山田製作所", open + 4, 5},
-		// A new company first gets the basic intake (debrief v2 hands off
-		// to it): ordinary answers, kept in the session's state.
-		answer("1"),       // I2 industry
-		answer("みどり市"),    // I3 municipality
-		answer("スキップ"),    // I4 founded
-		answer("1"),       // I5
-		answer("1"),       // I6
-		answer("1"),       // I7
-		answer("人手が足りない"), // I8 the issue as stated
-		answer("3"),       // I9 stage
-		answer("1"),       // I10 urgency
-		answer("売上を戻す"),   // the first theme
-		answer("1"),       // who chose it
-		answer("12/11"),   // the intake\'s next date (followup.date): D34 is not asked
+		// A new company is first asked its stage, the quick debrief's
+		// hand-off to the intake: an ordinary answer, kept in the session's
+		// state, that also ends the hand-off.
+		answer("3"), // I9 stage
 		answer("売上が前年比1割減。社長が営業も製造も見ている。"),
 		answer("「わかってはいるけど、手が回らない」"),
 		answer("1,2"), // D14 walls
 		answer("1"),   // D15 main wall
 		answer("1"),   // D21 a commitment: yes
 		answer("朝礼で月2回、目標を話す"), // D22
-		answer("12/4"), // D23
-		answer("2"),    // D29 no referral
-		// D34 is not asked: the intake's next date is the follow-up.
+		answer("12/4"),  // D23
+		answer("2"),     // D29 considering: no referral yet
+		answer("12/11"), // D34 the follow-up date
 		// 保存: UpdateSession (completed); the handed-off intake stored as
-		// its own session with all its answers (CreateSessionWithAnswers,
-		// one statement); the commitment; the company's owners (to tell
-		// them); closing the open follow-ups; cancelling pending reminders;
-		// the next follow-up and its reminder.
+		// its own session with its answers (I1, the company filled in from
+		// the debrief, and I9) in one statement (CreateSessionWithAnswers);
+		// the commitment; the company's owners (to tell them); closing the
+		// open follow-ups; cancelling pending reminders; the next follow-up
+		// and its reminder.
 		{"保存", open + 8, 9},
 	}
 	// The next visit to the same company: choosing it reads its memory.

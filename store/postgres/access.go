@@ -8,6 +8,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/rules"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 // CompanyByKey returns the oldest company with the normalised name key.
@@ -46,7 +48,7 @@ func (t *tx) Unassign(ctx context.Context, companyID, advisorID int64) error {
 // the same requester and company (store.ErrConflict; the transaction stays
 // usable).
 func (t *tx) CreateAccessRequest(ctx context.Context, r store.AccessRequest) (store.AccessRequest, error) {
-	r.CreatedAt, r.Status = orNow(r.CreatedAt), store.RequestPending
+	r.CreatedAt, r.Status = sqlval.OrNow(r.CreatedAt), store.RequestPending
 	id, err := returningID(ctx, t, `
 		INSERT INTO access_requests (company_id, requester_id, status, created_at)
 		VALUES ($1, $2, $3, $4)
@@ -73,25 +75,22 @@ func (t *tx) AccessRequest(ctx context.Context, id int64) (store.AccessRequest, 
 }
 
 func (t *tx) DecideAccessRequest(ctx context.Context, id int64, status string, by int64, at time.Time) error {
-	if status != store.RequestApproved && status != store.RequestRejected {
-		return fmt.Errorf("postgres: decide access request %d: status %q", id, status)
-	}
-	if _, err := t.AccessRequest(ctx, id); err != nil {
+	if err := rules.CheckDecision(ctx, t, id, status); err != nil {
 		return err
 	}
 	tag, err := t.tx.Exec(ctx, `
 		UPDATE access_requests SET status = $2, decided_by = $3, decided_at = $4
-		WHERE id = $1 AND status = 'pending'`, id, status, nullID(by), orNow(at))
+		WHERE id = $1 AND status = 'pending'`, id, status, sqlval.NullID(by), sqlval.OrNow(at))
 	return storeErr("decide access request", oneRow(tag, err, store.ErrConflict))
 }
 
 func (t *tx) AddHandover(ctx context.Context, h store.Handover) (store.Handover, error) {
-	h.At = orNow(h.At)
+	h.At = sqlval.OrNow(h.At)
 	id, err := returningID(ctx, t, `
 		INSERT INTO handovers (company_id, from_id, to_id, by_id, at, memo_session_id)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		RETURNING id`,
-		h.CompanyID, nullID(h.FromID), h.ToID, nullID(h.ByID), h.At, nullID(h.MemoSessionID))
+		h.CompanyID, sqlval.NullID(h.FromID), h.ToID, sqlval.NullID(h.ByID), h.At, sqlval.NullID(h.MemoSessionID))
 	if err != nil {
 		return store.Handover{}, storeErr("add handover", err)
 	}
@@ -123,7 +122,7 @@ func (t *tx) HandoversBetween(ctx context.Context, from, to time.Time) ([]store.
 }
 
 func (t *tx) SetHandoverMemo(ctx context.Context, id, sessionID int64) error {
-	tag, err := t.tx.Exec(ctx, `UPDATE handovers SET memo_session_id = $2 WHERE id = $1`, id, nullID(sessionID))
+	tag, err := t.tx.Exec(ctx, `UPDATE handovers SET memo_session_id = $2 WHERE id = $1`, id, sqlval.NullID(sessionID))
 	return storeErr("set handover memo", oneRow(tag, err, store.ErrNotFound))
 }
 
@@ -142,7 +141,7 @@ func (t *tx) markHandover(ctx context.Context, id int64, column string, at time.
 	err := t.tx.QueryRow(ctx, `
 		UPDATE handovers h SET `+column+` = COALESCE(h.`+column+`, $2)
 		FROM handovers old WHERE h.id = $1 AND old.id = h.id
-		RETURNING old.`+column, id, orNow(at)).Scan(&was)
+		RETURNING old.`+column, id, sqlval.OrNow(at)).Scan(&was)
 	if err != nil {
 		return storeErr("mark handover", err)
 	}

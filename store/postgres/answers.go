@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 const answerCols = `a.session_id, a.step_id, a.revision, a.value, a.raw, a.skipped, a.tag, a.sensitive,
@@ -22,7 +23,7 @@ func scanAnswer(row pgx.CollectableRow) (store.Answer, error) {
 // edit, its audit entry, in one statement. Two transactions adding the same
 // revision at once: the second fails with store.ErrConflict.
 func (t *tx) AddAnswer(ctx context.Context, a store.Answer) (store.Answer, error) {
-	a.At = orNow(a.At)
+	a.At = sqlval.OrNow(a.At)
 	var revision int
 	err := t.tx.QueryRow(ctx, `
 		WITH answer AS (
@@ -37,7 +38,7 @@ func (t *tx) AddAnswer(ctx context.Context, a store.Answer) (store.Answer, error
 			FROM answer WHERE revision > 1
 		)
 		SELECT revision FROM answer`,
-		a.SessionID, a.StepID, a.Value, a.Raw, a.Skipped, a.Tag, a.Sensitive, nullID(a.ByPersonID), a.At,
+		a.SessionID, a.StepID, a.Value, a.Raw, a.Skipped, a.Tag, a.Sensitive, sqlval.NullID(a.ByPersonID), a.At,
 	).Scan(&revision)
 	if err != nil {
 		return store.Answer{}, storeErr("add answer", err)
@@ -75,7 +76,7 @@ func (t *tx) LatestTagged(ctx context.Context, companyID int64, tag string) (sto
 func (t *tx) AddAudit(ctx context.Context, e store.AuditEntry) error {
 	_, err := t.tx.Exec(ctx, `
 		INSERT INTO audit_log (actor_id, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5)`,
-		nullID(e.ActorID), e.Action, e.Subject, e.Detail, orNow(e.At))
+		sqlval.NullID(e.ActorID), e.Action, e.Subject, e.Detail, sqlval.OrNow(e.At))
 	return storeErr("add audit", err)
 }
 

@@ -23,6 +23,7 @@ import (
 // company under test is the one debriefed longest ago, the worst case for
 // an index walked in time order.
 func TestTurnQueriesIgnoreUnrelatedHistory(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("fills a database with 100k answers")
 	}

@@ -46,12 +46,14 @@ func openURL(t *testing.T, url string) *postgres.DB {
 }
 
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, open)
 }
 
 // TestConcurrentMigrate is two replicas starting at once on an empty
 // database: both succeed and every migration is applied once.
 func TestConcurrentMigrate(t *testing.T) {
+	t.Parallel()
 	url := pgtest.EmptyDB(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
@@ -110,6 +112,7 @@ func appliedVersions(t *testing.T, url string) []int32 {
 // TestReopenKeepsData is a restart mid-conversation: what was committed is
 // there after the store is closed and opened again.
 func TestReopenKeepsData(t *testing.T) {
+	t.Parallel()
 	url := pgtest.NewDB(t, migrate)
 	first := openURL(t, url)
 	var made store.Session
@@ -154,6 +157,7 @@ func TestReopenKeepsData(t *testing.T) {
 // misses and conflicts do not abort the PostgreSQL transaction: the caller
 // may go on, e.g. look up what is already there.
 func TestConflictKeepsTxUsable(t *testing.T) {
+	t.Parallel()
 	db := open(t)
 	now := time.Now()
 	err := db.InTx(t.Context(), func(ctx context.Context, tx store.Tx) error {
@@ -248,6 +252,7 @@ func wantConflict(t *testing.T, what string, err error) {
 // just updated waits for that one's row lock, re-checks the version after
 // the commit and reports ErrConflict.
 func TestLoserWaitsThenConflicts(t *testing.T) {
+	t.Parallel()
 	url := pgtest.NewDB(t, migrate)
 	db := openURL(t, url)
 	loaded := startSession(t, db)

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/rules"
 )
 
 const promptCols = `session_id, step_id, channel_id, ts, body, closed, answer, at`
@@ -93,22 +94,13 @@ func (t *tx) ClosePrompts(ctx context.Context, sessionID int64, answeredStep, an
 	if err != nil {
 		return nil, storeErr("close prompts", err)
 	}
-	if answeredStep == "" || hasStep(ms, answeredStep) {
+	if !rules.MarkAnswered(ms, answeredStep) {
 		return ms, nil
 	}
 	_, err = t.tx.Exec(ctx, `
 		INSERT INTO prompt_messages (session_id, step_id, channel_id, ts, body, closed, answer, at)
 		VALUES ($1, $2, '', '', ''::bytea, true, $3, $4)`, sessionID, answeredStep, answer, at)
 	return ms, storeErr("close prompts: mark", err)
-}
-
-func hasStep(ms []store.PromptMessage, step string) bool {
-	for _, m := range ms {
-		if m.StepID == step {
-			return true
-		}
-	}
-	return false
 }
 
 // SweepPrompts deletes closed prompt messages recorded before cutoff.

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 // uniqueViolation is the SQLSTATE of a unique or primary key violation.
@@ -65,34 +66,10 @@ func returningID(ctx context.Context, t *tx, sql string, args ...any) (int64, er
 	return id, err
 }
 
-// nullID is id as stored in a nullable reference: 0 is NULL.
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-// nullText is s as stored in a nullable column: "" is NULL.
-func nullText(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // nullTime is t as stored in a nullable column: the zero time is NULL.
 func nullTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
-	}
-	return t
-}
-
-// orNow is t, or the current time when t is zero.
-func orNow(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Now()
 	}
 	return t
 }
@@ -113,3 +90,7 @@ func oneRow(tag pgconn.CommandTag, err error, miss error) error {
 	}
 	return err
 }
+
+// orNow and nullID are sqlval's, under the names turn.go calls them by.
+func orNow(t time.Time) time.Time { return sqlval.OrNow(t) }
+func nullID(id int64) any         { return sqlval.NullID(id) }

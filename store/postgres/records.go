@@ -6,15 +6,16 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 func (t *tx) AddCommitment(ctx context.Context, c store.Commitment) (store.Commitment, error) {
-	c.CreatedAt = orNow(c.CreatedAt)
+	c.CreatedAt = sqlval.OrNow(c.CreatedAt)
 	id, err := returningID(ctx, t, `
 		INSERT INTO commitments (company_id, session_id, text, due, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		RETURNING id`,
-		c.CompanyID, nullID(c.SessionID), c.Text, nullText(c.Due), c.Status, c.CreatedAt)
+		c.CompanyID, sqlval.NullID(c.SessionID), c.Text, sqlval.NullText(c.Due), c.Status, c.CreatedAt)
 	if err != nil {
 		return store.Commitment{}, storeErr("add commitment", err)
 	}
@@ -42,12 +43,12 @@ func (t *tx) LatestCommitment(ctx context.Context, companyID int64) (store.Commi
 }
 
 func (t *tx) AddFollowup(ctx context.Context, f store.Followup) (store.Followup, error) {
-	f.CreatedAt = orNow(f.CreatedAt)
+	f.CreatedAt = sqlval.OrNow(f.CreatedAt)
 	id, err := returningID(ctx, t, `
 		INSERT INTO followups (company_id, advisor_id, session_id, due, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		RETURNING id`,
-		f.CompanyID, f.AdvisorID, nullID(f.SessionID), f.Due, f.Status, f.CreatedAt)
+		f.CompanyID, f.AdvisorID, sqlval.NullID(f.SessionID), f.Due, f.Status, f.CreatedAt)
 	if err != nil {
 		return store.Followup{}, storeErr("add followup", err)
 	}
@@ -72,7 +73,7 @@ func (t *tx) OpenFollowups(ctx context.Context, advisorID int64) ([]store.Follow
 }
 
 func (t *tx) AddReferral(ctx context.Context, r store.Referral) (store.Referral, error) {
-	r.CreatedAt = orNow(r.CreatedAt)
+	r.CreatedAt = sqlval.OrNow(r.CreatedAt)
 	targets := r.Targets
 	if targets == nil {
 		targets = []string{} // NOT NULL: no targets is an empty array
@@ -81,7 +82,7 @@ func (t *tx) AddReferral(ctx context.Context, r store.Referral) (store.Referral,
 		INSERT INTO referrals (company_id, session_id, targets, reason, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		RETURNING id`,
-		r.CompanyID, nullID(r.SessionID), targets, r.Reason, r.Status, r.CreatedAt)
+		r.CompanyID, sqlval.NullID(r.SessionID), targets, r.Reason, r.Status, r.CreatedAt)
 	if err != nil {
 		return store.Referral{}, storeErr("add referral", err)
 	}
@@ -90,12 +91,12 @@ func (t *tx) AddReferral(ctx context.Context, r store.Referral) (store.Referral,
 }
 
 func (t *tx) AddSmallWin(ctx context.Context, w store.SmallWin) (store.SmallWin, error) {
-	w.CreatedAt = orNow(w.CreatedAt)
+	w.CreatedAt = sqlval.OrNow(w.CreatedAt)
 	id, err := returningID(ctx, t, `
 		INSERT INTO small_wins (company_id, session_id, text, source, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		RETURNING id`,
-		w.CompanyID, nullID(w.SessionID), w.Text, w.Source, w.CreatedAt)
+		w.CompanyID, sqlval.NullID(w.SessionID), w.Text, w.Source, w.CreatedAt)
 	if err != nil {
 		return store.SmallWin{}, storeErr("add small win", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 const reminderCols = `id, kind, recipient_id, COALESCE(company_id, 0), COALESCE(session_id, 0), due_at,
@@ -33,7 +34,7 @@ func (t *tx) EnqueueReminder(ctx context.Context, r store.Reminder) (bool, error
 			lease_until, last_error, payload, sent_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
-		r.Kind, r.RecipientID, nullID(r.CompanyID), nullID(r.SessionID), r.DueAt, r.DedupeKey,
+		r.Kind, r.RecipientID, sqlval.NullID(r.CompanyID), sqlval.NullID(r.SessionID), r.DueAt, r.DedupeKey,
 		r.Status, r.Attempts, nullTime(r.LeaseUntil), r.LastError, r.Payload, nullTime(r.SentAt), r.CreatedAt)
 	if err != nil {
 		return false, storeErr("enqueue reminder", err)

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 const sessionCols = `id, flow_id, flow_version, mode, COALESCE(company_id, 0), respondent_id, channel,
@@ -42,7 +43,7 @@ func (t *tx) CreateSession(ctx context.Context, s store.Session) (store.Session,
 		s.Status = store.SessionActive
 	}
 	s.State = stateOrEmpty(s.State)
-	s.CreatedAt = orNow(s.CreatedAt)
+	s.CreatedAt = sqlval.OrNow(s.CreatedAt)
 	if s.UpdatedAt.IsZero() {
 		s.UpdatedAt = s.CreatedAt
 	}
@@ -52,7 +53,7 @@ func (t *tx) CreateSession(ctx context.Context, s store.Session) (store.Session,
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11, $12)
 		ON CONFLICT (respondent_id) WHERE status = 'active' DO NOTHING
 		RETURNING id`,
-		s.FlowID, s.FlowVersion, s.Mode, nullID(s.CompanyID), s.RespondentID, s.Channel,
+		s.FlowID, s.FlowVersion, s.Mode, sqlval.NullID(s.CompanyID), s.RespondentID, s.Channel,
 		s.Status, s.Step, s.State, s.CreatedAt, s.UpdatedAt, nullTime(s.CompletedAt))
 	if err != nil {
 		return store.Session{}, storeErr("create session", conflictIfNone(err))
@@ -67,7 +68,7 @@ func (t *tx) CreateSession(ctx context.Context, s store.Session) (store.Session,
 // finds the version moved on and updates nothing: store.ErrConflict.
 func (t *tx) UpdateSession(ctx context.Context, s store.Session) (store.Session, error) {
 	s.State = stateOrEmpty(s.State)
-	s.UpdatedAt = orNow(s.UpdatedAt)
+	s.UpdatedAt = sqlval.OrNow(s.UpdatedAt)
 	var version int
 	err := t.tx.QueryRow(ctx, `
 		UPDATE sessions SET flow_id = $3, flow_version = $4, mode = $5, company_id = $6, channel = $7,
@@ -75,7 +76,7 @@ func (t *tx) UpdateSession(ctx context.Context, s store.Session) (store.Session,
 			version = version + 1
 		WHERE id = $1 AND version = $2
 		RETURNING version`,
-		s.ID, s.Version, s.FlowID, s.FlowVersion, s.Mode, nullID(s.CompanyID), s.Channel,
+		s.ID, s.Version, s.FlowID, s.FlowVersion, s.Mode, sqlval.NullID(s.CompanyID), s.Channel,
 		s.Status, s.Step, s.State, s.UpdatedAt, nullTime(s.CompletedAt)).Scan(&version)
 	if err != nil {
 		return store.Session{}, storeErr("update session", conflictIfNone(err))

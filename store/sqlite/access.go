@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/rules"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 // CompanyByKey returns the oldest company with the normalised name key.
@@ -59,7 +61,7 @@ func (t *tx) Unassign(ctx context.Context, companyID, advisorID int64) error {
 }
 
 func (t *tx) CreateAccessRequest(ctx context.Context, r store.AccessRequest) (store.AccessRequest, error) {
-	r.CreatedAt, r.Status = orNow(r.CreatedAt), store.RequestPending
+	r.CreatedAt, r.Status = sqlval.OrNow(r.CreatedAt), store.RequestPending
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO access_requests (company_id, requester_id, status, created_at)
 		VALUES (?, ?, ?, ?)
@@ -84,15 +86,12 @@ func (t *tx) AccessRequest(ctx context.Context, id int64) (store.AccessRequest, 
 }
 
 func (t *tx) DecideAccessRequest(ctx context.Context, id int64, status string, by int64, at time.Time) error {
-	if status != store.RequestApproved && status != store.RequestRejected {
-		return fmt.Errorf("sqlite: decide access request %d: status %q", id, status)
-	}
-	if _, err := t.AccessRequest(ctx, id); err != nil {
+	if err := rules.CheckDecision(ctx, t, id, status); err != nil {
 		return err
 	}
 	res, err := t.tx.ExecContext(ctx, `
 		UPDATE access_requests SET status = ?, decided_by = ?, decided_at = ?
-		WHERE id = ? AND status = 'pending'`, status, nullID(by), timeText(orNow(at)), id)
+		WHERE id = ? AND status = 'pending'`, status, sqlval.NullID(by), timeText(sqlval.OrNow(at)), id)
 	if err := oneRow(res, err, store.ErrConflict); err != nil {
 		return fmt.Errorf("sqlite: decide access request %d: %w", id, err)
 	}
@@ -100,12 +99,12 @@ func (t *tx) DecideAccessRequest(ctx context.Context, id int64, status string, b
 }
 
 func (t *tx) AddHandover(ctx context.Context, h store.Handover) (store.Handover, error) {
-	h.At = orNow(h.At)
+	h.At = sqlval.OrNow(h.At)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO handovers (company_id, from_id, to_id, by_id, at, memo_session_id)
 		VALUES (?, ?, ?, ?, ?, ?)
 		RETURNING id`,
-		h.CompanyID, nullID(h.FromID), h.ToID, nullID(h.ByID), timeText(h.At), nullID(h.MemoSessionID)).Scan(&h.ID)
+		h.CompanyID, sqlval.NullID(h.FromID), h.ToID, sqlval.NullID(h.ByID), timeText(h.At), sqlval.NullID(h.MemoSessionID)).Scan(&h.ID)
 	if err != nil {
 		return store.Handover{}, fmt.Errorf("sqlite: add handover: %w", storeErr(err))
 	}
@@ -141,7 +140,7 @@ func (t *tx) HandoversBetween(ctx context.Context, from, to time.Time) ([]store.
 }
 
 func (t *tx) SetHandoverMemo(ctx context.Context, id, sessionID int64) error {
-	res, err := t.tx.ExecContext(ctx, `UPDATE handovers SET memo_session_id = ? WHERE id = ?`, nullID(sessionID), id)
+	res, err := t.tx.ExecContext(ctx, `UPDATE handovers SET memo_session_id = ? WHERE id = ?`, sqlval.NullID(sessionID), id)
 	if err := oneRow(res, err, store.ErrNotFound); err != nil {
 		return fmt.Errorf("sqlite: set handover memo %d: %w", id, err)
 	}
@@ -162,7 +161,7 @@ func (t *tx) markHandover(ctx context.Context, id int64, column string, at time.
 		return fmt.Errorf("sqlite: mark handover %d: %w", id, err)
 	}
 	res, err := t.tx.ExecContext(ctx, `
-		UPDATE handovers SET `+column+` = ? WHERE id = ? AND `+column+` IS NULL`, timeText(orNow(at)), id)
+		UPDATE handovers SET `+column+` = ? WHERE id = ? AND `+column+` IS NULL`, timeText(sqlval.OrNow(at)), id)
 	if err := oneRow(res, err, store.ErrConflict); err != nil {
 		return fmt.Errorf("sqlite: mark handover %d: %w", id, err)
 	}

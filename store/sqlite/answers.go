@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 // AddAnswer stores the next revision of (a.SessionID, a.StepID). An edit
@@ -16,12 +17,12 @@ func (t *tx) AddAnswer(ctx context.Context, a store.Answer) (store.Answer, error
 	if err != nil {
 		return store.Answer{}, fmt.Errorf("sqlite: add answer: %w", err)
 	}
-	a.At = orNow(a.At)
+	a.At = sqlval.OrNow(a.At)
 	_, err = t.tx.ExecContext(ctx, `
 		INSERT INTO answers (session_id, step_id, revision, value, raw, skipped, tag, sensitive, by_person_id, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.SessionID, a.StepID, a.Revision, a.Value, a.Raw, a.Skipped, a.Tag, a.Sensitive,
-		nullID(a.ByPersonID), timeText(a.At))
+		sqlval.NullID(a.ByPersonID), timeText(a.At))
 	if err != nil {
 		return store.Answer{}, fmt.Errorf("sqlite: add answer: %w", storeErr(err))
 	}

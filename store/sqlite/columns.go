@@ -47,30 +47,6 @@ func nullTime(t time.Time) any {
 	return timeText(t)
 }
 
-// orNow is t, or the current time when t is zero.
-func orNow(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Now()
-	}
-	return t
-}
-
-// nullID is id as stored in a nullable reference: 0 is NULL.
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-// nullText is s as stored in a nullable column: "" is NULL.
-func nullText(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // timeCol scans a TEXT timestamp (or NULL, as the zero time) into *t.
 type timeCol struct{ t *time.Time }
 

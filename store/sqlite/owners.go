@@ -6,17 +6,18 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 // CreateInvite stores inv; a zero CreatedAt means now.
 func (t *tx) CreateInvite(ctx context.Context, inv store.Invite) (store.Invite, error) {
-	inv.CreatedAt = orNow(inv.CreatedAt)
+	inv.CreatedAt = sqlval.OrNow(inv.CreatedAt)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO invites (code_hash, company_id, created_by, created_at, expires_at, used_at, used_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
-		inv.CodeHash, inv.CompanyID, nullID(inv.CreatedBy), timeText(inv.CreatedAt), timeText(inv.ExpiresAt),
-		nullTime(inv.UsedAt), nullID(inv.UsedBy),
+		inv.CodeHash, inv.CompanyID, sqlval.NullID(inv.CreatedBy), timeText(inv.CreatedAt), timeText(inv.ExpiresAt),
+		nullTime(inv.UsedAt), sqlval.NullID(inv.UsedBy),
 	).Scan(&inv.ID)
 	if err != nil {
 		return store.Invite{}, fmt.Errorf("sqlite: create invite: %w", storeErr(err))
@@ -42,7 +43,7 @@ func (t *tx) InviteByHash(ctx context.Context, codeHash string) (store.Invite, e
 func (t *tx) UseInvite(ctx context.Context, id, personID int64, at time.Time) error {
 	n, err := affected(t.tx.ExecContext(ctx, `
 		UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL`,
-		timeText(orNow(at)), personID, id))
+		timeText(sqlval.OrNow(at)), personID, id))
 	if err == nil && n == 0 {
 		err = t.exists(ctx, `SELECT count(*) FROM invites WHERE id = ?`, id)
 		if err == nil {
@@ -74,7 +75,7 @@ func (t *tx) LinkOwner(ctx context.Context, personID, companyID int64, at time.T
 		INSERT INTO owner_links (person_id, company_id, linked_at, reachable) VALUES (?, ?, ?, 1)
 		ON CONFLICT (person_id) DO UPDATE
 		SET company_id = excluded.company_id, linked_at = excluded.linked_at, reachable = 1`,
-		personID, companyID, timeText(orNow(at)))
+		personID, companyID, timeText(sqlval.OrNow(at)))
 	if err != nil {
 		return fmt.Errorf("sqlite: link owner %d to company %d: %w", personID, companyID, storeErr(err))
 	}

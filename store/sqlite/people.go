@@ -6,18 +6,15 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 // MarkEvent records eventID; false means it was recorded before.
 func (t *tx) MarkEvent(ctx context.Context, eventID string, at time.Time) (bool, error) {
-	res, err := t.tx.ExecContext(ctx, `
+	n, err := affected(t.tx.ExecContext(ctx, `
 		INSERT INTO inbound_events (event_id, received_at) VALUES (?, ?)
 		ON CONFLICT (event_id) DO NOTHING`,
-		eventID, timeText(orNow(at)))
-	if err != nil {
-		return false, fmt.Errorf("sqlite: mark event: %w", storeErr(err))
-	}
-	n, err := res.RowsAffected()
+		eventID, timeText(sqlval.OrNow(at))))
 	if err != nil {
 		return false, fmt.Errorf("sqlite: mark event: %w", err)
 	}
@@ -66,7 +63,7 @@ func (t *tx) CreatePerson(ctx context.Context, p store.Person, channel, external
 	if taken > 0 {
 		return store.Person{}, fmt.Errorf("sqlite: create person: identity %s/%s: %w", channel, externalID, store.ErrConflict)
 	}
-	p.CreatedAt = orNow(p.CreatedAt)
+	p.CreatedAt = sqlval.OrNow(p.CreatedAt)
 	err = t.tx.QueryRowContext(ctx, `
 		INSERT INTO people (role, name, locale, created_at) VALUES (?, ?, ?, ?)
 		RETURNING id`,
@@ -112,7 +109,7 @@ func scanCompany(row rowScanner) (store.Company, error) {
 }
 
 func (t *tx) CreateCompany(ctx context.Context, c store.Company) (store.Company, error) {
-	c.CreatedAt = orNow(c.CreatedAt)
+	c.CreatedAt = sqlval.OrNow(c.CreatedAt)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO companies (name, industry, stage, municipality, created_at)
 		VALUES (?, ?, ?, ?, ?)
@@ -130,7 +127,7 @@ func (t *tx) Assign(ctx context.Context, companyID, advisorID int64, at time.Tim
 	_, err := t.tx.ExecContext(ctx, `
 		INSERT INTO assignments (company_id, advisor_id, assigned_at) VALUES (?, ?, ?)
 		ON CONFLICT (company_id, advisor_id) DO UPDATE SET assigned_at = excluded.assigned_at`,
-		companyID, advisorID, timeText(orNow(at)))
+		companyID, advisorID, timeText(sqlval.OrNow(at)))
 	if err != nil {
 		return fmt.Errorf("sqlite: assign: %w", storeErr(err))
 	}

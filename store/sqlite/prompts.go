@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/rules"
 )
 
 const promptCols = `session_id, step_id, channel_id, ts, body, closed, answer, at`
@@ -61,7 +62,7 @@ func (t *tx) ClosePrompts(ctx context.Context, sessionID int64, answeredStep, an
 	for i := range ms {
 		ms[i].Closed = true
 	}
-	if answeredStep == "" || hasStep(ms, answeredStep) {
+	if !rules.MarkAnswered(ms, answeredStep) {
 		return ms, nil
 	}
 	_, err = t.tx.ExecContext(ctx, `
@@ -71,15 +72,6 @@ func (t *tx) ClosePrompts(ctx context.Context, sessionID int64, answeredStep, an
 		return nil, fmt.Errorf("sqlite: close prompts: mark: %w", err)
 	}
 	return ms, nil
-}
-
-func hasStep(ms []store.PromptMessage, step string) bool {
-	for _, m := range ms {
-		if m.StepID == step {
-			return true
-		}
-	}
-	return false
 }
 
 // SweepPrompts deletes closed prompt messages recorded before cutoff.

@@ -6,15 +6,16 @@ import (
 	"fmt"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 func (t *tx) AddCommitment(ctx context.Context, c store.Commitment) (store.Commitment, error) {
-	c.CreatedAt = orNow(c.CreatedAt)
+	c.CreatedAt = sqlval.OrNow(c.CreatedAt)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO commitments (company_id, session_id, text, due, status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)
 		RETURNING id`,
-		c.CompanyID, nullID(c.SessionID), c.Text, nullText(c.Due), c.Status, timeText(c.CreatedAt),
+		c.CompanyID, sqlval.NullID(c.SessionID), c.Text, sqlval.NullText(c.Due), c.Status, timeText(c.CreatedAt),
 	).Scan(&c.ID)
 	if err != nil {
 		return store.Commitment{}, fmt.Errorf("sqlite: add commitment: %w", storeErr(err))
@@ -37,12 +38,12 @@ func (t *tx) LatestCommitment(ctx context.Context, companyID int64) (store.Commi
 }
 
 func (t *tx) AddFollowup(ctx context.Context, f store.Followup) (store.Followup, error) {
-	f.CreatedAt = orNow(f.CreatedAt)
+	f.CreatedAt = sqlval.OrNow(f.CreatedAt)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO followups (company_id, advisor_id, session_id, due, status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)
 		RETURNING id`,
-		f.CompanyID, f.AdvisorID, nullID(f.SessionID), f.Due, f.Status, timeText(f.CreatedAt),
+		f.CompanyID, f.AdvisorID, sqlval.NullID(f.SessionID), f.Due, f.Status, timeText(f.CreatedAt),
 	).Scan(&f.ID)
 	if err != nil {
 		return store.Followup{}, fmt.Errorf("sqlite: add follow-up: %w", storeErr(err))
@@ -81,12 +82,12 @@ func (t *tx) AddReferral(ctx context.Context, r store.Referral) (store.Referral,
 	if err != nil {
 		return store.Referral{}, fmt.Errorf("sqlite: add referral: %w", err)
 	}
-	r.CreatedAt = orNow(r.CreatedAt)
+	r.CreatedAt = sqlval.OrNow(r.CreatedAt)
 	err = t.tx.QueryRowContext(ctx, `
 		INSERT INTO referrals (company_id, session_id, targets, reason, status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)
 		RETURNING id`,
-		r.CompanyID, nullID(r.SessionID), string(targets), r.Reason, r.Status, timeText(r.CreatedAt),
+		r.CompanyID, sqlval.NullID(r.SessionID), string(targets), r.Reason, r.Status, timeText(r.CreatedAt),
 	).Scan(&r.ID)
 	if err != nil {
 		return store.Referral{}, fmt.Errorf("sqlite: add referral: %w", storeErr(err))
@@ -95,12 +96,12 @@ func (t *tx) AddReferral(ctx context.Context, r store.Referral) (store.Referral,
 }
 
 func (t *tx) AddSmallWin(ctx context.Context, w store.SmallWin) (store.SmallWin, error) {
-	w.CreatedAt = orNow(w.CreatedAt)
+	w.CreatedAt = sqlval.OrNow(w.CreatedAt)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO small_wins (company_id, session_id, text, source, created_at)
 		VALUES (?, ?, ?, ?, ?)
 		RETURNING id`,
-		w.CompanyID, nullID(w.SessionID), w.Text, w.Source, timeText(w.CreatedAt),
+		w.CompanyID, sqlval.NullID(w.SessionID), w.Text, w.Source, timeText(w.CreatedAt),
 	).Scan(&w.ID)
 	if err != nil {
 		return store.SmallWin{}, fmt.Errorf("sqlite: add small win: %w", storeErr(err))
@@ -111,7 +112,7 @@ func (t *tx) AddSmallWin(ctx context.Context, w store.SmallWin) (store.SmallWin,
 func (t *tx) AddAudit(ctx context.Context, e store.AuditEntry) error {
 	_, err := t.tx.ExecContext(ctx, `
 		INSERT INTO audit_log (actor_id, action, subject, detail, at) VALUES (?, ?, ?, ?, ?)`,
-		nullID(e.ActorID), e.Action, e.Subject, e.Detail, timeText(orNow(e.At)))
+		sqlval.NullID(e.ActorID), e.Action, e.Subject, e.Detail, timeText(sqlval.OrNow(e.At)))
 	if err != nil {
 		return fmt.Errorf("sqlite: add audit: %w", storeErr(err))
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 const reminderCols = `id, kind, recipient_id, company_id, session_id, due_at, dedupe_key, status, attempts,
@@ -33,7 +34,7 @@ func (t *tx) EnqueueReminder(ctx context.Context, r store.Reminder) (bool, error
 		                       lease_until, last_error, payload, sent_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
-		r.Kind, r.RecipientID, nullID(r.CompanyID), nullID(r.SessionID), timeText(r.DueAt), r.DedupeKey,
+		r.Kind, r.RecipientID, sqlval.NullID(r.CompanyID), sqlval.NullID(r.SessionID), timeText(r.DueAt), r.DedupeKey,
 		r.Status, r.Attempts, nullTime(r.LeaseUntil), r.LastError, r.Payload, nullTime(r.SentAt),
 		timeText(r.CreatedAt)))
 	if err != nil {

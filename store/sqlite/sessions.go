@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 func (t *tx) ActiveSession(ctx context.Context, respondentID int64) (store.Session, error) {
@@ -51,7 +52,7 @@ func (t *tx) CreateSession(ctx context.Context, s store.Session) (store.Session,
 	if len(s.State) == 0 {
 		s.State = []byte("{}")
 	}
-	s.CreatedAt = orNow(s.CreatedAt)
+	s.CreatedAt = sqlval.OrNow(s.CreatedAt)
 	if s.UpdatedAt.IsZero() {
 		s.UpdatedAt = s.CreatedAt
 	}
@@ -61,7 +62,7 @@ func (t *tx) CreateSession(ctx context.Context, s store.Session) (store.Session,
 		                      step, state, version, created_at, updated_at, completed_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
 		RETURNING id`,
-		s.FlowID, s.FlowVersion, s.Mode, nullID(s.CompanyID), s.RespondentID, s.Channel, s.Status,
+		s.FlowID, s.FlowVersion, s.Mode, sqlval.NullID(s.CompanyID), s.RespondentID, s.Channel, s.Status,
 		s.Step, string(s.State), timeText(s.CreatedAt), timeText(s.UpdatedAt), nullTime(s.CompletedAt),
 	).Scan(&s.ID)
 	if err != nil {
@@ -76,13 +77,13 @@ func (t *tx) UpdateSession(ctx context.Context, s store.Session) (store.Session,
 	if len(s.State) == 0 {
 		s.State = []byte("{}")
 	}
-	s.UpdatedAt = orNow(s.UpdatedAt)
+	s.UpdatedAt = sqlval.OrNow(s.UpdatedAt)
 	res, err := t.tx.ExecContext(ctx, `
 		UPDATE sessions
 		SET flow_id = ?, flow_version = ?, mode = ?, company_id = ?, channel = ?, status = ?,
 		    step = ?, state = ?, updated_at = ?, completed_at = ?, version = version + 1
 		WHERE id = ? AND version = ?`,
-		s.FlowID, s.FlowVersion, s.Mode, nullID(s.CompanyID), s.Channel, s.Status,
+		s.FlowID, s.FlowVersion, s.Mode, sqlval.NullID(s.CompanyID), s.Channel, s.Status,
 		s.Step, string(s.State), timeText(s.UpdatedAt), nullTime(s.CompletedAt),
 		s.ID, s.Version)
 	if err != nil {

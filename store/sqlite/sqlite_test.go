@@ -2,8 +2,11 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,21 +30,63 @@ func open(t *testing.T, path string) *sqlite.DB {
 }
 
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) store.Store {
 		return open(t, filepath.Join(t.TempDir(), "bansou.db"))
 	})
 }
 
+// TestMigrateIsIdempotent migrates an up-to-date file twice more: the
+// schema and the record of applied migrations stay as they were, and every
+// migration file is recorded once.
 func TestMigrateIsIdempotent(t *testing.T) {
-	db := open(t, filepath.Join(t.TempDir(), "bansou.db"))
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "bansou.db")
+	db := open(t, path) // migrates
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = raw.Close() })
+	schema, applied := schemaDump(t, raw), texts(t, raw, `SELECT version || ' ' || applied_at FROM schema_migrations ORDER BY version`)
+	if len(applied) != len(migrationFiles(t)) {
+		t.Fatalf("after the first migration schema_migrations holds %v; there are %d files", applied, len(migrationFiles(t)))
+	}
 	for range 2 {
 		if err := db.Migrate(t.Context()); err != nil {
 			t.Fatalf("Migrate again: %v", err)
 		}
 	}
+	if again := schemaDump(t, raw); !slices.Equal(again, schema) {
+		t.Errorf("migrating again changed the schema:\n%s\nwas\n%s", strings.Join(again, "\n"), strings.Join(schema, "\n"))
+	}
+	if again := texts(t, raw, `SELECT version || ' ' || applied_at FROM schema_migrations ORDER BY version`); !slices.Equal(again, applied) {
+		t.Errorf("migrating again changed schema_migrations: %v, was %v", again, applied)
+	}
+}
+
+// schemaDump is every object of the schema with its SQL, in order.
+func schemaDump(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	out := texts(t, db, `SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master ORDER BY type, name`)
+	if len(out) == 0 {
+		t.Fatal("the schema is empty")
+	}
+	return out
+}
+
+// migrationFiles are the files in migrations/.
+func migrationFiles(t *testing.T) []string {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join("migrations", "*.sql"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("migrations/: %v, %v", names, err)
+	}
+	return names
 }
 
 func TestReopenKeepsData(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "a dir with spaces?", "bansou.db")
 	if err := mkdirFor(path); err != nil {
 		t.Fatal(err)

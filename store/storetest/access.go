@@ -11,6 +11,7 @@ import (
 // testAccess covers the company-name key, assignment checks, access
 // requests and handovers.
 func testAccess(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("CompanyKey", func(t *testing.T) { testCompanyKey(t, open) })
 	t.Run("Unassign", func(t *testing.T) { testUnassign(t, open) })
 	t.Run("AccessRequests", func(t *testing.T) { testAccessRequests(t, open) })

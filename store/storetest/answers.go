@@ -10,6 +10,7 @@ import (
 )
 
 func testAnswers(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("revisions count up per session and step and read back in order", func(t *testing.T) {
 		testRevisions(t, open)
 	})
@@ -96,6 +97,7 @@ func (f *fixture) audit(subject string) []store.AuditEntry {
 // testLatestTagged builds a company's history: the memory is the newest
 // tagged answer of a completed session about that company, nothing else.
 func testLatestTagged(t *testing.T, open opener) {
+	t.Parallel()
 	f := setup(t, open)
 	owner := f.person(store.RoleOwner, "山田")
 	advisor := f.person(store.RoleAdvisor, "佐藤")

@@ -10,6 +10,7 @@ import (
 )
 
 func testBacklog(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("the backlog counts pending and claimed reminders by kind, with the oldest overdue", func(t *testing.T) {
 		f := setup(t, open)
 		owner := f.person(store.RoleOwner, "山田")

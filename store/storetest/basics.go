@@ -11,6 +11,7 @@ import (
 )
 
 func testStore(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("a fresh store answers Ping", func(t *testing.T) {
 		f := setup(t, open)
 		if err := f.s.Ping(f.ctx); err != nil {
@@ -29,6 +30,7 @@ func testStore(t *testing.T, open opener) {
 }
 
 func testInTx(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("committed work is seen by the next transaction", func(t *testing.T) {
 		f := setup(t, open)
 		p := store.Person{Role: store.RoleAdvisor, Name: "佐藤", Locale: "ja", CreatedAt: at(0)}
@@ -102,6 +104,7 @@ func testRollback(t *testing.T, open opener) {
 }
 
 func testEvents(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("a first delivery is fresh, a duplicate is not", func(t *testing.T) {
 		f := setup(t, open)
 		if !f.mark("ev-1", at(0)) {

@@ -15,6 +15,7 @@ import (
 const racers = 20
 
 func testConcurrency(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("of racing updates from one loaded version exactly one wins", func(t *testing.T) {
 		testRacingUpdates(t, open)
 	})

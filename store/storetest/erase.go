@@ -155,6 +155,7 @@ var wantDeleted = map[string]int64{
 }
 
 func testErase(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("erasing a company leaves nothing of it and everything else", func(t *testing.T) {
 		testEraseCompany(t, open)
 	})

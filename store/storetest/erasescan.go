@@ -22,6 +22,57 @@ type Table struct {
 	PersonRefs []string
 }
 
+// Schema reads a backend's database directly, for Dump.
+type Schema interface {
+	// TableNames are the schema's tables but schema_migrations, by name.
+	TableNames(t *testing.T) []string
+	// Rows reads every row of table, every value as text (NULL is ""),
+	// and the table's column names.
+	Rows(t *testing.T, table string) (columns []string, rows [][]string)
+	// ForeignKeys are the columns of table that reference target.
+	ForeignKeys(t *testing.T, table, target string) []string
+}
+
+// Dump reads every table of s but schema_migrations, for CheckTables.
+func Dump(t *testing.T, s Schema) []Table {
+	t.Helper()
+	names := s.TableNames(t)
+	if !slices.Contains(names, "owner_links") || !slices.Contains(names, "reminders") {
+		t.Fatalf("tables %v: the schema is not there", names)
+	}
+	var tables []Table
+	for _, name := range names {
+		tb := Table{Name: name}
+		tb.Columns, tb.Rows = s.Rows(t, name)
+		tb.CompanyRefs = refs(t, s, name, "companies")
+		tb.PersonRefs = refs(t, s, name, "people")
+		if slices.Contains(tb.Columns, "company_id") && !slices.Contains(tb.CompanyRefs, "company_id") {
+			tb.CompanyRefs = append(tb.CompanyRefs, "company_id")
+		}
+		tables = append(tables, tb)
+	}
+	return tables
+}
+
+// CheckErased dumps s before and after the erasure: every trace of the
+// company is there before, none after.
+func (e *Erasure) CheckErased(t *testing.T, s Schema) {
+	t.Helper()
+	e.CheckTables(t, Dump(t, s), false)
+	e.Erase()
+	e.CheckTables(t, Dump(t, s), true)
+}
+
+// refs lists the columns of table that hold ids of target: its key, when
+// table is target, and every foreign key to it.
+func refs(t *testing.T, s Schema, table, target string) []string {
+	cols := s.ForeignKeys(t, table, target)
+	if table == target {
+		cols = append(cols, "id")
+	}
+	return cols
+}
+
 // CheckTables scans every column of every row of tables, a dump of every
 // table in the schema, for traces of the erased company: the Gone strings
 // anywhere, its id in a column holding company ids, its owner's id in a

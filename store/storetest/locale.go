@@ -8,6 +8,7 @@ import (
 )
 
 func testLocale(t *testing.T, open opener) {
+	t.Parallel()
 	f := setup(t, open)
 	p := f.person(store.RoleAdvisor, "佐藤")
 	f.do("set locale", func(ctx context.Context, tx store.Tx) error { return tx.SetLocale(ctx, p.ID, "en") })

@@ -9,6 +9,7 @@ import (
 )
 
 func testInvites(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("an invite is found by its hash and works once", func(t *testing.T) {
 		testInviteOnce(t, open)
 	})
@@ -116,6 +117,7 @@ func (f *fixture) useInvite(id, personID int64, when time.Time) {
 }
 
 func testOwnerLinks(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("a linked owner is reachable until they block the bot", func(t *testing.T) {
 		testOwnerLink(t, open)
 	})

@@ -8,6 +8,7 @@ import (
 )
 
 func testOwnerSide(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("a display name is stored and read back", func(t *testing.T) {
 		f := setup(t, open)
 		p := f.person(store.RoleAdvisor, "")

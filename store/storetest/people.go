@@ -9,6 +9,7 @@ import (
 )
 
 func testPeople(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("an unknown identity is not found until a person is created for it", func(t *testing.T) {
 		testPersonLifecycle(t, open)
 	})
@@ -85,6 +86,7 @@ func (f *fixture) createPerson(p store.Person, channel, externalID string) store
 }
 
 func testCompanies(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("a company is found by name and by id", func(t *testing.T) {
 		testCompanyLookup(t, open)
 	})

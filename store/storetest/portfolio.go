@@ -106,6 +106,7 @@ func newPortfolioStory(f *fixture) portfolioStory {
 }
 
 func testPortfolio(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("facts of many companies at once", func(t *testing.T) {
 		f := setup(t, open)
 		s := newPortfolioStory(f)

@@ -8,6 +8,7 @@ import (
 )
 
 func testPrompts(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("an answer closes the open prompt messages of its session once", func(t *testing.T) {
 		f := setup(t, open)
 		owner := f.person(store.RoleAdvisor, "佐藤")

@@ -8,6 +8,7 @@ import (
 )
 
 func testRecords(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("the latest commitment is the newest, ties broken by id", func(t *testing.T) {
 		testCommitments(t, open)
 	})
@@ -172,6 +173,7 @@ func testSmallWins(t *testing.T, open opener) {
 }
 
 func testAudit(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("entries are listed per subject, oldest first", func(t *testing.T) {
 		f := setup(t, open)
 		coordinator := f.person(store.RoleCoordinator, "中村")

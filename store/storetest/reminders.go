@@ -15,6 +15,7 @@ import (
 const lease = 5 * time.Minute
 
 func testReminders(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("a dedupe key is enqueued once and the reminder reads back exactly", func(t *testing.T) {
 		testEnqueue(t, open)
 	})

@@ -8,6 +8,7 @@ import (
 )
 
 func testResume(t *testing.T, open opener) {
+	t.Parallel()
 	f := setup(t, open)
 	advisor := f.person(store.RoleAdvisor, "佐藤")
 	other := f.person(store.RoleAdvisor, "鈴木")

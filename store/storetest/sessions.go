@@ -10,6 +10,7 @@ import (
 )
 
 func testSessions(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("a new session starts at version 1 and reads back exactly", func(t *testing.T) {
 		testCreateSession(t, open)
 	})

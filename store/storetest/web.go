@@ -9,6 +9,7 @@ import (
 )
 
 func testWebSignIn(t *testing.T, open opener) {
+	t.Parallel()
 	t.Run("a link works once and says whose it is", func(t *testing.T) {
 		f := setup(t, open)
 		p := f.person(store.RoleCoordinator, "佐藤")

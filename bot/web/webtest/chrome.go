@@ -57,6 +57,8 @@ type Browser struct {
 	events  chan event
 	done    chan struct{}
 	writeMu sync.Mutex
+
+	base context.Context // StartBrowser's context without its cancel, for Close
 }
 
 type reply struct {
@@ -91,7 +93,8 @@ func StartBrowser(ctx context.Context, chromium, dir string, width, height int) 
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("webtest: start chromium: %w", err)
 	}
-	b := &Browser{cmd: cmd, pending: map[int64]chan reply{}, events: make(chan event, 256), done: make(chan struct{})}
+	b := &Browser{cmd: cmd, pending: map[int64]chan reply{}, events: make(chan event, 256), done: make(chan struct{}),
+		base: context.WithoutCancel(ctx)}
 	ws, err := devToolsURL(ctx, profile)
 	if err == nil {
 		b.conn, _, err = websocket.DefaultDialer.DialContext(ctx, ws, nil)
@@ -335,7 +338,7 @@ func (b *Browser) Screenshot(ctx context.Context, path string, maxHeight float64
 // Close ends Chromium.
 func (b *Browser) Close() {
 	if b.conn != nil {
-		_ = b.call(context.Background(), "", "Browser.close", map[string]any{}, nil)
+		_ = b.call(b.base, "", "Browser.close", map[string]any{}, nil)
 		b.conn.Close()
 	}
 	if b.cmd.Process != nil {

@@ -78,8 +78,12 @@ func (s *Sender) Send(ctx context.Context, r bot.Reply) error {
 	if err != nil {
 		return err
 	}
+	// Which prompts to close is decided before this reply's prompt is
+	// posted and recorded, so it is never among them; only the chat.update
+	// calls run beside the post.
+	closable := s.openPrompts(ctx, r)
 	var closing sync.WaitGroup
-	closing.Go(func() { s.closePrevious(ctx, r) })
+	closing.Go(func() { s.closeAll(ctx, r.SessionID, closable) })
 	defer closing.Wait()
 	m := render(r)
 	if m.empty() {
@@ -154,12 +158,19 @@ func (s *Sender) dm(ctx context.Context, user string) (string, error) {
 	return ch, nil
 }
 
-// closePrevious replaces the buttons of the session's open prompts by the
-// answer just taken (or by nothing, when the conversation moved otherwise).
-// Failures are logged: the record is cosmetic, the answer is saved.
-func (s *Sender) closePrevious(ctx context.Context, r bot.Reply) {
+// toClose is an open prompt to close and the answer to show in its place.
+type toClose struct {
+	prompt store.PromptMessage
+	answer string
+}
+
+// openPrompts takes the session's open prompts, to be closed with the
+// answer just taken (or with nothing, when the conversation moved
+// otherwise). Failures are logged: the record is cosmetic, the answer is
+// saved.
+func (s *Sender) openPrompts(ctx context.Context, r bot.Reply) []toClose {
 	if r.SessionID == 0 {
-		return
+		return nil
 	}
 	s.mu.Lock()
 	clicked := s.clicks[r.SessionID]
@@ -178,8 +189,9 @@ func (s *Sender) closePrevious(ctx context.Context, r bot.Reply) {
 	open, err := s.prompts.Close(ctx, r.SessionID, mark, answer, s.now())
 	if err != nil {
 		s.log.WarnContext(ctx, "could not look up the previous prompt", "session_id", r.SessionID, "error", err.Error())
-		return
+		return nil
 	}
+	out := make([]toClose, 0, len(open))
 	for _, p := range open {
 		text := ""
 		switch {
@@ -188,8 +200,16 @@ func (s *Sender) closePrevious(ctx context.Context, r bot.Reply) {
 		case p.StepID == clicked.stepID:
 			text = clicked.label
 		}
-		if err := s.closeMessage(ctx, p, text); err != nil {
-			s.log.WarnContext(ctx, "could not close the previous prompt", "session_id", r.SessionID, "step_id", p.StepID, "error", err.Error())
+		out = append(out, toClose{p, text})
+	}
+	return out
+}
+
+// closeAll replaces the buttons of each prompt by its answer.
+func (s *Sender) closeAll(ctx context.Context, sessionID int64, cs []toClose) {
+	for _, c := range cs {
+		if err := s.closeMessage(ctx, c.prompt, c.answer); err != nil {
+			s.log.WarnContext(ctx, "could not close the previous prompt", "session_id", sessionID, "step_id", c.prompt.StepID, "error", err.Error())
 		}
 	}
 }

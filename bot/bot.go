@@ -142,14 +142,9 @@ func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 	var out outbox
 	claim, claimed := inboxClaim(ctx)
 	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		t, err := b.openTurn(ctx, tx, in)
+		t, err := b.openTurn(ctx, tx, in, claim)
 		if err != nil {
 			return err
-		}
-		if claimed {
-			if err := tx.FinishInbox(ctx, claim.ID, claim.Attempts, b.cfg.Now()); err != nil {
-				return err
-			}
 		}
 		out.replies, err = t.run(ctx)
 		out.alerts, out.linked = t.alerts, t.linked

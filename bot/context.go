@@ -18,7 +18,10 @@ import (
 type sessionContext struct {
 	CompanyID int64             `json:"company_id"`
 	Vars      map[string]string `json:"vars,omitempty"`
-	Companies []string          `json:"companies,omitempty"` // only while a company step is asked
+	// Companies is kept only while a company step is asked. Not omitempty:
+	// an advisor without companies keeps [] (read), apart from null (not
+	// read yet).
+	Companies []string `json:"companies"`
 }
 
 // savedState is a session's JSON: the engine state with the context beside

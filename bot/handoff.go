@@ -84,18 +84,18 @@ func (t *turn) completeHandoffs(ctx context.Context, f *flows.Flow, sess store.S
 			return fmt.Errorf("encode state: %w", err)
 		}
 		at := t.in.ReceivedAt
-		sub, err := t.tx.CreateSession(ctx, store.Session{
+		var answers []store.Answer
+		for _, sa := range h.Flow.Answered(h.State) {
+			answers = append(answers, *t.answer(store.Session{}, &flows.Accepted{Step: sa.Step, Answer: sa.Answer}))
+		}
+		// The session and its answers in one statement on PostgreSQL.
+		_, _, err = t.tx.CreateSessionWithAnswers(ctx, store.Session{
 			FlowID: h.Flow.ID, FlowVersion: h.Flow.Version, Mode: h.State.Mode, CompanyID: sess.CompanyID,
 			RespondentID: t.person.ID, Channel: sess.Channel, Status: store.SessionCompleted,
 			State: data, CreatedAt: sess.CreatedAt, UpdatedAt: at, CompletedAt: at,
-		})
+		}, answers)
 		if err != nil {
 			return err
-		}
-		for _, sa := range h.Flow.Answered(h.State) {
-			if err := t.addAnswer(ctx, sub, &flows.Accepted{Step: sa.Step, Answer: sa.Answer}); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

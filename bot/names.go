@@ -60,21 +60,13 @@ func findCompany(ctx context.Context, tx store.Tx, name string) (store.Company, 
 	if key == "" {
 		return store.Company{}, store.ErrNotFound
 	}
-	c, err := tx.CompanyByKey(ctx, key)
-	if !errors.Is(err, store.ErrNotFound) {
-		return c, err
-	}
-	return tx.CompanyByName(ctx, name)
+	return tx.FindCompany(ctx, key, name)
 }
 
 // createCompany creates a company with its key.
 func createCompany(ctx context.Context, tx store.Tx, name string, at time.Time) (store.Company, error) {
 	name = strings.TrimSpace(name)
-	c, err := tx.CreateCompany(ctx, store.Company{Name: name, CreatedAt: at})
-	if err != nil {
-		return c, err
-	}
-	return c, tx.SetCompanyKey(ctx, c.ID, CompanyKey(name))
+	return tx.CreateKeyedCompany(ctx, store.Company{Name: name, CreatedAt: at}, CompanyKey(name))
 }
 
 // IndexCompanyNames gives the companies created before names were

@@ -43,16 +43,21 @@ type turn struct {
 // newTurn starts a turn that records no event (a resume, a start).
 func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {
 	in.EventID = ""
-	return b.openTurn(ctx, tx, in)
+	return b.openTurn(ctx, tx, in, nil)
 }
 
 // openTurn starts the turn of in: it records the event — a redelivery ends
-// here with errDuplicate — and finds the person and their active session,
-// in one round trip on PostgreSQL.
-func (b *Bot) openTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, error) {
+// here with errDuplicate — marks the inbox row the turn runs for done (when
+// claim is not nil; a lost claim ends here with store.ErrLeaseLost), and
+// finds the person and their active session, in one round trip on
+// PostgreSQL.
+func (b *Bot) openTurn(ctx context.Context, tx store.Tx, in Incoming, claim *InboxClaim) (*turn, error) {
 	k := store.TurnKey{At: in.ReceivedAt, Channel: in.Channel, ExternalID: in.UserID}
 	if in.EventID != "" {
 		k.EventID = in.Channel + ":" + in.EventID
+	}
+	if claim != nil {
+		k.Inbox = &store.InboxMark{ID: claim.ID, Attempts: claim.Attempts, At: b.cfg.Now()}
 	}
 	open, err := tx.OpenTurn(ctx, k)
 	if err != nil {

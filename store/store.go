@@ -50,6 +50,7 @@ type Tx interface {
 	Localizer
 	OwnerSide
 	Turns
+	TurnWrites
 	// MarkEvent records an inbound event id. It returns false when the id was
 	// already recorded: the delivery is a duplicate and must have no effect.
 	MarkEvent(ctx context.Context, eventID string, at time.Time) (fresh bool, err error)

@@ -13,7 +13,10 @@ type Turns interface {
 	// finds the person behind (k.Channel, k.ExternalID) with their active
 	// session. A duplicate event comes back with Fresh false. A person or
 	// session that does not exist is reported by PersonFound or
-	// SessionFound, not by an error.
+	// SessionFound, not by an error. When k.Inbox is set and the event is
+	// fresh, it also marks that inbox row done like FinishInbox, in the
+	// same round trip on PostgreSQL: a row no longer held by the claim is
+	// ErrLeaseLost (the caller drops the turn).
 	OpenTurn(ctx context.Context, k TurnKey) (TurnStart, error)
 	// SaveTurn saves s like UpdateSession and, when a is not nil and the
 	// save succeeded, appends a (an answer of s: a.SessionID == s.ID) like
@@ -22,14 +25,21 @@ type Turns interface {
 	SaveTurn(ctx context.Context, s Session, a *Answer) (Session, error)
 }
 
-// TurnKey identifies a turn: the event that caused it and who sent it.
-// (A durable inbox would mark its row here instead of, or beside, the
-// event: OpenTurn is the place for whatever a turn records first.)
+// TurnKey identifies a turn: the event that caused it, who sent it and,
+// when it runs from the durable inbox, the claimed row it finishes.
 type TurnKey struct {
 	EventID    string // "" when the turn has no inbound event (e.g. a resume)
 	At         time.Time
 	Channel    string
 	ExternalID string
+	Inbox      *InboxMark // nil when the turn runs outside the inbox
+}
+
+// InboxMark is the claimed inbox row a turn marks done, and when.
+type InboxMark struct {
+	ID       int64
+	Attempts int
+	At       time.Time
 }
 
 // TurnStart is what OpenTurn found.

@@ -33,7 +33,8 @@ type Config struct {
 	Metrics  *Metrics         // nil: none
 	Now      func() time.Time // time.Now when nil
 
-	Workers     int           // rows run at once (default 16)
+	Workers     int           // rows claimed and run at once (default 16)
+	HandOffs    int           // events stored claimed and run at once in this process (default 64)
 	Lease       time.Duration // how long a claim holds a row (default 30 s); the work's timeout is 2/3 of it
 	Poll        time.Duration // how often idle workers look for rows nobody announced (default 1 s)
 	MaxAttempts int           // tries before a row is given up (default 8)
@@ -70,6 +71,9 @@ func New(cfg Config) (*Inbox, error) {
 		cfg.Now = time.Now
 	}
 	cfg.Workers = orDefault(cfg.Workers, 16)
+	// Hand-offs cost no claim: with 16 of them, 32 conversations sent half
+	// their events the claim's way (a transaction more, 0.6 of the rate).
+	cfg.HandOffs = orDefault(cfg.HandOffs, 64)
 	cfg.Lease = orDefault(cfg.Lease, 30*time.Second)
 	cfg.Poll = orDefault(cfg.Poll, time.Second)
 	cfg.MaxAttempts = orDefault(cfg.MaxAttempts, 8)
@@ -77,7 +81,7 @@ func New(cfg Config) (*Inbox, error) {
 	cfg.StatsEvery = orDefault(cfg.StatsEvery, 5*time.Second)
 	work, abort := context.WithCancel(cfg.Base)
 	return &Inbox{cfg: cfg, log: cfg.Logger.With("component", "inbox"), wake: make(chan struct{}, cfg.Workers),
-		work: work, abort: abort, slots: make(chan struct{}, cfg.Workers)}, nil
+		work: work, abort: abort, slots: make(chan struct{}, cfg.HandOffs)}, nil
 }
 
 func orDefault[T int | time.Duration](v, def T) T {
@@ -103,13 +107,7 @@ func (ib *Inbox) Add(ctx context.Context, it store.InboxItem) error {
 	if reserved {
 		leaseUntil = ib.cfg.Now().Add(ib.cfg.Lease)
 	}
-	var stored store.InboxItem
-	var inserted bool
-	err := ib.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		var err error
-		stored, inserted, err = tx.AddInbox(ctx, it, leaseUntil)
-		return err
-	})
+	stored, inserted, err := ib.add(ctx, it, leaseUntil)
 	switch {
 	case err != nil:
 		ib.unreserve(reserved)
@@ -131,6 +129,29 @@ func (ib *Inbox) Add(ctx context.Context, it store.InboxItem) error {
 	ib.unreserve(reserved)
 	ib.signal()
 	return nil
+}
+
+// directAdder is a store that stores an inbox row durably in a
+// transaction of its own, cheaper than AddInbox inside InTx (PostgreSQL:
+// one round trip instead of four).
+type directAdder interface {
+	AddInbox(ctx context.Context, it store.InboxItem, leaseUntil time.Time) (store.InboxItem, bool, error)
+}
+
+// add stores it (see store.InboxTx.AddInbox), in one round trip when the
+// store can.
+func (ib *Inbox) add(ctx context.Context, it store.InboxItem, leaseUntil time.Time) (store.InboxItem, bool, error) {
+	if d, ok := ib.cfg.Store.(directAdder); ok {
+		return d.AddInbox(ctx, it, leaseUntil)
+	}
+	var stored store.InboxItem
+	var inserted bool
+	err := ib.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		var err error
+		stored, inserted, err = tx.AddInbox(ctx, it, leaseUntil)
+		return err
+	})
+	return stored, inserted, err
 }
 
 // reserve takes a hand-off slot, if Run runs and one is free.

@@ -22,6 +22,24 @@ func scanInbox(row pgx.CollectableRow) (store.InboxItem, error) {
 	return it, err
 }
 
+// lockInboxPerson serialises the adds of one person ($1: the person key)
+// until the transaction ends.
+const lockInboxPerson = `SELECT pg_advisory_xact_lock(hashtextextended('bansou.inbox:' || $1, 0))`
+
+// addInbox inserts a row ($1–$6: dedupe key, channel, person key, kind,
+// payload, received at), claimed when $7 (the lease's end) is set and the
+// person has no pending row.
+const addInbox = `
+		WITH free AS (
+			SELECT $7::timestamptz IS NOT NULL
+			   AND NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = $3 AND status = 'pending') AS claim
+		)
+		INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, lease_until, attempts)
+		SELECT $1, $2, $3, $4, $5, $6, 'pending', CASE WHEN claim THEN $7 END, CASE WHEN claim THEN 1 ELSE 0 END
+		FROM free
+		ON CONFLICT (dedupe_key) DO NOTHING
+		RETURNING ` + inboxCols
+
 // AddInbox inserts it as pending unless its dedupe key is taken, claimed
 // by the caller when asked and the person has nothing else pending. The
 // transaction-scoped advisory lock on the person serialises the adds of one
@@ -31,20 +49,11 @@ func (t *tx) AddInbox(ctx context.Context, it store.InboxItem, leaseUntil time.T
 		it.Payload = []byte{}
 	}
 	if !leaseUntil.IsZero() {
-		if _, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('bansou.inbox:' || $1, 0))`, it.PersonKey); err != nil {
+		if _, err := t.tx.Exec(ctx, lockInboxPerson, it.PersonKey); err != nil {
 			return store.InboxItem{}, false, storeErr("add inbox", err)
 		}
 	}
-	out, err := queryOne(ctx, t, scanInbox, `
-		WITH free AS (
-			SELECT $7::timestamptz IS NOT NULL
-			   AND NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = $3 AND status = 'pending') AS claim
-		)
-		INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, lease_until, attempts)
-		SELECT $1, $2, $3, $4, $5, $6, 'pending', CASE WHEN claim THEN $7 END, CASE WHEN claim THEN 1 ELSE 0 END
-		FROM free
-		ON CONFLICT (dedupe_key) DO NOTHING
-		RETURNING `+inboxCols,
+	out, err := queryOne(ctx, t, scanInbox, addInbox,
 		it.DedupeKey, it.Channel, it.PersonKey, it.Kind, it.Payload, it.ReceivedAt, nullTime(leaseUntil))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.InboxItem{}, false, nil

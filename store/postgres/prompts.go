@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,30 +21,53 @@ func scanPrompt(row pgx.CollectableRow) (store.PromptMessage, error) {
 // lockPromptSession serialises SavePrompt and ClosePrompts of one session
 // until the transaction ends, so a post being recorded and an answer
 // closing its session never miss each other.
-func (t *tx) lockPromptSession(ctx context.Context, sessionID int64) error {
-	_, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('bansou.prompt_messages', $1))`, sessionID)
-	return err
+const lockPromptSession = `SELECT pg_advisory_xact_lock(hashtextextended('bansou.prompt_messages', $1))`
+
+// asyncCommit lets a prompt message's transaction commit without waiting
+// for the WAL flush. A record lost in a database crash costs at most a
+// question whose buttons stay live after it was answered (a tap on them is
+// then told the conversation moved on); nothing acknowledged depends on it.
+const asyncCommit = `SET LOCAL synchronous_commit = off`
+
+// lockedBatch sends b — asyncCommit, the session's lock, then one query
+// returning prompt messages — in one round trip (with BEGIN) and returns
+// the query's rows.
+func lockedBatch(ctx context.Context, t *tx, b *pgx.Batch) ([]store.PromptMessage, error) {
+	br := t.tx.SendBatch(ctx, b)
+	defer br.Close()
+	for range 2 {
+		if _, err := br.Exec(); err != nil {
+			return nil, err
+		}
+	}
+	rows, _ := br.Query()
+	ms, err := pgx.CollectRows(rows, scanPrompt)
+	if err != nil {
+		return nil, err
+	}
+	return ms, br.Close()
 }
 
 // SavePrompt records a posted prompt, or consumes the mark its answer left.
 func (t *tx) SavePrompt(ctx context.Context, m store.PromptMessage, since time.Time) (store.PromptMessage, error) {
-	if err := t.lockPromptSession(ctx, m.SessionID); err != nil {
-		return m, storeErr("save prompt", err)
-	}
 	if m.Body == nil {
 		m.Body = []byte{}
 	}
-	marked, err := queryOne(ctx, t, scanPrompt, `
+	b := &pgx.Batch{}
+	b.Queue(asyncCommit)
+	b.Queue(lockPromptSession, m.SessionID)
+	b.Queue(`
 		UPDATE prompt_messages SET channel_id = $3, ts = $4, body = $5
 		WHERE id = (SELECT id FROM prompt_messages
 		            WHERE session_id = $1 AND step_id = $2 AND channel_id = '' AND at >= $6
 		            ORDER BY id DESC LIMIT 1)
 		RETURNING `+promptCols, m.SessionID, m.StepID, m.ChannelID, m.TS, m.Body, since)
-	if err == nil {
-		return marked, nil
-	}
-	if !errors.Is(err, pgx.ErrNoRows) {
+	marked, err := lockedBatch(ctx, t, b)
+	if err != nil {
 		return m, storeErr("save prompt", err)
+	}
+	if len(marked) > 0 {
+		return marked[0], nil
 	}
 	m.Closed, m.Answer = false, ""
 	_, err = t.tx.Exec(ctx, `
@@ -55,17 +77,20 @@ func (t *tx) SavePrompt(ctx context.Context, m store.PromptMessage, since time.T
 }
 
 // ClosePrompts closes the session's open prompts, leaving a mark for an
-// answered step whose message is not recorded yet.
+// answered step whose message is not recorded yet. The session's lock and
+// the closing go out in one batch (with BEGIN): one round trip when there
+// is no mark to leave.
 func (t *tx) ClosePrompts(ctx context.Context, sessionID int64, answeredStep, answer string, at time.Time) ([]store.PromptMessage, error) {
-	if err := t.lockPromptSession(ctx, sessionID); err != nil {
-		return nil, storeErr("close prompts", err)
-	}
-	ms, err := queryAll(ctx, t, scanPrompt, `
+	b := &pgx.Batch{}
+	b.Queue(asyncCommit)
+	b.Queue(lockPromptSession, sessionID)
+	b.Queue(`
 		WITH closed AS (
 			UPDATE prompt_messages SET closed = true
 			WHERE session_id = $1 AND NOT closed
 			RETURNING id, `+promptCols+`)
 		SELECT `+promptCols+` FROM closed ORDER BY id`, sessionID)
+	ms, err := lockedBatch(ctx, t, b)
 	if err != nil {
 		return nil, storeErr("close prompts", err)
 	}

@@ -10,8 +10,10 @@ import (
 )
 
 // OpenTurn sends, in one round trip (with the transaction's BEGIN), the
-// event's insert and one SELECT of the person joined with their active
-// session.
+// event's insert, the inbox row's done-marking (as FinishInbox: the
+// commit need not wait for the WAL flush, since a turn lost in a crash
+// leaves its row pending and runs again) and one SELECT of the person
+// joined with their active session.
 func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, error) {
 	ts := store.TurnStart{Fresh: true}
 	b := &pgx.Batch{}
@@ -19,6 +21,12 @@ func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, er
 		b.Queue(`
 			INSERT INTO inbound_events (event_id, received_at) VALUES ($1, $2)
 			ON CONFLICT (event_id) DO NOTHING`, k.EventID, orNow(k.At))
+	}
+	if m := k.Inbox; m != nil {
+		b.Queue(`SET LOCAL synchronous_commit = off`)
+		b.Queue(`
+			UPDATE inbox SET status = 'done', done_at = $3, lease_until = NULL
+			WHERE id = $1 AND attempts = $2 AND status = 'pending'`, m.ID, m.Attempts, m.At)
 	}
 	b.Queue(`
 		SELECT `+personCols+`, s.id, s.flow_id, s.flow_version, s.mode, COALESCE(s.company_id, 0), s.channel,
@@ -35,6 +43,17 @@ func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, er
 		}
 		ts.Fresh = tag.RowsAffected() == 1
 	}
+	marked := true
+	if k.Inbox != nil {
+		if _, err := br.Exec(); err != nil {
+			return ts, storeErr("open turn: inbox", err)
+		}
+		tag, err := br.Exec()
+		if err != nil {
+			return ts, storeErr("open turn: finish inbox", err)
+		}
+		marked = tag.RowsAffected() == 1
+	}
 	rows, _ := br.Query()
 	found, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (bool, error) {
 		return scanPersonSession(row, &ts)
@@ -47,7 +66,10 @@ func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, er
 	}
 	ts.PersonFound = len(found) > 0
 	if !ts.Fresh {
-		ts = store.TurnStart{PersonFound: ts.PersonFound, Person: ts.Person}
+		return store.TurnStart{PersonFound: ts.PersonFound, Person: ts.Person}, nil
+	}
+	if !marked {
+		return ts, storeErr("open turn: finish inbox", store.ErrLeaseLost)
 	}
 	return ts, nil
 }

@@ -7,13 +7,19 @@ import (
 	"github.com/bansou/bansou/store"
 )
 
-// OpenTurn runs MarkEvent, PersonByIdentity and ActiveSession one after the
-// other: SQLite answers in-process, so there is no round trip to save.
+// OpenTurn runs MarkEvent, FinishInbox, PersonByIdentity and ActiveSession
+// one after the other: SQLite answers in-process, so there is no round trip
+// to save.
 func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, error) {
 	ts := store.TurnStart{Fresh: true}
 	var err error
 	if k.EventID != "" {
 		if ts.Fresh, err = t.MarkEvent(ctx, k.EventID, k.At); err != nil || !ts.Fresh {
+			return ts, err
+		}
+	}
+	if m := k.Inbox; m != nil {
+		if err := t.FinishInbox(ctx, m.ID, m.Attempts, m.At); err != nil {
 			return ts, err
 		}
 	}

@@ -51,4 +51,5 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Portfolio", func(t *testing.T) { testPortfolio(t, open) })
 	t.Run("OwnerSide", func(t *testing.T) { testOwnerSide(t, open) })
 	t.Run("Turns", func(t *testing.T) { testTurns(t, open) })
+	t.Run("TurnWrites", func(t *testing.T) { testTurnWrites(t, open) })
 }

@@ -2,8 +2,10 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/bansou/bansou/store"
 )
@@ -15,6 +17,76 @@ func testTurns(t *testing.T, open opener) {
 	t.Run("SaveTurn saves the session and the answer, or on a stale version neither", func(t *testing.T) {
 		testSaveTurn(t, open)
 	})
+	t.Run("OpenTurn marks its inbox row done with the turn, only while the claim holds", func(t *testing.T) {
+		testOpenTurnInbox(t, open)
+	})
+}
+
+func testOpenTurnInbox(t *testing.T, open opener) {
+	f := setup(t, open)
+	f.person(store.RoleAdvisor, "佐藤") // console identity fixture-1
+	row := f.addClaimed(inboxItem("turn-1", "console:fixture-1", at(0)), at(5))
+	key := func(event string, attempts int) store.TurnKey {
+		return store.TurnKey{EventID: event, At: at(1), Channel: "console", ExternalID: "fixture-1",
+			Inbox: &store.InboxMark{ID: row.ID, Attempts: attempts, At: at(2)}}
+	}
+	status := func() store.InboxItem {
+		return must(f, "inbox item", func(ctx context.Context, tx store.Tx) (store.InboxItem, error) {
+			return tx.InboxItem(ctx, row.ID)
+		})
+	}
+
+	// A turn that rolls back leaves the row pending: it runs again.
+	rolledBack := errors.New("the turn failed")
+	err := f.s.InTx(f.ctx, func(ctx context.Context, tx store.Tx) error {
+		ts, err := tx.OpenTurn(ctx, key("ev-a", 1))
+		if err != nil {
+			return err
+		}
+		if !ts.Fresh || !ts.PersonFound {
+			t.Errorf("first open: %+v, want fresh with the person", ts)
+		}
+		return rolledBack
+	})
+	wantErr(t, "rolled back turn", err, rolledBack)
+	if it := status(); it.Status != store.InboxPending {
+		t.Errorf("after a rolled-back turn the row is %s, want pending", it.Status)
+	}
+
+	// An older claim (another worker took the row since) may not finish it.
+	f.do("open with a lost claim", func(ctx context.Context, tx store.Tx) error {
+		_, err := tx.OpenTurn(ctx, key("ev-b", 0))
+		wantErr(t, "open with a lost claim", err, store.ErrLeaseLost)
+		return nil
+	})
+	if it := status(); it.Status != store.InboxPending {
+		t.Errorf("after a lost claim the row is %s, want pending", it.Status)
+	}
+
+	ts := must(f, "open turn", func(ctx context.Context, tx store.Tx) (store.TurnStart, error) {
+		return tx.OpenTurn(ctx, key("ev-c", 1))
+	})
+	if !ts.Fresh || !ts.PersonFound {
+		t.Errorf("open with the claim: %+v, want fresh with the person", ts)
+	}
+	it := status()
+	if it.Status != store.InboxDone || !it.DoneAt.Equal(at(2).UTC().Truncate(time.Microsecond)) {
+		t.Errorf("after the turn the row is %s done at %v, want done at(2)", it.Status, it.DoneAt)
+	}
+	// Replayed (the same claim again): the row is done, so the turn is not
+	// run twice.
+	f.do("open again", func(ctx context.Context, tx store.Tx) error {
+		_, err := tx.OpenTurn(ctx, key("ev-d", 1))
+		wantErr(t, "open of a finished row", err, store.ErrLeaseLost)
+		return nil
+	})
+	// A duplicate event is reported as such, before the claim is looked at.
+	dup := must(f, "open a duplicate", func(ctx context.Context, tx store.Tx) (store.TurnStart, error) {
+		return tx.OpenTurn(ctx, key("ev-c", 1))
+	})
+	if dup.Fresh {
+		t.Errorf("a duplicate event came back fresh")
+	}
 }
 
 func testOpenTurn(t *testing.T, open opener) {

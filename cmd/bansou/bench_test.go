@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -47,7 +46,7 @@ func benchServe(b *testing.B, backend string, direct bool) {
 	if backend == "postgres" {
 		url = pgtest.StartServer(b, pgtest.Durable).CreateDB(b, "") + "&pool_max_conns=24"
 	}
-	cfg, err := loadConfig(envOf(map[string]string{"BANSOU_DATABASE_URL": url, "BANSOU_FLOWS_DIR": benchFlows(b),
+	cfg, err := loadConfig(envOf(map[string]string{"BANSOU_DATABASE_URL": url, "BANSOU_FLOWS_DIR": loadTestFlows(b, 400),
 		"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": "bench", "SLACK_API_URL": api.URL + "/"}))
 	if err != nil {
 		b.Fatal(err)
@@ -97,20 +96,6 @@ func benchServe(b *testing.B, backend string, direct bool) {
 	wg.Wait()
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
-}
-
-// benchFlows is faultFlows with room for long runs.
-func benchFlows(b *testing.B) string {
-	var sb strings.Builder
-	sb.WriteString("id: intake\nversion: 1\naudience: advisor\ntitle: {ja: \"負荷試験\", en: \"Load test\"}\nsteps:\n")
-	for i := 1; i <= 400; i++ {
-		fmt.Fprintf(&sb, "  - id: F%d\n    kind: text\n    ask: {ja: \"質問%d\", en: \"Question %d\"}\n", i, i, i)
-	}
-	dir := b.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "intake.yaml"), []byte(sb.String()), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	return dir
 }
 
 // benchSlack answers the Web API and signals each user's reply.

@@ -107,26 +107,26 @@ func (r *replica) shutdown(t *testing.T) {
 	r.done <- nil // a second shutdown returns at once
 }
 
-// faultFlows overrides the intake flow with sixty optional text questions,
-// so that every message of the test answers one step: one answer row per
-// message. The built-in debrief hands a new company off to the intake's
-// basic mode, which this intake (it has no modes) lacks, so a one-question
-// debrief replaces it too (the load never debriefs).
-func faultFlows(t *testing.T) string {
-	t.Helper()
+// loadTestFlows overrides the intake flow with n text questions, so that every
+// message of a load answers one step: one answer row per message. The
+// built-in debrief hands a new company off to intake modes this intake (it
+// has no modes) lacks, so a one-question debrief replaces it too (the load
+// never debriefs).
+func loadTestFlows(tb testing.TB, n int) string {
+	tb.Helper()
 	var b strings.Builder
 	b.WriteString("id: intake\nversion: 1\naudience: advisor\ntitle: {ja: \"負荷試験\", en: \"Load test\"}\nsteps:\n")
-	for i := 1; i <= 60; i++ {
+	for i := 1; i <= n; i++ {
 		fmt.Fprintf(&b, "  - id: F%d\n    kind: text\n    ask: {ja: \"質問%d\", en: \"Question %d\"}\n", i, i, i)
 	}
-	dir := t.TempDir()
+	dir := tb.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "intake.yaml"), []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	debrief := "id: debrief\nversion: 1\naudience: advisor\ntitle: {ja: \"負荷試験\", en: \"Load test\"}\nsteps:\n" +
 		"  - id: D1\n    kind: company\n    tag: company\n    ask: {ja: \"企業は？\", en: \"Company?\"}\n"
 	if err := os.WriteFile(filepath.Join(dir, "debrief.yaml"), []byte(debrief), 0o600); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return dir
 }
@@ -246,7 +246,7 @@ func runFault(t *testing.T, ch faultChannel) {
 		t.Skip("the fault test restarts its own cluster; it cannot use " + pgtest.EnvURL)
 	}
 	url := pg.CreateDB(t, "")
-	env := map[string]string{"BANSOU_DATABASE_URL": url, "BANSOU_FLOWS_DIR": faultFlows(t)}
+	env := map[string]string{"BANSOU_DATABASE_URL": url, "BANSOU_FLOWS_DIR": loadTestFlows(t, 60)}
 	for k, v := range ch.env {
 		env[k] = v
 	}

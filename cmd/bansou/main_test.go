@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,7 @@ func TestTryQuickDebriefThenMemory(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	goldenTry(t, "testdata/quick_debrief.golden", out)
 	for _, want := range []string{
 		"いまの回答: 売上は前年比で1割減",                  // 戻る showed the earlier answer
 		"4. 本人の言葉: 「わかってはいるんだけど、手が回らないんだよね」", // the edit from the review (after the company and its stage)
@@ -129,5 +131,38 @@ func TestUnknownCommandAndRole(t *testing.T) {
 	}
 	if _, errOut, code := bansou(t, "", "try", "--as", "boss"); code != 1 || !strings.Contains(errOut, "--as") {
 		t.Errorf("bad role: exit %d %q", code, errOut)
+	}
+}
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
+
+// goldenTry compares what try printed with a golden transcript (rewritten
+// with go test ./cmd/bansou -run TestTry -update; read the diff).
+func goldenTry(t *testing.T, path, got string) {
+	t.Helper()
+	if *updateGolden {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./cmd/bansou -run TestTry -update creates it)", err)
+	}
+	if got != string(want) {
+		wl, gl := strings.Split(string(want), "\n"), strings.Split(got, "\n")
+		for i := range max(len(wl), len(gl)) {
+			w, g := "", ""
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if w != g {
+				t.Fatalf("try differs from %s at line %d:\nwant %q\n got %q", path, i+1, w, g)
+			}
+		}
 	}
 }

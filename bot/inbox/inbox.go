@@ -209,6 +209,11 @@ func (ib *Inbox) Run(ctx context.Context) error {
 	return nil
 }
 
+// Open lets Add run events at once from now on (Run opens the inbox too).
+// serve opens it before intake starts, so that the first events are not
+// left to a worker's poll, and at a quick stop to the next start.
+func (ib *Inbox) Open() { ib.setRunning(true) }
+
 func (ib *Inbox) setRunning(on bool) {
 	ib.mu.Lock()
 	defer ib.mu.Unlock()

@@ -327,6 +327,7 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 	intake, stopIntake := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopIntake()
 	var bg sync.WaitGroup
+	s.inbox.Open() // before any intake: events run at once from the first
 	if s.slack != nil && s.cfg.slackAppToken != "" {
 		bg.Go(func() { _ = s.slack.RunSocketMode(intake) })
 	}

@@ -415,4 +415,18 @@ var messages = map[string]Text{
 	"web_commitment_open":    {JA: "取り組み中", EN: "open"},
 	"web_commitment_done":    {JA: "できた", EN: "done"},
 	"web_commitment_dropped": {JA: "見送り", EN: "dropped"},
+
+	// added with the access, inbox and web desk features
+	"cmd_this_cannot_be_undone_type": {JA: "この操作は取り消せません。確認のため企業名を入力してください: ", EN: "This cannot be undone. Type the company name to confirm: "},
+	"cmd_total":                      {JA: "合計", EN: "total"},
+	"cmd_nothing_recorded_yet":       {JA: "まだ記録はありません。\n", EN: "Nothing recorded yet.\n"},
+
+	// formatted notices of access requests, handovers, resumes and the web desk
+	"cmd_the_name_does_not_match":               {JA: "企業名が一致しないため、削除を中止しました。", EN: "The name does not match: nothing was erased."},
+	"cmd_erased_rows_deleted_per_table":         {JA: "削除しました: %v（テーブルごとの削除件数）", EN: "Erased: %v (rows deleted per table)"},
+	"cmd_warning_sensitive_answers_are_written": {JA: "注意: 要配慮の回答をそのまま書き出します。ファイルの保管と共有にご注意ください。", EN: "warning: sensitive answers are written as they are; store and share the files with care."},
+	"cmd_exported":                  {JA: "セッション %d 件: %s\n回答 %d 件: %s\n", EN: "%d sessions: %s\n%d answers: %s\n"},
+	"cmd_no_company_named":          {JA: "「%v」という企業の記録はありません", EN: "no company named %v"},
+	"cmd_records_of_newest_first_n": {JA: "%vの記録（新しい順）\n", EN: "Records of %v (newest first)\n"},
+	"cmd_valid_until_single_use":    {JA: "有効期限: %v（1回だけ使えます）", EN: "valid until %v (single use)"},
 }

@@ -41,7 +41,7 @@ func cmdErase(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	sc.print(stdout, *lang)
 	if !*yes && !confirmed(stdin, stdout, *lang, sc.company.Name) {
-		fmt.Fprintln(stdout, say(*lang, "企業名が一致しないため、削除を中止しました。", "The name does not match: nothing was erased."))
+		fmt.Fprintln(stdout, flows.Msg(*lang, "cmd_the_name_does_not_match"))
 		return errors.New("erase: not confirmed; nothing was erased")
 	}
 	counts, err := eraseCompany(ctx, st, sc.company.ID, time.Now())
@@ -185,8 +185,7 @@ func (sc eraseScope) print(w io.Writer, lang string) {
 
 // confirmed asks for the company's name and reports whether it was typed.
 func confirmed(stdin io.Reader, stdout io.Writer, lang, name string) bool {
-	fmt.Fprint(stdout, say(lang, "この操作は取り消せません。確認のため企業名を入力してください: ",
-		"This cannot be undone. Type the company name to confirm: "))
+	fmt.Fprint(stdout, flows.Msg(lang, "cmd_this_cannot_be_undone_type"))
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil || !isTerminal(stdin) {
 		fmt.Fprintln(stdout) // nobody pressed Enter on a terminal
@@ -217,11 +216,11 @@ func eraseCompany(ctx context.Context, st store.Store, companyID int64, now time
 }
 
 func printErased(w io.Writer, lang, name string, counts map[string]int64) {
-	fmt.Fprintln(w, say(lang, "削除しました: "+name+"（テーブルごとの削除件数）", "Erased: "+name+" (rows deleted per table)"))
+	fmt.Fprintln(w, flows.Msg(lang, "cmd_erased_rows_deleted_per_table", name))
 	var total int64
 	for _, table := range slices.Sorted(maps.Keys(counts)) {
 		fmt.Fprintf(w, "  %-14s %d\n", table, counts[table])
 		total += counts[table]
 	}
-	fmt.Fprintf(w, "  %s: %d\n", say(lang, "合計", "total"), total)
+	fmt.Fprintf(w, "  %s: %d\n", flows.Msg(lang, "cmd_total"), total)
 }

@@ -53,15 +53,13 @@ func cmdExport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer st.Close()
 	if *sensitive {
-		fmt.Fprintln(stderr, say(*lang, "注意: 要配慮の回答をそのまま書き出します。ファイルの保管と共有にご注意ください。",
-			"warning: sensitive answers are written as they are; store and share the files with care."))
+		fmt.Fprintln(stderr, flows.Msg(*lang, "cmd_warning_sensitive_answers_are_written"))
 	}
 	res, err := export.Write(ctx, st, o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, say(*lang, "セッション %d 件: %s\n回答 %d 件: %s\n", "%d sessions: %s\n%d answers: %s\n"),
-		res.Sessions, res.SessionsPath, res.Answers, res.AnswersPath)
+	fmt.Fprint(stdout, flows.Msg(*lang, "cmd_exported", res.Sessions, res.SessionsPath, res.Answers, res.AnswersPath))
 	return nil
 }
 
@@ -84,12 +82,4 @@ func zone(getenv func(string) string) (*time.Location, error) {
 		return nil, fmt.Errorf("BANSOU_TZ: %w", err)
 	}
 	return loc, nil
-}
-
-// say picks the Japanese or the English text.
-func say(lang, ja, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ja
 }

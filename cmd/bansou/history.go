@@ -59,7 +59,7 @@ func cmdHistory(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	h, err := b.History(ctx, bot.ChannelConsole, who, *company)
 	if errors.Is(err, bot.ErrUnknownCompany) {
-		return fmt.Errorf("history: %s", say(*lang, "「"+*company+"」という企業の記録はありません", "no company named "+*company))
+		return fmt.Errorf("history: %s", flows.Msg(*lang, "cmd_no_company_named", *company))
 	}
 	if err != nil {
 		return err
@@ -71,9 +71,9 @@ func cmdHistory(ctx context.Context, args []string, getenv func(string) string, 
 // historyText is a timeline as terminal text.
 func historyText(h bot.History, loc *time.Location) string {
 	var b strings.Builder
-	b.WriteString(say(h.Lang, h.Company+"の記録（新しい順）\n", "Records of "+h.Company+" (newest first)\n"))
+	b.WriteString(flows.Msg(h.Lang, "cmd_records_of_newest_first_n", h.Company))
 	if len(h.Entries) == 0 {
-		b.WriteString(say(h.Lang, "まだ記録はありません。\n", "Nothing recorded yet.\n"))
+		b.WriteString(flows.Msg(h.Lang, "cmd_nothing_recorded_yet"))
 	}
 	for _, e := range h.Entries {
 		fmt.Fprintf(&b, "\n%s  %s\n", flows.DateOf(e.At.In(loc)).Display(h.Lang), e.Label)

@@ -117,7 +117,6 @@ func cmdWebLink(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	fmt.Fprintln(stdout, l.URL)
-	fmt.Fprintln(stderr, say(lang, "有効期限: "+l.ExpiresAt.In(loc).Format("15:04")+"（1回だけ使えます）",
-		"valid until "+l.ExpiresAt.In(loc).Format("15:04")+" (single use)"))
+	fmt.Fprintln(stderr, flows.Msg(lang, "cmd_valid_until_single_use", l.ExpiresAt.In(loc).Format("15:04")))
 	return nil
 }

@@ -11,6 +11,12 @@ import (
 // already done). The caller must drop its work: the other holder runs it.
 var ErrLeaseLost = errors.New("store: inbox lease lost")
 
+// ErrInboxTaken is returned when a turn cannot store its own event's inbox
+// row (see Turns.OpenTurn): the dedupe key is taken (a redelivery) or the
+// person has a pending row the turn must not overtake. Nothing changed; the
+// caller stores the event with AddInbox instead.
+var ErrInboxTaken = errors.New("store: inbox row taken or person busy")
+
 // InboxStatus is the state of an inbox row.
 type InboxStatus string
 

@@ -16,7 +16,11 @@ type Turns interface {
 	// SessionFound, not by an error. When k.Inbox is set and the event is
 	// fresh, it also marks that inbox row done like FinishInbox, in the
 	// same round trip on PostgreSQL: a row no longer held by the claim is
-	// ErrLeaseLost (the caller drops the turn).
+	// ErrLeaseLost (the caller drops the turn). When k.Inbox.Add is set, it
+	// inserts that row already done instead, so the event is stored by the
+	// turn's own commit: unless the row's dedupe key is taken or its person
+	// has a pending row, which is ErrInboxTaken (the caller stores the event
+	// the ordinary way, behind the pending row).
 	OpenTurn(ctx context.Context, k TurnKey) (TurnStart, error)
 	// SaveTurn saves s like UpdateSession and, when a is not nil and the
 	// save succeeded, appends a (an answer of s: a.SessionID == s.ID) like
@@ -35,11 +39,13 @@ type TurnKey struct {
 	Inbox      *InboxMark // nil when the turn runs outside the inbox
 }
 
-// InboxMark is the claimed inbox row a turn marks done, and when.
+// InboxMark is the claimed inbox row a turn marks done, and when; or the
+// row of an event that runs straight from intake, which the turn inserts.
 type InboxMark struct {
 	ID       int64
 	Attempts int
 	At       time.Time
+	Add      *InboxItem // the row to insert done (ID, Attempts ignored); nil: mark row ID done
 }
 
 // TurnStart is what OpenTurn found.

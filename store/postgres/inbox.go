@@ -22,6 +22,14 @@ func scanInbox(row pgx.CollectableRow) (store.InboxItem, error) {
 	return it, err
 }
 
+// bytesOrEmpty is p, or an empty payload for the NOT NULL column.
+func bytesOrEmpty(p []byte) []byte {
+	if p == nil {
+		return []byte{}
+	}
+	return p
+}
+
 // lockInboxPerson serialises the adds of one person ($1: the person key)
 // until the transaction ends.
 const lockInboxPerson = `SELECT pg_advisory_xact_lock(hashtextextended('bansou.inbox:' || $1, 0))`
@@ -39,6 +47,16 @@ const addInbox = `
 		FROM free
 		ON CONFLICT (dedupe_key) DO NOTHING
 		RETURNING ` + inboxCols
+
+// addInboxDone inserts the row of an event whose turn runs now, already
+// done ($1–$6 as for addInbox, $7: done at), unless the person has a
+// pending row (it must run first) or the dedupe key is taken. Run it under
+// lockInboxPerson.
+const addInboxDone = `
+		INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, attempts, done_at)
+		SELECT $1, $2, $3, $4, $5, $6, 'done', 1, $7
+		WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = $3 AND status = 'pending')
+		ON CONFLICT (dedupe_key) DO NOTHING`
 
 // AddInbox inserts it as pending unless its dedupe key is taken, claimed
 // by the caller when asked and the person has nothing else pending. The

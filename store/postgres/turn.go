@@ -12,21 +12,29 @@ import (
 // OpenTurn sends, in one round trip (with the transaction's BEGIN), the
 // event's insert, the inbox row's done-marking (as FinishInbox: the
 // commit need not wait for the WAL flush, since a turn lost in a crash
-// leaves its row pending and runs again) and one SELECT of the person
-// joined with their active session.
+// leaves its row pending and runs again) or the insert of a row already
+// done (under the person's lock, committed with the WAL flushed: it is
+// what makes the event durable), and one SELECT of the person joined with
+// their active session.
 func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, error) {
 	ts := store.TurnStart{Fresh: true}
 	b := &pgx.Batch{}
-	if k.EventID != "" {
-		b.Queue(`
-			INSERT INTO inbound_events (event_id, received_at) VALUES ($1, $2)
-			ON CONFLICT (event_id) DO NOTHING`, k.EventID, orNow(k.At))
-	}
-	if m := k.Inbox; m != nil {
+	m := k.Inbox
+	switch {
+	case m != nil && m.Add != nil:
+		it := m.Add
+		b.Queue(lockInboxPerson, it.PersonKey)
+		b.Queue(addInboxDone, it.DedupeKey, it.Channel, it.PersonKey, it.Kind, bytesOrEmpty(it.Payload), it.ReceivedAt, m.At)
+	case m != nil:
 		b.Queue(`SET LOCAL synchronous_commit = off`)
 		b.Queue(`
 			UPDATE inbox SET status = 'done', done_at = $3, lease_until = NULL
 			WHERE id = $1 AND attempts = $2 AND status = 'pending'`, m.ID, m.Attempts, m.At)
+	}
+	if k.EventID != "" {
+		b.Queue(`
+			INSERT INTO inbound_events (event_id, received_at) VALUES ($1, $2)
+			ON CONFLICT (event_id) DO NOTHING`, k.EventID, orNow(k.At))
 	}
 	b.Queue(`
 		SELECT `+personCols+`, s.id, s.flow_id, s.flow_version, s.mode, COALESCE(s.company_id, 0), s.channel,
@@ -36,23 +44,23 @@ func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, er
 		WHERE i.channel = $1 AND i.external_id = $2`, k.Channel, k.ExternalID)
 	br := t.tx.SendBatch(ctx, b)
 	defer br.Close()
+	marked := true
+	if m != nil {
+		if _, err := br.Exec(); err != nil {
+			return ts, storeErr("open turn: inbox", err)
+		}
+		tag, err := br.Exec()
+		if err != nil {
+			return ts, storeErr("open turn: inbox row", err)
+		}
+		marked = tag.RowsAffected() == 1
+	}
 	if k.EventID != "" {
 		tag, err := br.Exec()
 		if err != nil {
 			return ts, storeErr("open turn: mark event", err)
 		}
 		ts.Fresh = tag.RowsAffected() == 1
-	}
-	marked := true
-	if k.Inbox != nil {
-		if _, err := br.Exec(); err != nil {
-			return ts, storeErr("open turn: inbox", err)
-		}
-		tag, err := br.Exec()
-		if err != nil {
-			return ts, storeErr("open turn: finish inbox", err)
-		}
-		marked = tag.RowsAffected() == 1
 	}
 	rows, _ := br.Query()
 	found, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (bool, error) {
@@ -65,10 +73,12 @@ func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, er
 		return ts, storeErr("open turn", err)
 	}
 	ts.PersonFound = len(found) > 0
-	if !ts.Fresh {
+	switch {
+	case !marked && m.Add != nil:
+		return ts, storeErr("open turn: add inbox", store.ErrInboxTaken)
+	case !ts.Fresh:
 		return store.TurnStart{PersonFound: ts.PersonFound, Person: ts.Person}, nil
-	}
-	if !marked {
+	case !marked:
 		return ts, storeErr("open turn: finish inbox", store.ErrLeaseLost)
 	}
 	return ts, nil

@@ -51,6 +51,31 @@ func (t *tx) AddInbox(ctx context.Context, it store.InboxItem, leaseUntil time.T
 	return out, true, nil
 }
 
+// addDone inserts the row of an event whose turn runs now, already done at
+// at, unless the person has a pending row (it must run first) or the dedupe
+// key is taken: then store.ErrInboxTaken. One write transaction at a time
+// makes the check safe.
+func (t *tx) addDone(ctx context.Context, it store.InboxItem, at time.Time) error {
+	if it.Payload == nil {
+		it.Payload = []byte{}
+	}
+	res, err := t.tx.ExecContext(ctx, `
+		INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, attempts, done_at)
+		SELECT :key, :channel, :person, :kind, :payload, :received, 'done', 1, :at
+		WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = :person AND status = 'pending')
+		ON CONFLICT (dedupe_key) DO NOTHING`,
+		sql.Named("key", it.DedupeKey), sql.Named("channel", it.Channel), sql.Named("person", it.PersonKey),
+		sql.Named("kind", it.Kind), sql.Named("payload", it.Payload), sql.Named("received", timeText(it.ReceivedAt)),
+		sql.Named("at", timeText(at)))
+	if err != nil {
+		return fmt.Errorf("sqlite: add inbox %s: %w", it.DedupeKey, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("sqlite: add inbox %s: %w", it.DedupeKey, errors.Join(err, store.ErrInboxTaken))
+	}
+	return nil
+}
+
 // ClaimInbox leases the head row of each person in one statement; the store
 // runs one write transaction at a time.
 func (t *tx) ClaimInbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.InboxItem, error) {

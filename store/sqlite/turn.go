@@ -7,18 +7,23 @@ import (
 	"github.com/bansou/bansou/store"
 )
 
-// OpenTurn runs MarkEvent, FinishInbox, PersonByIdentity and ActiveSession
-// one after the other: SQLite answers in-process, so there is no round trip
-// to save.
+// OpenTurn runs the inbox row's insert (addDone), MarkEvent, FinishInbox,
+// PersonByIdentity and ActiveSession one after the other: SQLite answers
+// in-process, so there is no round trip to save.
 func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, error) {
 	ts := store.TurnStart{Fresh: true}
 	var err error
+	if m := k.Inbox; m != nil && m.Add != nil {
+		if err := t.addDone(ctx, *m.Add, m.At); err != nil {
+			return ts, err
+		}
+	}
 	if k.EventID != "" {
 		if ts.Fresh, err = t.MarkEvent(ctx, k.EventID, k.At); err != nil || !ts.Fresh {
 			return ts, err
 		}
 	}
-	if m := k.Inbox; m != nil {
+	if m := k.Inbox; m != nil && m.Add == nil {
 		if err := t.FinishInbox(ctx, m.ID, m.Attempts, m.At); err != nil {
 			return ts, err
 		}

@@ -20,6 +20,73 @@ func testTurns(t *testing.T, open opener) {
 	t.Run("OpenTurn marks its inbox row done with the turn, only while the claim holds", func(t *testing.T) {
 		testOpenTurnInbox(t, open)
 	})
+	t.Run("OpenTurn stores its own event's inbox row done, unless taken or the person has one pending", func(t *testing.T) {
+		testOpenTurnAddsInbox(t, open)
+	})
+}
+
+func testOpenTurnAddsInbox(t *testing.T, open opener) {
+	f := setup(t, open)
+	f.person(store.RoleAdvisor, "佐藤") // console identity fixture-1
+	key := func(event, dedupe, person string) store.TurnKey {
+		it := inboxItem(dedupe, person, at(1))
+		return store.TurnKey{EventID: event, At: at(1), Channel: "console", ExternalID: "fixture-1",
+			Inbox: &store.InboxMark{At: at(2), Add: &it}}
+	}
+	pending := func() int64 {
+		return must(f, "inbox stats", func(ctx context.Context, tx store.Tx) (store.InboxStats, error) {
+			return tx.InboxStats(ctx)
+		}).Pending
+	}
+
+	// A turn that rolls back stores nothing: its event is stored the
+	// ordinary way afterwards.
+	rolledBack := errors.New("the turn failed")
+	err := f.s.InTx(f.ctx, func(ctx context.Context, tx store.Tx) error {
+		if _, err := tx.OpenTurn(ctx, key("ev-a", "row-a", "P")); err != nil {
+			return err
+		}
+		return rolledBack
+	})
+	wantErr(t, "rolled back turn", err, rolledBack)
+	if _, inserted := f.addInbox(inboxItem("row-a", "Q", at(1))); !inserted {
+		t.Errorf("the row of a rolled-back turn was kept")
+	}
+
+	// A turn that commits stores its row done: a redelivery is not stored
+	// again, and nothing is left pending.
+	ts := must(f, "open turn", func(ctx context.Context, tx store.Tx) (store.TurnStart, error) {
+		return tx.OpenTurn(ctx, key("ev-b", "row-b", "P"))
+	})
+	if !ts.Fresh || !ts.PersonFound {
+		t.Errorf("open with a new row: %+v, want fresh with the person", ts)
+	}
+	if _, inserted := f.addInbox(inboxItem("row-b", "P", at(3))); inserted {
+		t.Errorf("the row a turn stored was stored again")
+	}
+	if n := pending(); n != 1 { // row-a, stored above for Q
+		t.Errorf("%d rows pending, want 1 (the turn's own row is done)", n)
+	}
+
+	// The same key again (a redelivery racing the first): taken.
+	f.do("open a taken key", func(ctx context.Context, tx store.Tx) error {
+		_, err := tx.OpenTurn(ctx, key("ev-c", "row-b", "P"))
+		wantErr(t, "open with a taken key", err, store.ErrInboxTaken)
+		return nil
+	})
+	// Q has a pending row: its next event may not overtake it, and the
+	// refused open changed nothing (its event is still fresh).
+	err = f.s.InTx(f.ctx, func(ctx context.Context, tx store.Tx) error {
+		_, err := tx.OpenTurn(ctx, key("ev-d", "row-d", "Q"))
+		return err
+	})
+	wantErr(t, "open behind a pending row", err, store.ErrInboxTaken)
+	if !f.mark("ev-d", at(4)) {
+		t.Errorf("a refused open recorded its event")
+	}
+	if _, inserted := f.addInbox(inboxItem("row-d", "Q", at(4))); !inserted {
+		t.Errorf("a refused open stored its row")
+	}
 }
 
 func testOpenTurnInbox(t *testing.T, open opener) {

@@ -151,7 +151,7 @@ func (b *Bot) turnTx(ctx context.Context, in Incoming) (outbox, error) {
 		return err
 	})
 	if err == nil && claimed {
-		claim.finished.Store(true)
+		claim.finish()
 	}
 	return out, err
 }

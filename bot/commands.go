@@ -123,8 +123,11 @@ func (t *turn) createSession(ctx context.Context, f *flows.Flow, st flows.State,
 func (b *Bot) Start(ctx context.Context, channel, userID string, req StartRequest) error {
 	in := Incoming{Channel: channel, UserID: userID, ReceivedAt: b.cfg.Now()}
 	var replies []Reply
+	// Run from the inbox (a slash command), the start marks its row done in
+	// its own transaction, as a turn does.
+	claim, claimed := inboxClaim(ctx)
 	err := b.cfg.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		t, err := b.newTurn(ctx, tx, in)
+		t, err := b.openTurn(ctx, tx, in, claim)
 		if err != nil {
 			return err
 		}
@@ -159,6 +162,9 @@ func (b *Bot) Start(ctx context.Context, channel, userID string, req StartReques
 	})
 	if err != nil {
 		return fmt.Errorf("bot: start %s: %w", req.FlowID, err)
+	}
+	if claimed {
+		claim.finish()
 	}
 	return b.send(ctx, replies)
 }

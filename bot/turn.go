@@ -48,7 +48,9 @@ func (b *Bot) newTurn(ctx context.Context, tx store.Tx, in Incoming) (*turn, err
 
 // openTurn starts the turn of in: it records the event — a redelivery ends
 // here with errDuplicate — marks the inbox row the turn runs for done (when
-// claim is not nil; a lost claim ends here with store.ErrLeaseLost), and
+// claim is not nil; a lost claim ends here with store.ErrLeaseLost), or
+// inserts it done (a claim made by NewRowClaim; store.ErrInboxTaken when it
+// may not), and
 // finds the person and their active session, in one round trip on
 // PostgreSQL.
 func (b *Bot) openTurn(ctx context.Context, tx store.Tx, in Incoming, claim *InboxClaim) (*turn, error) {
@@ -56,8 +58,8 @@ func (b *Bot) openTurn(ctx context.Context, tx store.Tx, in Incoming, claim *Inb
 	if in.EventID != "" {
 		k.EventID = in.Channel + ":" + in.EventID
 	}
-	if claim != nil {
-		k.Inbox = &store.InboxMark{ID: claim.ID, Attempts: claim.Attempts, At: b.cfg.Now()}
+	if claim != nil && !claim.Finished() { // a second transaction of the same work marks nothing
+		k.Inbox = &store.InboxMark{ID: claim.ID, Attempts: claim.Attempts, At: b.cfg.Now(), Add: claim.Add}
 	}
 	open, err := tx.OpenTurn(ctx, k)
 	if err != nil {

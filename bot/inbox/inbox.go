@@ -131,6 +131,84 @@ func (ib *Inbox) Add(ctx context.Context, it store.InboxItem) error {
 	return nil
 }
 
+// AddTurn is Add for an event whose work is one bot turn (run, which runs
+// it through bot.Bot.Handle). While the inbox is open and a slot is free,
+// the turn runs at once and stores the event itself: its row is inserted,
+// already done, in the turn's own transaction (bot.NewRowClaim), and
+// AddTurn returns as soon as that commits, while the replies are still
+// being sent. So an event costs one durable write, not two. When the turn
+// cannot store it (the person has a pending row it must not overtake, or a
+// redelivery raced it) or fails before its commit, the event is stored the
+// ordinary way and a worker runs it.
+func (ib *Inbox) AddTurn(ctx context.Context, it store.InboxItem, run func(context.Context) error) error {
+	if it.ReceivedAt.IsZero() {
+		it.ReceivedAt = ib.cfg.Now()
+	}
+	if !ib.reserve() {
+		return ib.Add(ctx, it)
+	}
+	claim := bot.NewRowClaim(it) // the row keeps its payload, as a worker's does
+	result := make(chan error, 1)
+	go func() {
+		defer ib.unreserve(true)
+		result <- ib.runNow(claim, it, run)
+	}()
+	select {
+	case <-claim.Committed():
+		ib.cfg.Metrics.intake(it.Channel, "stored")
+		return nil
+	case err := <-result:
+		if claim.Finished() {
+			ib.cfg.Metrics.intake(it.Channel, "stored")
+			return nil
+		}
+		return ib.afterTurn(ctx, it, err)
+	}
+}
+
+// runNow runs the turn of an event AddTurn holds, under the same timeout as
+// a worker's, and counts it processed once its transaction committed.
+func (ib *Inbox) runNow(claim *bot.InboxClaim, it store.InboxItem, run func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ib.work, ib.cfg.Lease*2/3)
+	defer cancel()
+	ib.cfg.Metrics.waited(it.Channel, ib.cfg.Now().Sub(it.ReceivedAt))
+	err := guard(bot.WithInboxClaim(ctx, claim), run)
+	if claim.Finished() {
+		ib.cfg.Metrics.processed(it.Channel)
+		if err != nil { // committed, but a reply failed: nothing to run again
+			ib.log.WarnContext(ctx, "turn committed but its replies failed", "channel", it.Channel, "error", err.Error())
+		}
+	}
+	return err
+}
+
+// afterTurn stores an event whose turn ran at intake without storing it.
+// When the turn ended well without a transaction of its own (a duplicate, a
+// tap that lost to another), there is nothing left to run. Otherwise the
+// event is stored for a worker; if that fails too, the platform is not
+// acknowledged and delivers it again.
+func (ib *Inbox) afterTurn(ctx context.Context, it store.InboxItem, cause error) error {
+	if cause == nil {
+		ib.cfg.Metrics.intake(it.Channel, "ran")
+		return nil
+	}
+	if !errors.Is(cause, store.ErrInboxTaken) {
+		ib.log.WarnContext(ctx, "turn failed at intake; the event is stored for a retry", "channel", it.Channel, "error", cause.Error())
+	}
+	_, inserted, err := ib.add(ctx, it, time.Time{})
+	switch {
+	case err != nil:
+		ib.cfg.Metrics.intake(it.Channel, "error")
+		return fmt.Errorf("inbox: add %s event: %w", it.Channel, errors.Join(err, cause))
+	case !inserted:
+		ib.cfg.Metrics.intake(it.Channel, "duplicate")
+		return nil
+	}
+	ib.cfg.Metrics.intake(it.Channel, "stored")
+	ib.signal()
+	return nil
+}
+
 // directAdder is a store that stores an inbox row durably in a
 // transaction of its own, cheaper than AddInbox inside InTx (PostgreSQL:
 // one round trip instead of four).
@@ -285,17 +363,22 @@ func (ib *Inbox) runItem(it store.InboxItem) {
 }
 
 // call runs the channel's handler, turning a panic into an error.
-func (ib *Inbox) call(ctx context.Context, it store.InboxItem) (err error) {
+func (ib *Inbox) call(ctx context.Context, it store.InboxItem) error {
 	h, ok := ib.cfg.Handlers[it.Channel]
 	if !ok {
 		return fmt.Errorf("inbox: no handler for channel %q", it.Channel)
 	}
+	return guard(ctx, func(ctx context.Context) error { return h(ctx, it) })
+}
+
+// guard runs work, turning a panic into an error.
+func guard(ctx context.Context, work func(context.Context) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("inbox: panic: %v", p)
 		}
 	}()
-	return h(ctx, it)
+	return work(ctx)
 }
 
 // finish marks the row done unless the turn already did (then the store

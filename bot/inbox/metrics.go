@@ -27,7 +27,7 @@ type Metrics struct {
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
 		stored: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "bansou_inbox_received_total",
-			Help: "Verified inbound events offered to the inbox, by channel and outcome (stored, duplicate, error)."},
+			Help: "Verified inbound events offered to the inbox, by channel and outcome (stored; ran: its turn ran at once and needed no row; duplicate; error)."},
 			[]string{"channel", "outcome"}),
 		done: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "bansou_inbox_processed_total",
 			Help: "Inbox rows whose work completed, by channel."}, []string{"channel"}),

@@ -55,6 +55,9 @@ type Config struct {
 // (*inbox.Inbox does).
 type Enqueuer interface {
 	Add(ctx context.Context, it store.InboxItem) error
+	// AddTurn is Add for an event that is one bot turn: it may run the
+	// turn at once, the event stored by the turn's own transaction.
+	AddTurn(ctx context.Context, it store.InboxItem, turn func(context.Context) error) error
 }
 
 // Loader starts LINE's loading animation in a user's chat.
@@ -181,10 +184,7 @@ func (a *Adapter) event(ctx context.Context, ev webhook.EventInterface) (err err
 	if !ok {
 		return nil
 	}
-	if in.Kind == bot.EventMessage {
-		a.loading(ctx, in.UserID)
-	}
-	return a.cfg.Handler.Handle(ctx, in)
+	return a.turn(ctx, in)
 }
 
 // enqueue stores every event of the request in the inbox, then answers
@@ -203,8 +203,9 @@ func (a *Adapter) enqueue(w http.ResponseWriter, r *http.Request, cb *webhook.Ca
 		}
 		payload, err := json.Marshal(in)
 		if err == nil {
-			err = a.cfg.Inbox.Add(ctx, store.InboxItem{DedupeKey: key, Channel: bot.ChannelLINE,
-				PersonKey: bot.ChannelLINE + ":" + in.UserID, Kind: "incoming", Payload: payload, ReceivedAt: in.ReceivedAt})
+			err = a.cfg.Inbox.AddTurn(ctx, store.InboxItem{DedupeKey: key, Channel: bot.ChannelLINE,
+				PersonKey: bot.ChannelLINE + ":" + in.UserID, Kind: "incoming", Payload: payload, ReceivedAt: in.ReceivedAt},
+				func(ctx context.Context) error { return a.turn(ctx, in) })
 		}
 		if err != nil {
 			a.log.ErrorContext(ctx, "line event not stored; answering 500", "event_type", ev.GetType(), "error", err.Error())
@@ -223,6 +224,11 @@ func (a *Adapter) Process(ctx context.Context, it store.InboxItem) error {
 		a.log.ErrorContext(ctx, "line inbox row dropped", "inbox_id", it.ID, "error", err.Error())
 		return nil
 	}
+	return a.turn(ctx, in)
+}
+
+// turn runs the bot's turn of in, with the loading animation for a message.
+func (a *Adapter) turn(ctx context.Context, in bot.Incoming) error {
 	if in.Kind == bot.EventMessage {
 		a.loading(ctx, in.UserID)
 	}

@@ -74,7 +74,7 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byt
 	}
 	what, wk := a.onEvent(r.Context(), ev, r.Header.Get("X-Slack-Retry-Num"))
 	key, user := eventKey(ev)
-	if err := a.enqueue(r.Context(), wk, kindEvent, body, key, user); err != nil {
+	if err := a.enqueue(r.Context(), wk, what, kindEvent, body, key, user); err != nil {
 		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
 		return
 	}
@@ -96,7 +96,7 @@ func (a *Adapter) serveInteractivity(w http.ResponseWriter, r *http.Request, bod
 	}
 	what, wk := a.onInteraction(r.Context(), ic)
 	key, user := interactionKey(ic)
-	if err := a.enqueue(r.Context(), wk, kindInteraction, []byte(form.Get("payload")), key, user); err != nil {
+	if err := a.enqueue(r.Context(), wk, what, kindInteraction, []byte(form.Get("payload")), key, user); err != nil {
 		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
 		return
 	}
@@ -117,7 +117,7 @@ func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request, body []b
 	ack, wk := a.onCommand(r.Context(), cmd)
 	key, user := commandKey(cmd)
 	payload, _ := json.Marshal(cmd)
-	if err := a.enqueue(r.Context(), wk, kindCommand, payload, key, user); err != nil {
+	if err := a.enqueue(r.Context(), wk, "command", kindCommand, payload, key, user); err != nil {
 		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
 		return
 	}

@@ -18,6 +18,9 @@ import (
 // (*inbox.Inbox does).
 type Enqueuer interface {
 	Add(ctx context.Context, it store.InboxItem) error
+	// AddTurn is Add for work that is one bot turn: it may run the turn at
+	// once, the event stored by the turn's own transaction.
+	AddTurn(ctx context.Context, it store.InboxItem, turn func(context.Context) error) error
 }
 
 // What an inbox row of the Slack channel holds: the verified payload as
@@ -31,8 +34,9 @@ const (
 
 // enqueue stores the payload of work in the inbox, when there is an inbox
 // and work to do. An error means the event is not durable: answer 5xx (or
-// do not ack the envelope) so that Slack delivers it again.
-func (a *Adapter) enqueue(ctx context.Context, wk work, kind string, payload []byte, key, user string) error {
+// do not ack the envelope) so that Slack delivers it again. A DM or a tap
+// on a question (what) is one bot turn: the inbox may run it at once.
+func (a *Adapter) enqueue(ctx context.Context, wk work, what, kind string, payload []byte, key, user string) error {
 	if a.cfg.Inbox == nil || wk == nil {
 		return nil
 	}
@@ -41,7 +45,13 @@ func (a *Adapter) enqueue(ctx context.Context, wk work, kind string, payload []b
 	}
 	it := store.InboxItem{DedupeKey: key, Channel: bot.ChannelSlack, PersonKey: bot.ChannelSlack + ":" + user,
 		Kind: kind, Payload: payload}
-	if err := a.cfg.Inbox.Add(ctx, it); err != nil {
+	var err error
+	if what == "message" || what == "answer" {
+		err = a.cfg.Inbox.AddTurn(ctx, it, wk)
+	} else {
+		err = a.cfg.Inbox.Add(ctx, it)
+	}
+	if err != nil {
 		a.log.ErrorContext(ctx, "slack event not stored; not acknowledged", "kind", kind, "error", err.Error())
 		return err
 	}

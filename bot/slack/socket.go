@@ -67,7 +67,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, ack acker, evt socketmode.E
 		ev, _ := evt.Data.(slackevents.EventsAPIEvent)
 		what, wk := a.onEvent(ctx, ev, retryOf(evt.Request))
 		key, user := eventKey(ev)
-		if a.enqueue(ctx, wk, kindEvent, rawPayload(evt.Request), key, user) != nil {
+		if a.enqueue(ctx, wk, what, kindEvent, rawPayload(evt.Request), key, user) != nil {
 			return // not acked: Slack delivers the envelope again
 		}
 		a.ack(ctx, ack, evt.Request, nil)
@@ -76,7 +76,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, ack acker, evt socketmode.E
 		ic, _ := evt.Data.(slack.InteractionCallback)
 		what, wk := a.onInteraction(ctx, ic)
 		key, user := interactionKey(ic)
-		if a.enqueue(ctx, wk, kindInteraction, rawPayload(evt.Request), key, user) != nil {
+		if a.enqueue(ctx, wk, what, kindInteraction, rawPayload(evt.Request), key, user) != nil {
 			return
 		}
 		a.ack(ctx, ack, evt.Request, nil)
@@ -85,7 +85,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, ack acker, evt socketmode.E
 		cmd, _ := evt.Data.(slack.SlashCommand)
 		reply, wk := a.onCommand(ctx, cmd)
 		key, user := commandKey(cmd)
-		if a.enqueue(ctx, wk, kindCommand, rawPayload(evt.Request), key, user) != nil {
+		if a.enqueue(ctx, wk, "command", kindCommand, rawPayload(evt.Request), key, user) != nil {
 			return
 		}
 		var payload any

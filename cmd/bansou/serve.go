@@ -414,6 +414,7 @@ func (s *server) close() {
 // inboxIntake is what the adapters write to (both adapters' Enqueuer).
 type inboxIntake interface {
 	Add(ctx context.Context, it store.InboxItem) error
+	AddTurn(ctx context.Context, it store.InboxItem, turn func(context.Context) error) error
 }
 
 // newInbox makes the inbox every adapter writes to before it answers the

@@ -36,10 +36,10 @@ import (
 // the statements the pool sends (a pgx tracer). BEGIN and COMMIT are not
 // counted as statements; BEGIN rides with the first batch.
 //
-// Every turn runs from the durable inbox, which marks its row done in the
-// turn's transaction. OpenTurn sends, in one round trip: the event's INSERT,
-// SET LOCAL synchronous_commit = off, UPDATE inbox … done, and the
-// person-and-session SELECT (4 statements). An ordinary answer adds SaveTurn
+// Every DM runs straight from the durable inbox: the turn stores the
+// event's row, already done, in its own transaction. OpenTurn sends, in one
+// round trip: the person's inbox lock, the row's INSERT, the event's INSERT
+// and the person-and-session SELECT (4 statements). An ordinary answer adds SaveTurn
 // (session update and answer insert, one statement): 5 in 2 round trips.
 // Choosing a new company: 8 in 5. A known company: 14 in 11 (its memory is
 // read then). 保存 of a new company: 12 in 9. TURNCOST_DUMP=1 logs the
@@ -54,7 +54,7 @@ func TestServeTurnStatements(t *testing.T) {
 		text        string
 		stmts, trip int
 	}
-	// OpenTurn's batch: INSERT inbound_events, SET LOCAL, UPDATE inbox, SELECT person+session.
+	// OpenTurn's batch: the inbox lock, INSERT inbox, INSERT inbound_events, SELECT person+session.
 	const open = 4
 	answer := func(text string) limit { return limit{text, open + 1, 2} } // + SaveTurn
 	turns := []limit{
@@ -368,8 +368,8 @@ func (f *replySlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // PostgreSQL pair, pgbench runs on the same server, each statement its own
 // round trip as a usual client sends them: "pgbench" the turn's own
 // statements, "pgbench+inbox" every statement bansou's serve path sends for
-// a turn (the inbox row's insert in its own fsync'd transaction; the turn
-// with the row's done-marking; the Slack side's closing of open prompts).
+// a turn (the inbox's lock and row in the turn's transaction; the Slack
+// side's closing of open prompts).
 // BANSOU_BENCH_REPEATS=3 runs the PostgreSQL cases three times, alternating:
 //
 //	BANSOU_BENCH_REPEATS=3 go test -run '^$' -bench ServeTurn -benchtime 3000x ./cmd/bansou/
@@ -514,19 +514,15 @@ UPDATE sessions SET step = 'D5', state = :state, updated_at = now(), version = v
 COMMIT;
 `
 
-// pgbenchInbox stores the event in the inbox before the ack, as bansou's
-// AddInbox does (its own transaction, committed with the WAL flushed); the
-// turn then marks the row done (pgbenchMark, in the turn's transaction), and
-// the Slack side closes the session's open prompts (pgbenchPrompts). (No
-// colon inside a literal: pgbench would read ":name" as a variable.)
-const pgbenchInbox = `BEGIN;
-SELECT pg_advisory_xact_lock(hashtextextended('bansou.inbox:' || 'slack-pgb-' || :client_id::text, 0));
-WITH free AS (SELECT NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = 'slack-pgb-' || :client_id::text AND status = 'pending') AS claim) INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, lease_until, attempts) SELECT gen_random_uuid()::text, 'slack', 'slack-pgb-' || :client_id::text, 'events', convert_to(repeat('x', 400), 'UTF8'), now(), 'pending', CASE WHEN claim THEN now() + interval '30 seconds' END, CASE WHEN claim THEN 1 ELSE 0 END FROM free ON CONFLICT (dedupe_key) DO NOTHING RETURNING id AS inbox_id \gset
-COMMIT;
-`
-
-const pgbenchMark = `SET LOCAL synchronous_commit = off;
-UPDATE inbox SET status = 'done', done_at = now(), lease_until = NULL WHERE id = :inbox_id AND attempts = 1 AND status = 'pending';
+// pgbenchInbox is what the inbox adds to a turn run straight from intake,
+// at the head of the turn's own transaction (OpenTurn's batch): the
+// person's lock and the insert of the event's row, already done, unless the
+// person has a pending row. The turn's commit, with the WAL flushed, is
+// what makes the event durable. The Slack side then closes the session's
+// open prompts (pgbenchPrompts). (No colon inside a literal: pgbench would
+// read ":name" as a variable.)
+const pgbenchInbox = `SELECT pg_advisory_xact_lock(hashtextextended('bansou.inbox:' || 'slack-pgb-' || :client_id::text, 0));
+INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, attempts, done_at) SELECT gen_random_uuid()::text, 'slack', 'slack-pgb-' || :client_id::text, 'event', convert_to(repeat('x', 400), 'UTF8'), now(), 'done', 1, now() WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = 'slack-pgb-' || :client_id::text AND status = 'pending') ON CONFLICT (dedupe_key) DO NOTHING;
 `
 
 const pgbenchPrompts = `BEGIN;
@@ -539,10 +535,7 @@ COMMIT;
 // around the turn.
 func withInbox(script string) string {
 	first, rest, _ := strings.Cut(script, "BEGIN;\n")
-	turn, _, _ := strings.Cut(rest, "COMMIT;\n")
-	// The done-marking goes after the event's INSERT, as in OpenTurn.
-	insert, after, _ := strings.Cut(turn, "\n")
-	return first + pgbenchInbox + "BEGIN;\n" + insert + "\n" + pgbenchMark + after + "COMMIT;\n" + pgbenchPrompts
+	return first + "BEGIN;\n" + pgbenchInbox + rest + pgbenchPrompts
 }
 
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)

@@ -35,7 +35,17 @@ func (p storePrompts) Save(ctx context.Context, m store.PromptMessage, since tim
 	return out, err
 }
 
+// directCloser is a store that closes prompt messages in a transaction of
+// its own, cheaper than ClosePrompts inside InTx (PostgreSQL: one round
+// trip, no BEGIN and COMMIT).
+type directCloser interface {
+	ClosePrompts(ctx context.Context, sessionID int64, answeredStep, answer string, at time.Time) ([]store.PromptMessage, error)
+}
+
 func (p storePrompts) Close(ctx context.Context, sessionID int64, step, answer string, at time.Time) ([]store.PromptMessage, error) {
+	if d, ok := p.st.(directCloser); ok {
+		return d.ClosePrompts(ctx, sessionID, step, answer, at)
+	}
 	var out []store.PromptMessage
 	err := p.st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 		var err error

@@ -490,6 +490,13 @@ func benchServeTurns(b *testing.B, s *turnServer, tr *pgtest.Tracer, conc int) f
 	// (the Slack side's prompt messages, the inbox's claims; an inbox row's
 	// one-batch insert has no BEGIN and is not counted).
 	b.ReportMetric(float64(len(all))/float64(turns), "txns/turn")
+	// Every statement the serve path sent, in transactions or not.
+	b.ReportMetric(float64(tr.Statements())/float64(turns), "all-stmts/turn")
+	if os.Getenv("TURNCOST_DUMP") != "" {
+		for _, txn := range all[:min(len(all), 6)] {
+			b.Logf("txn: %s", strings.Join(txn.Statements, "\n  "))
+		}
+	}
 	return rate
 }
 

@@ -7,7 +7,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bansou/bansou/store"
-	"github.com/bansou/bansou/store/internal/rules"
 )
 
 const promptCols = `session_id, step_id, channel_id, ts, body, closed, answer, at`
@@ -24,16 +23,16 @@ func scanPrompt(row pgx.CollectableRow) (store.PromptMessage, error) {
 const lockPromptSession = `SELECT pg_advisory_xact_lock(hashtextextended('bansou.prompt_messages', $1))`
 
 // asyncCommit lets a prompt message's transaction commit without waiting
-// for the WAL flush. A record lost in a database crash costs at most a
+// for the WAL flush (set_config, not SET LOCAL: it applies to an implicit
+// transaction too). A record lost in a database crash costs at most a
 // question whose buttons stay live after it was answered (a tap on them is
 // then told the conversation moved on); nothing acknowledged depends on it.
-const asyncCommit = `SET LOCAL synchronous_commit = off`
+const asyncCommit = `SELECT set_config('synchronous_commit', 'off', true)`
 
-// lockedBatch sends b — asyncCommit, the session's lock, then one query
-// returning prompt messages — in one round trip (with BEGIN) and returns
+// lockedBatch reads the results of a batch sent — asyncCommit, the
+// session's lock, then one query returning prompt messages — and returns
 // the query's rows.
-func lockedBatch(ctx context.Context, t *tx, b *pgx.Batch) ([]store.PromptMessage, error) {
-	br := t.tx.SendBatch(ctx, b)
+func lockedBatch(_ context.Context, br pgx.BatchResults) ([]store.PromptMessage, error) {
 	defer br.Close()
 	for range 2 {
 		if _, err := br.Exec(); err != nil {
@@ -62,7 +61,7 @@ func (t *tx) SavePrompt(ctx context.Context, m store.PromptMessage, since time.T
 		            WHERE session_id = $1 AND step_id = $2 AND channel_id = '' AND at >= $6
 		            ORDER BY id DESC LIMIT 1)
 		RETURNING `+promptCols, m.SessionID, m.StepID, m.ChannelID, m.TS, m.Body, since)
-	marked, err := lockedBatch(ctx, t, b)
+	marked, err := lockedBatch(ctx, t.tx.SendBatch(ctx, b))
 	if err != nil {
 		return m, storeErr("save prompt", err)
 	}
@@ -76,11 +75,10 @@ func (t *tx) SavePrompt(ctx context.Context, m store.PromptMessage, since time.T
 	return m, storeErr("save prompt", err)
 }
 
-// ClosePrompts closes the session's open prompts, leaving a mark for an
-// answered step whose message is not recorded yet. The session's lock and
-// the closing go out in one batch (with BEGIN): one round trip when there
-// is no mark to leave.
-func (t *tx) ClosePrompts(ctx context.Context, sessionID int64, answeredStep, answer string, at time.Time) ([]store.PromptMessage, error) {
+// closePromptsBatch closes the session's open prompts and leaves the
+// mark for an answered step none of them carries (rules.MarkAnswered, in
+// SQL), under the session's lock: one round trip, asynchronous commit.
+func closePromptsBatch(sessionID int64, answeredStep, answer string, at time.Time) *pgx.Batch {
 	b := &pgx.Batch{}
 	b.Queue(asyncCommit)
 	b.Queue(lockPromptSession, sessionID)
@@ -88,19 +86,30 @@ func (t *tx) ClosePrompts(ctx context.Context, sessionID int64, answeredStep, an
 		WITH closed AS (
 			UPDATE prompt_messages SET closed = true
 			WHERE session_id = $1 AND NOT closed
-			RETURNING id, `+promptCols+`)
-		SELECT `+promptCols+` FROM closed ORDER BY id`, sessionID)
-	ms, err := lockedBatch(ctx, t, b)
-	if err != nil {
-		return nil, storeErr("close prompts", err)
-	}
-	if !rules.MarkAnswered(ms, answeredStep) {
-		return ms, nil
-	}
-	_, err = t.tx.Exec(ctx, `
-		INSERT INTO prompt_messages (session_id, step_id, channel_id, ts, body, closed, answer, at)
-		VALUES ($1, $2, '', '', ''::bytea, true, $3, $4)`, sessionID, answeredStep, answer, at)
-	return ms, storeErr("close prompts: mark", err)
+			RETURNING id, `+promptCols+`
+		), mark AS (
+			INSERT INTO prompt_messages (session_id, step_id, channel_id, ts, body, closed, answer, at)
+			SELECT $1, $2, '', '', ''::bytea, true, $3, $4
+			WHERE $2 <> '' AND NOT EXISTS (SELECT 1 FROM closed WHERE step_id = $2)
+		)
+		SELECT `+promptCols+` FROM closed ORDER BY id`, sessionID, answeredStep, answer, at)
+	return b
+}
+
+// ClosePrompts closes the session's open prompts, leaving a mark for an
+// answered step whose message is not recorded yet, in one round trip
+// (with BEGIN).
+func (t *tx) ClosePrompts(ctx context.Context, sessionID int64, answeredStep, answer string, at time.Time) ([]store.PromptMessage, error) {
+	ms, err := lockedBatch(ctx, t.tx.SendBatch(ctx, closePromptsBatch(sessionID, answeredStep, answer, at)))
+	return ms, storeErr("close prompts", err)
+}
+
+// ClosePrompts is tx.ClosePrompts in a transaction of its own: the batch
+// runs as one implicit transaction, so it costs a single round trip, no
+// BEGIN and no COMMIT. The Slack sender uses it when the store offers it.
+func (db *DB) ClosePrompts(ctx context.Context, sessionID int64, answeredStep, answer string, at time.Time) ([]store.PromptMessage, error) {
+	ms, err := lockedBatch(ctx, db.pool.SendBatch(ctx, closePromptsBatch(sessionID, answeredStep, answer, at)))
+	return ms, storeErr("close prompts", err)
 }
 
 // SweepPrompts deletes closed prompt messages recorded before cutoff.

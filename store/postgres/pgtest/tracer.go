@@ -81,7 +81,10 @@ func (tr *Tracer) statement(c *pgx.Conn, sql string) bool {
 	if tr.open == nil {
 		tr.open = map[*pgx.Conn]*Txn{}
 	}
-	word := strings.ToLower(strings.TrimSpace(sql))
+	// Only the statement's first word matters: lowering the whole text
+	// would cost the traced process more than some statements do.
+	word := strings.TrimSpace(sql)
+	word = strings.ToLower(word[:min(len(word), len("rollback")+1)])
 	switch {
 	case strings.HasPrefix(word, "begin"):
 		tr.open[c] = &Txn{}

@@ -36,7 +36,7 @@ type Config struct {
 	Workers     int           // rows claimed and run at once (default 16)
 	HandOffs    int           // events stored claimed and run at once in this process (default 64)
 	Lease       time.Duration // how long a claim holds a row (default 30 s); the work's timeout is 2/3 of it
-	Poll        time.Duration // how often idle workers look for rows nobody announced (default 1 s)
+	Poll        time.Duration // how often an idle worker looks for rows nobody announced (default 1 s)
 	MaxAttempts int           // tries before a row is given up (default 8)
 	Keep        time.Duration // how long finished rows are kept (default 48 h)
 	StatsEvery  time.Duration // how often the pending gauges are refreshed (default 5 s)
@@ -277,8 +277,8 @@ func (ib *Inbox) signal() {
 func (ib *Inbox) Run(ctx context.Context) error {
 	ib.setRunning(true)
 	var wg sync.WaitGroup
-	for range ib.cfg.Workers {
-		wg.Go(func() { ib.worker(ctx) })
+	for i := range ib.cfg.Workers {
+		wg.Go(func() { ib.worker(ctx, i == 0) })
 	}
 	wg.Go(func() { ib.housekeeping(ctx) })
 	wg.Wait()
@@ -299,21 +299,28 @@ func (ib *Inbox) setRunning(on bool) {
 }
 
 // worker claims and runs one row at a time; when there is none it waits
-// for a signal or the poll interval.
-func (ib *Inbox) worker(ctx context.Context) {
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ib.wake:
-		case <-timer.C:
+// for a signal. One worker, the poller, also looks every poll interval (for
+// rows nobody announced: left by a crashed replica, or due for a retry),
+// so an idle inbox costs one claim per interval, not one per worker.
+func (ib *Inbox) worker(ctx context.Context, poller bool) {
+	var tick <-chan time.Time
+	if poller {
+		ticker := time.NewTicker(ib.cfg.Poll)
+		defer ticker.Stop()
+		tick = ticker.C
+	}
+	for first := true; ; first = false {
+		if !first {
+			select {
+			case <-ctx.Done():
+				return
+			case <-ib.wake:
+			case <-tick:
+			}
 		}
 		for ctx.Err() == nil && ib.claimAndRun(ctx) {
 			ib.signal() // there may be more: let another idle worker look too
 		}
-		timer.Reset(ib.cfg.Poll)
 	}
 }
 

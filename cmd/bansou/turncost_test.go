@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -146,6 +147,7 @@ type turnServer struct {
 	slack  *replySlack
 	client *http.Client
 	seq    atomic.Int64
+	pg     *pgtest.Server // the PostgreSQL server, for its CPU time (benchmarks)
 }
 
 const turnSecret = "bench-signing-secret"
@@ -401,34 +403,93 @@ func BenchmarkServeTurn(b *testing.B) {
 		}
 		inbox := startTurnServer(b, url+pool, tr)
 		direct := startTurnServer(b, directURL+pool, trDirect, withoutInbox)
+		inbox.pg, direct.pg = srv, srv
 		for r := 1; r <= benchRepeats(); r++ {
 			for _, conc := range []int{1, 8, 32} {
-				var on, off, tps, full float64
+				var on, off float64
+				var turn, full pgbenchResult
 				b.Run(fmt.Sprintf("conc=%d/inbox", conc), func(b *testing.B) { on = benchServeTurns(b, inbox, tr, conc) })
 				b.Run(fmt.Sprintf("conc=%d/direct", conc), func(b *testing.B) {
 					off = benchServeTurns(b, direct, trDirect, conc)
 					b.ReportMetric(on/off, "inbox/direct")
 				})
 				b.Run(fmt.Sprintf("conc=%d/pgbench", conc), func(b *testing.B) {
-					if tps == 0 { // once, however often the framework calls
-						tps = runPgbench(b, srv, url, conc, false)
+					if turn.tps == 0 { // once, however often the framework calls
+						turn = runPgbench(b, srv, url, conc, false)
 					}
-					b.ReportMetric(tps, "tps")
-					b.ReportMetric(on/tps, "bansou/pgbench")
+					turn.report(b, on)
 				})
 				b.Run(fmt.Sprintf("conc=%d/pgbench+inbox", conc), func(b *testing.B) {
-					if full == 0 {
+					if full.tps == 0 {
 						full = runPgbench(b, srv, url, conc, true)
 					}
-					b.ReportMetric(full, "tps")
-					b.ReportMetric(on/full, "bansou/pgbench")
+					full.report(b, on)
 				})
+				tps := turn.tps
 				b.Logf("repeat %d conc=%d inbox=%.0f direct=%.0f turns/s inbox/direct=%.2f pgbench=%.0f pgbench+inbox=%.0f tps "+
 					"inbox/pgbench=%.2f inbox/(pgbench+inbox)=%.2f direct/pgbench=%.2f",
-					r, conc, on, off, on/off, tps, full, on/tps, on/full, off/tps)
+					r, conc, on, off, on/off, tps, full.tps, on/tps, on/full.tps, off/tps)
 			}
 		}
 	})
+}
+
+// pgbenchResult is a pgbench run's rate and the server's processor time
+// per transaction (one turn's statements).
+type pgbenchResult struct {
+	tps, pgCPU float64
+}
+
+// report adds the result to a benchmark, beside bansou's rate on.
+func (r pgbenchResult) report(b *testing.B, on float64) {
+	b.ReportMetric(r.tps, "tps")
+	b.ReportMetric(on/r.tps, "bansou/pgbench")
+	b.ReportMetric(r.pgCPU, "pg-cpu-µs/txn")
+}
+
+// cpuMeter prices a benchmark's work in processor time: this process's
+// (bansou, and the load generator and fake Slack beside it) and, on
+// PostgreSQL, the server's.
+type cpuMeter struct {
+	pg           *pgtest.Server
+	self, server time.Duration
+}
+
+func startCPU(b *testing.B, pg *pgtest.Server) cpuMeter {
+	m := cpuMeter{pg: pg, self: selfCPU(b)}
+	if pg != nil {
+		var err error
+		if m.server, err = pg.CPU(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return m
+}
+
+// report adds the processor time per turn since startCPU.
+func (m cpuMeter) report(b *testing.B, n int, unit string) {
+	if m.pg != nil {
+		b.ReportMetric(m.perUnit(b, n), "pg-cpu-µs/"+unit)
+	}
+	b.ReportMetric(float64((selfCPU(b)-m.self).Microseconds())/float64(n), "go-cpu-µs/"+unit)
+}
+
+// perUnit is the server's processor time per unit since startCPU, in µs.
+func (m cpuMeter) perUnit(b *testing.B, n int) float64 {
+	now, err := m.pg.CPU()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return float64((now - m.server).Microseconds()) / float64(n)
+}
+
+// selfCPU is this process's processor time so far (user and system).
+func selfCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // benchRepeats is how often BenchmarkServeTurn runs its cases, alternating
@@ -464,6 +525,7 @@ func benchServeTurns(b *testing.B, s *turnServer, tr *pgtest.Tracer, conc int) f
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	cpu := startCPU(b, s.pg)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for _, u := range users {
@@ -475,6 +537,7 @@ func benchServeTurns(b *testing.B, s *turnServer, tr *pgtest.Tracer, conc int) f
 	}
 	wg.Wait()
 	b.StopTimer()
+	cpu.report(b, b.N, "turn")
 	rate := float64(b.N) / b.Elapsed().Seconds()
 	b.ReportMetric(rate, "turns/s")
 	if tr == nil {
@@ -554,12 +617,15 @@ func withInbox(script string) string {
 	return first + "BEGIN;\n" + pgbenchInbox + rest + pgbenchPrompts
 }
 
-var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+var (
+	tpsLine  = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+	txnsLine = regexp.MustCompile(`number of transactions actually processed: ([0-9]+)`)
+)
 
 // runPgbench runs pgbench with conc clients for pgbenchSeconds on the
 // server bansou just used and returns its rate: the turn's statements, or
 // with inbox every statement of the serve path (withInbox).
-func runPgbench(b *testing.B, srv *pgtest.Server, url string, conc int, inbox bool) float64 {
+func runPgbench(b *testing.B, srv *pgtest.Server, url string, conc int, inbox bool) pgbenchResult {
 	bin := filepath.Join(srv.BinDir(), "pgbench")
 	if _, err := os.Stat(bin); srv.BinDir() == "" || err != nil {
 		if os.Getenv("CI") != "" {
@@ -580,6 +646,7 @@ func runPgbench(b *testing.B, srv *pgtest.Server, url string, conc int, inbox bo
 		}
 	}
 	state := `{"flow":"debrief","flow_version":1,"mode":"quick","phase":"ask","cursor":"D7","answers":{"D1":{"v":"企業"},"D5":{"v":"売上が前年比1割減。"}},"trail":["D1","D5"],"context":{"company_id":1,"vars":{"company":"企業"}}}`
+	cpu := startCPU(b, srv)
 	out, err := exec.CommandContext(b.Context(), bin, "-n", "-M", "prepared", "-f", answer+"@1", "-f", back+"@1",
 		"-c", strconv.Itoa(conc), "-j", strconv.Itoa(min(2, conc)), "-T", strconv.Itoa(pgbenchSeconds),
 		"-D", fmt.Sprintf("base=%d", base), "-D", "state="+state, url).CombinedOutput()
@@ -590,8 +657,13 @@ func runPgbench(b *testing.B, srv *pgtest.Server, url string, conc int, inbox bo
 	if m == nil {
 		b.Fatalf("pgbench printed no tps line:\n%s", out)
 	}
-	tps, _ := strconv.ParseFloat(string(m[1]), 64)
-	return tps
+	res := pgbenchResult{}
+	res.tps, _ = strconv.ParseFloat(string(m[1]), 64)
+	if n := txnsLine.FindSubmatch(out); n != nil {
+		txns, _ := strconv.Atoi(string(n[1]))
+		res.pgCPU = cpu.perUnit(b, max(1, txns))
+	}
+	return res
 }
 
 // pgbenchSeconds is how long each pgbench run lasts.

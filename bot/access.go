@@ -24,11 +24,23 @@ import (
 
 // CanSee reports whether p may see the records of companyID.
 func CanSee(ctx context.Context, tx store.Tx, p store.Person, companyID int64) (bool, error) {
+	return canSee(ctx, tx, p, companyID, func() (bool, error) { return tx.IsAssigned(ctx, companyID, p.ID) })
+}
+
+// CanSeeFound is CanSee for a company found with store FindCompanyFor,
+// which said already whether p is assigned to it: for staff it asks the
+// store nothing more.
+func CanSeeFound(ctx context.Context, tx store.Tx, p store.Person, companyID int64, assigned bool) (bool, error) {
+	return canSee(ctx, tx, p, companyID, func() (bool, error) { return assigned, nil })
+}
+
+// canSee is the rule; isAssigned says whether p is assigned to companyID.
+func canSee(ctx context.Context, tx store.Tx, p store.Person, companyID int64, isAssigned func() (bool, error)) (bool, error) {
 	switch p.Role {
 	case store.RoleCoordinator:
 		return true, nil
 	case store.RoleAdvisor:
-		return tx.IsAssigned(ctx, companyID, p.ID)
+		return isAssigned()
 	case store.RoleOwner:
 		link, err := tx.OwnerLink(ctx, p.ID)
 		if errors.Is(err, store.ErrNotFound) {

@@ -59,21 +59,6 @@ func (t *turn) closeVerified(ctx context.Context, companyID int64, tagged tagged
 	return bullet(t.lang) + flows.Msg(t.lang, "bot_closed_as_its_line_check", c.Text, done), nil
 }
 
-// lastCheckin is what the owner answered at their latest completed
-// check-in, one line per answer, or "" when they never answered one.
-func (t *turn) lastCheckin(ctx context.Context, companyID int64) (HistoryEntry, error) {
-	sessions, err := t.tx.CompanySessions(ctx, companyID)
-	if err != nil {
-		return HistoryEntry{}, err
-	}
-	for _, s := range sessions { // newest first
-		if s.FlowID == FlowCheckin && s.Status == store.SessionCompleted {
-			return t.b.historyEntry(ctx, t.tx, s, t.lang)
-		}
-	}
-	return HistoryEntry{}, nil
-}
-
 // checkinMemory renders the owner's latest check-in for 前回の記録.
 func checkinMemory(lang string, e HistoryEntry, loc func(HistoryEntry) flows.Date) string {
 	if e.Text == "" {

@@ -16,24 +16,45 @@ const tagStage = "stage"
 
 // companyContext is what flow conditions may know of a company: whether it
 // is new to bansou (no intake recorded yet, so the debrief runs the intake
-// first) and its stage.
+// first) and its stage. A company the person may see has its whole memory
+// read now, in the one read chose will use.
 func (t *turn) companyContext(ctx context.Context, name string) (map[string]string, error) {
-	c, err := t.findCompany(ctx, name)
+	c, assigned, err := t.findCompany(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
 		return map[string]string{flows.CtxCompanyIsNew: "true"}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	if t.person.Role != store.RoleOwner {
+		ok, err := CanSeeFound(ctx, t.tx, t.person, c.ID, assigned)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if _, err := t.fullMemory(ctx, c.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return t.flowContext(ctx, c.ID)
 }
 
 func (t *turn) flowContext(ctx context.Context, companyID int64) (map[string]string, error) {
+	if k := t.known; k != nil && k.companyID == companyID {
+		return stageContext(k.m.stage), nil
+	}
 	stage, err := t.tx.LatestTagged(ctx, companyID, tagStage)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	return map[string]string{flows.CtxCompanyIsNew: strconv.FormatBool(stage.Value == ""), flows.CtxCompanyStage: stage.Value}, nil
+	return stageContext(stage.Value), nil
+}
+
+// stageContext is the flow context of a company at stage ("" before its
+// intake: new).
+func stageContext(stage string) map[string]string {
+	return map[string]string{flows.CtxCompanyIsNew: strconv.FormatBool(stage == ""), flows.CtxCompanyStage: stage}
 }
 
 // withContext gives env the context of the session's company and a lookup

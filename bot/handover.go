@@ -384,46 +384,31 @@ func (t *turn) memoAsked(ctx context.Context) ([]Reply, error) {
 }
 
 // handoverMemo shows the new advisor, once, the memos of the advisors who
-// handed the company to them.
-func (t *turn) handoverMemo(ctx context.Context, c store.Company) error {
-	hs, err := t.tx.Handovers(ctx, c.ID)
-	if err != nil {
-		return err
+// handed company c to them (memos, as its memory read them: not shown yet,
+// oldest first), up to the first one still unwritten.
+func (t *turn) handoverMemo(ctx context.Context, c store.Company, memos []store.HandoverMemo) error {
+	if k := t.known; k != nil && k.companyID == c.ID {
+		k.m.memos = nil // handled now: not shown twice
 	}
-	for _, ho := range hs {
-		if ho.ToID != t.person.ID || ho.MemoSessionID == 0 || !ho.MemoShownAt.IsZero() {
-			continue
+	for _, memo := range memos {
+		if !memo.Written {
+			return nil
 		}
-		text, ok, err := t.memoText(ctx, ho)
-		if err != nil || !ok {
+		if err := t.tx.MarkHandoverMemoShown(ctx, memo.Handover.ID, t.in.ReceivedAt); err != nil {
 			return err
 		}
-		if err := t.tx.MarkHandoverMemoShown(ctx, ho.ID, t.in.ReceivedAt); err != nil {
-			return err
-		}
-		t.notes = append(t.notes, text)
+		t.notes = append(t.notes, t.memoText(ctx, memo))
 	}
 	return nil
 }
 
-// memoText renders a completed memo; ok is false while it is unwritten.
-func (t *turn) memoText(ctx context.Context, ho store.Handover) (string, bool, error) {
-	sess, err := t.tx.Session(ctx, ho.MemoSessionID)
-	if err != nil || sess.Status != store.SessionCompleted {
-		return "", false, err
-	}
-	answers, err := t.tx.Answers(ctx, sess.ID)
-	if err != nil {
-		return "", false, err
-	}
+// memoText renders a written memo.
+func (t *turn) memoText(ctx context.Context, memo store.HandoverMemo) string {
 	latest := map[string]store.Answer{}
-	for _, a := range answers {
+	for _, a := range memo.Answers {
 		latest[a.Tag] = a
 	}
-	from, err := t.tx.Person(ctx, ho.FromID)
-	if err != nil {
-		return "", false, err
-	}
+	from := store.Person{ID: memo.Handover.FromID, Name: memo.FromName}
 	var b strings.Builder
 	b.WriteString(flows.Msg(t.lang, "bot_handover_memo_from", t.nameOf(ctx, from)))
 	for _, mt := range memoTags {
@@ -431,7 +416,7 @@ func (t *turn) memoText(ctx context.Context, ho store.Handover) (string, bool, e
 			b.WriteString("\n・" + flows.Text{JA: mt.ja, EN: mt.en}.In(t.lang) + ": " + a.Value)
 		}
 	}
-	return b.String(), true, nil
+	return b.String()
 }
 
 // nameOf names a person in a notice: their name, or on Slack a mention.

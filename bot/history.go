@@ -121,6 +121,19 @@ func (b *Bot) historyEntries(ctx context.Context, tx store.Tx, companyID int64, 
 
 // historyEntry summarises one session by its key answers.
 func (b *Bot) historyEntry(ctx context.Context, tx store.Tx, s store.Session, lang string) (HistoryEntry, error) {
+	var answers []store.Answer
+	if _, ok := b.cfg.Flows.Get(s.FlowID); ok {
+		var err error
+		if answers, err = tx.Answers(ctx, s.ID); err != nil {
+			return b.historyEntryOf(s, nil, lang), err
+		}
+	}
+	return b.historyEntryOf(s, answers, lang), nil
+}
+
+// historyEntryOf is the timeline entry of s, whose answers are answers (as
+// Answers lists them).
+func (b *Bot) historyEntryOf(s store.Session, answers []store.Answer, lang string) HistoryEntry {
 	e := HistoryEntry{At: s.CompletedAt, Label: s.FlowID}
 	if e.At.IsZero() {
 		e.At = s.UpdatedAt
@@ -132,9 +145,8 @@ func (b *Bot) historyEntry(ctx context.Context, tx store.Tx, s store.Session, la
 	if s.Status == store.SessionActive {
 		e.Label += flows.Msg(lang, "bot_in_progress")
 	}
-	answers, err := tx.Answers(ctx, s.ID)
-	if err != nil || !ok {
-		return e, err
+	if !ok {
+		return e
 	}
 	latest := map[string]store.Answer{} // by tag; Answers is ordered by revision
 	for _, a := range answers {
@@ -152,5 +164,5 @@ func (b *Bot) historyEntry(ctx context.Context, tx store.Tx, s store.Session, la
 		lines = append(lines, flows.Text{JA: ht.ja, EN: ht.en}.In(lang)+": "+f.Display(step, flows.Answer{Value: a.Value}, lang))
 	}
 	e.Text = strings.Join(lines, "\n")
-	return e, nil
+	return e
 }

@@ -109,28 +109,33 @@ type memory struct {
 	commitment store.Commitment
 	wall       string // label of the last main wall
 	hypothesis string
-	checkin    HistoryEntry // the owner's latest check-in answers (fullMemory only)
+	stage      string               // the intake's stage; "" before the company's intake
+	checkin    HistoryEntry         // the owner's latest check-in answers (fullMemory only)
+	memos      []store.HandoverMemo // handover memos to this advisor not shown yet (fullMemory only)
 }
 
 func (m memory) empty() bool { return m.commitment.Text == "" && m.wall == "" && m.checkin.Text == "" }
 
+// memoryTags are the tags of the answers a company's memory holds.
+var memoryTags = []string{tagWallMain, tagHypothesis, tagStage}
+
+// memory is the company's memory without the owner's latest check-in and
+// the handover memos: what the prompts' placeholders need.
 func (t *turn) memory(ctx context.Context, companyID int64) (memory, error) {
-	var m memory
-	c, err := t.tx.LatestCommitment(ctx, companyID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return m, err
+	return t.readMemory(ctx, store.MemoryQuery{CompanyID: companyID, Tags: memoryTags})
+}
+
+// readMemory reads what q asks of a company's memory in one store read.
+func (t *turn) readMemory(ctx context.Context, q store.MemoryQuery) (memory, error) {
+	sm, err := t.tx.CompanyMemory(ctx, q)
+	if err != nil {
+		return memory{}, err
 	}
-	m.commitment = c
-	wall, err := t.tx.LatestTagged(ctx, companyID, tagWallMain)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return m, err
+	m := memory{commitment: sm.Commitment, wall: t.label(tagWallMain, sm.Tagged[tagWallMain].Value),
+		hypothesis: sm.Tagged[tagHypothesis].Value, stage: sm.Tagged[tagStage].Value, memos: sm.Memos}
+	if sm.Checkin.ID != 0 {
+		m.checkin = t.b.historyEntryOf(sm.Checkin, sm.CheckinAnswers, t.lang)
 	}
-	m.wall = t.label(tagWallMain, wall.Value)
-	hyp, err := t.tx.LatestTagged(ctx, companyID, tagHypothesis)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return m, err
-	}
-	m.hypothesis = hyp.Value
 	return m, nil
 }
 
@@ -154,7 +159,7 @@ func (t *turn) remember(ctx context.Context, f *flows.Flow, c store.Company, m m
 		return nil
 	}
 	if c.ID != t.newCompanyID { // a company created just now has no handover memo
-		if err := t.handoverMemo(ctx, c); err != nil {
+		if err := t.handoverMemo(ctx, c, m.memos); err != nil {
 			return err
 		}
 	}
@@ -212,13 +217,29 @@ func (t *turn) quoted(c store.Commitment) string {
 	return flows.FreshStep(c.Text, flows.DateOf(c.CreatedAt.In(loc)), flows.DateOf(t.b.cfg.Now().In(loc)))
 }
 
-// fullMemory is memory with the owner's latest check-in, read only when a
-// conversation about the company starts (not on every turn).
+// fullMemory is memory with the owner's latest check-in and the handover
+// memos for this advisor, read only when a conversation about the company
+// starts (not on every turn). One read serves the turn: the flow's context
+// of a company step (its stage), then chose.
 func (t *turn) fullMemory(ctx context.Context, companyID int64) (memory, error) {
-	m, err := t.memory(ctx, companyID)
+	if k := t.known; k != nil && k.companyID == companyID {
+		return k.m, nil
+	}
+	q := store.MemoryQuery{CompanyID: companyID, Tags: memoryTags, CheckinFlow: FlowCheckin}
+	if t.person.Role != store.RoleOwner {
+		q.MemosFor = t.person.ID
+	}
+	m, err := t.readMemory(ctx, q)
 	if err != nil {
 		return m, err
 	}
-	m.checkin, err = t.lastCheckin(ctx, companyID)
-	return m, err
+	t.known = &knownMemory{companyID: companyID, m: m}
+	return m, nil
+}
+
+// knownMemory is a company's full memory as read in this turn, before the
+// turn wrote anything (save forgets it before writing).
+type knownMemory struct {
+	companyID int64
+	m         memory
 }

@@ -93,23 +93,41 @@ func (b *Bot) IndexCompanyNames(ctx context.Context) error {
 // found is a company name looked up in this turn: the flow's context and
 // the company step both look up the name the advisor typed.
 type found struct {
-	c   store.Company
-	err error
+	c        store.Company
+	assigned bool // the person of the turn is assigned to c
+	err      error
 }
 
-// findCompany is findCompany, remembered for the turn. A company created
+// findCompany is findCompany, remembered for the turn, with whether the
+// person is assigned to the company (for CanSeeFound). A company created
 // later in the turn is not looked up again (company creates and returns it).
-func (t *turn) findCompany(ctx context.Context, name string) (store.Company, error) {
-	key := CompanyKey(strings.TrimSpace(name))
+func (t *turn) findCompany(ctx context.Context, name string) (store.Company, bool, error) {
+	name = strings.TrimSpace(name)
+	key := CompanyKey(name)
 	if f, ok := t.found[key]; ok {
-		return f.c, f.err
+		return f.c, f.assigned, f.err
 	}
-	c, err := findCompany(ctx, t.tx, name)
-	if err == nil || errors.Is(err, store.ErrNotFound) {
+	var f found
+	if key == "" {
+		f.err = store.ErrNotFound
+	} else {
+		f.c, f.assigned, f.err = t.tx.FindCompanyFor(ctx, key, name, t.person.ID)
+	}
+	if f.err == nil || errors.Is(f.err, store.ErrNotFound) {
 		if t.found == nil {
 			t.found = map[string]found{}
 		}
-		t.found[key] = found{c, err}
+		t.found[key] = f
 	}
-	return c, err
+	return f.c, f.assigned, f.err
+}
+
+// markAssigned records that the person was assigned to the company named name
+// in this turn.
+func (t *turn) markAssigned(name string) {
+	key := CompanyKey(strings.TrimSpace(name))
+	if f, ok := t.found[key]; ok && f.err == nil {
+		f.assigned = true
+		t.found[key] = f
+	}
 }

@@ -38,6 +38,7 @@ type turn struct {
 	sessFound    bool            //
 	sc           *sessionContext // the session's context, once loaded or read
 	newCompanyID int64           // a company this turn created: it has no memory yet
+	known        *knownMemory    // a company's memory read in this turn (see fullMemory)
 }
 
 // newTurn starts a turn that records no event (a resume, a start).
@@ -279,6 +280,7 @@ func (t *turn) save(ctx context.Context, f *flows.Flow, sess store.Session, st f
 			}
 		}
 	}
+	t.known = nil // read before the writes that follow
 	if !asking(f, st) && t.sc != nil {
 		t.sc.Companies = nil // kept only while a company step is asked
 	}
@@ -377,7 +379,7 @@ func (t *turn) chose(ctx context.Context, f *flows.Flow, c store.Company) (memor
 // assigned. Owners never create companies.
 func (t *turn) company(ctx context.Context, name string) (store.Company, error) {
 	name = strings.TrimSpace(name)
-	c, err := t.findCompany(ctx, name)
+	c, assigned, err := t.findCompany(ctx, name)
 	switch {
 	case errors.Is(err, store.ErrNotFound) && t.person.Role == store.RoleOwner:
 		return store.Company{}, &AccessError{Company: name}
@@ -385,7 +387,7 @@ func (t *turn) company(ctx context.Context, name string) (store.Company, error) 
 		c, err = createCompany(ctx, t.tx, name, t.in.ReceivedAt)
 		t.newCompanyID = c.ID
 	case err == nil:
-		ok, err := CanSee(ctx, t.tx, t.person, c.ID)
+		ok, err := CanSeeFound(ctx, t.tx, t.person, c.ID, assigned)
 		if err != nil {
 			return store.Company{}, err
 		}
@@ -398,6 +400,7 @@ func (t *turn) company(ctx context.Context, name string) (store.Company, error) 
 	}
 	if t.person.Role != store.RoleOwner {
 		err = t.tx.Assign(ctx, c.ID, t.person.ID, t.in.ReceivedAt)
+		t.markAssigned(name)
 	}
 	return c, err
 }

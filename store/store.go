@@ -41,6 +41,7 @@ type Store interface {
 // may be unusable (PostgreSQL aborts it): return the error from fn.
 type Tx interface {
 	Access
+	KnownCompany
 	InboxTx
 	PromptTx
 	BacklogTx

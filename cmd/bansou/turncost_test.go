@@ -42,8 +42,8 @@ import (
 // round trip: the person's inbox lock, the row's INSERT, the event's INSERT
 // and the person-and-session SELECT (4 statements). An ordinary answer adds SaveTurn
 // (session update and answer insert, one statement): 5 in 2 round trips.
-// Choosing a new company: 8 in 5. A known company: 14 in 11 (its memory is
-// read then). 保存 of a new company: 12 in 9. TURNCOST_DUMP=1 logs the
+// Choosing a new company: 8 in 5. A known company: 8 in 5 (its whole memory
+// is one read then). 保存 of a new company: 12 in 9. TURNCOST_DUMP=1 logs the
 // statements of every turn of more than 5.
 func TestServeTurnStatements(t *testing.T) {
 	tr := &pgtest.Tracer{}
@@ -89,11 +89,12 @@ func TestServeTurnStatements(t *testing.T) {
 		// Shows the company step: reads the advisor's companies (kept in the
 		// state for the next turn), UpdateSession.
 		{"2", open + 2, 3},
-		// A known company: FindCompany, the flow's context (its stage, to
-		// know whether it is new: LatestTagged), IsAssigned (access),
-		// Assign, its memory (LatestCommitment, LatestTagged ×2, the
-		// owner's latest check-in, the handover memo), SaveTurn.
-		{"山田製作所", open + 10, 11},
+		// A known company: FindCompanyFor (the company and whether the
+		// advisor is assigned to it, for the access rule), CompanyMemory
+		// (its stage — for the flow's context: is it new? — the last
+		// commitment, wall and hypothesis, the owner's latest check-in and
+		// the handover memos, in one statement), Assign, SaveTurn.
+		{"山田製作所", open + 4, 5},
 		answer("受注が戻りつつある。")}
 	for i, l := range append(turns, again...) {
 		if l.text == "visit" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -50,6 +51,8 @@ func TestTurnQueriesIgnoreUnrelatedHistory(t *testing.T) {
 			func() error { _, err := tx.CompaniesOf(ctx, advisor); return err },
 			func() error { _, err := tx.OpenFollowups(ctx, advisor); return err },
 			func() error { _, err := tx.CloseFollowups(ctx, c.ID); return err },
+			func() error { _, _, err := tx.FindCompanyFor(ctx, "しにせのやまだ", c.Name, advisor); return err },
+			func() error { _, err := tx.CompanyMemory(ctx, memoryOf(c.ID, advisor)); return err },
 		} {
 			if err := fn(); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err
@@ -76,6 +79,33 @@ func TestTurnQueriesIgnoreUnrelatedHistory(t *testing.T) {
 			t.Errorf("with 10 times the unrelated history this query reads %d buffers instead of %d:\n%s", after[i], before[i], q.sql)
 		}
 	}
+	// The company memory of the company debriefed most recently costs what
+	// the one debriefed longest ago costs.
+	var recent, recentAdvisor int64
+	err = db.pool.QueryRow(ctx, `
+		SELECT company_id, respondent_id FROM sessions WHERE flow_id = 'debrief' AND status = 'completed'
+		ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&recent, &recentAdvisor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		if !strings.Contains(q.sql, "json_agg") {
+			continue
+		}
+		mq := memoryOf(recent, recentAdvisor)
+		latest := explainAll(t, db, []query{{sql: q.sql, args: []any{mq.CompanyID, mq.Tags, mq.CheckinFlow, mq.MemosFor}}})[0]
+		oldest := after[slices.IndexFunc(queries, func(x query) bool { return x.sql == q.sql })]
+		t.Logf("CompanyMemory at 100k answers: %d buffers for the company debriefed most recently, %d for the one debriefed longest ago", latest, oldest)
+		if latest > oldest+2 {
+			t.Errorf("CompanyMemory reads %d buffers for the most recent company, %d for the oldest", latest, oldest)
+		}
+	}
+}
+
+// memoryOf is the memory the bot reads when an advisor chooses a company.
+func memoryOf(companyID, advisorID int64) store.MemoryQuery {
+	return store.MemoryQuery{CompanyID: companyID, Tags: []string{"wall.main", "issue.hidden", "stage"},
+		CheckinFlow: "checkin", MemosFor: advisorID}
 }
 
 var errRollback = errors.New("roll back")
@@ -103,7 +133,8 @@ func seedCompany(t *testing.T, db *DB) (advisorID, companyID int64) {
 		if err != nil {
 			return err
 		}
-		for _, a := range []store.Answer{{StepID: "D15", Value: "tarinai", Tag: "wall.main"}, {StepID: "D11c", Value: "人手", Tag: "issue.hidden"}} {
+		for _, a := range []store.Answer{{StepID: "D15", Value: "tarinai", Tag: "wall.main"}, {StepID: "D11c", Value: "人手", Tag: "issue.hidden"},
+			{StepID: "I9", Value: "3", Tag: "stage"}} {
 			a.SessionID, a.ByPersonID, a.At, a.Raw = s.ID, p.ID, old, a.Value
 			if _, err := tx.AddAnswer(ctx, a); err != nil {
 				return err
@@ -114,6 +145,26 @@ func seedCompany(t *testing.T, db *DB) (advisorID, companyID int64) {
 		}
 		if _, err := tx.AddFollowup(ctx, store.Followup{CompanyID: c.ID, AdvisorID: p.ID, SessionID: s.ID, Due: "2020-05-01", Status: "open", CreatedAt: old}); err != nil {
 			return err
+		}
+		// The owner's check-in and a handover memo written for this advisor.
+		for _, flow := range []string{"checkin", "handover"} {
+			m, err := tx.CreateSession(ctx, store.Session{FlowID: flow, FlowVersion: 1, CompanyID: c.ID,
+				RespondentID: p.ID, Channel: "line", Status: store.SessionCompleted, CreatedAt: old, CompletedAt: old})
+			if err != nil {
+				return err
+			}
+			if _, err := tx.AddAnswer(ctx, store.Answer{SessionID: m.ID, StepID: "C1", Value: "doing", Tag: "checkin.status", At: old}); err != nil {
+				return err
+			}
+			if flow == "handover" {
+				h, err := tx.AddHandover(ctx, store.Handover{CompanyID: c.ID, ToID: p.ID, At: old})
+				if err != nil {
+					return err
+				}
+				if err := tx.SetHandoverMemo(ctx, h.ID, m.ID); err != nil {
+					return err
+				}
+			}
 		}
 		_, err = tx.CreateSession(ctx, store.Session{FlowID: "debrief", FlowVersion: 1, Mode: "quick", CompanyID: c.ID,
 			RespondentID: p.ID, Channel: "slack", Status: store.SessionActive, Step: "D5", CreatedAt: old})
@@ -128,8 +179,8 @@ func seedCompany(t *testing.T, db *DB) (advisorID, companyID int64) {
 
 // fillHistory adds n other companies (named batch + " " + i), each with its
 // own advisor, a completed debrief of 10 answers (wall and hypothesis among
-// them), a commitment and an open follow-up, all newer than the company
-// under test.
+// them), a commitment, an open follow-up, a completed check-in and a
+// handover with a memo, all newer than the company under test.
 func fillHistory(t *testing.T, db *DB, batch string, n int) {
 	t.Helper()
 	const mine = `c.name LIKE $1 || ' %'`
@@ -158,6 +209,16 @@ func fillHistory(t *testing.T, db *DB, batch string, n int) {
 		`INSERT INTO followups (company_id, advisor_id, session_id, due, status, created_at)
 			SELECT s.company_id, s.respondent_id, s.id, DATE '2026-12-01', 'open', s.created_at
 			FROM sessions s JOIN companies c ON c.id = s.company_id WHERE ` + mine,
+		// The owners' check-ins (no answers: the history stays at 10 per
+		// company) and a handover with a memo not shown yet.
+		`INSERT INTO sessions (flow_id, flow_version, mode, company_id, respondent_id, channel, status, step, state,
+				version, created_at, updated_at, completed_at)
+			SELECT 'checkin', 1, '', s.company_id, s.respondent_id, 'line', 'completed', '', '{}', 3,
+				s.created_at + interval '1 day', now(), now()
+			FROM sessions s JOIN companies c ON c.id = s.company_id WHERE s.flow_id = 'debrief' AND ` + mine,
+		`INSERT INTO handovers (company_id, to_id, at, memo_session_id)
+			SELECT s.company_id, s.respondent_id, s.created_at, s.id
+			FROM sessions s JOIN companies c ON c.id = s.company_id WHERE s.flow_id = 'checkin' AND ` + mine,
 	}
 	for _, sql := range stmts {
 		args := []any{batch}

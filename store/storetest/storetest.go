@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Reminders", func(t *testing.T) { testReminders(t, open) })
 	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
 	t.Run("Access", func(t *testing.T) { testAccess(t, open) })
+	t.Run("KnownCompany", func(t *testing.T) { testKnownCompany(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, open) })
 	t.Run("Prompts", func(t *testing.T) { testPrompts(t, open) })

@@ -20,7 +20,7 @@ func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, er
 	if k.EventID != "" {
 		b.Queue(`
 			INSERT INTO inbound_events (event_id, received_at) VALUES ($1, $2)
-			ON CONFLICT (event_id) DO NOTHING`, k.EventID, orNow(k.At))
+			ON CONFLICT (event_id) DO NOTHING`, k.EventID, t.orNow(k.At))
 	}
 	if m := k.Inbox; m != nil {
 		b.Queue(`SET LOCAL synchronous_commit = off`)
@@ -107,8 +107,8 @@ func (t *tx) SaveTurn(ctx context.Context, s store.Session, a *store.Answer) (st
 		return t.UpdateSession(ctx, s)
 	}
 	s.State = stateOrEmpty(s.State)
-	s.UpdatedAt = orNow(s.UpdatedAt)
-	at := orNow(a.At)
+	s.UpdatedAt = t.orNow(s.UpdatedAt)
+	at := t.orNow(a.At)
 	var version *int
 	err := t.tx.QueryRow(ctx, `
 		WITH saved AS (

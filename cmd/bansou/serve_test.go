@@ -50,7 +50,7 @@ func TestServeReportsAllConfigProblemsTogether(t *testing.T) {
 		"BANSOU_QUIET_HOURS":        "late evening",
 	}
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"serve"}, envOf(env), strings.NewReader(""), &out, &errOut)
+	code := run(context.Background(), []string{"serve"}, envOf(env), time.Now, strings.NewReader(""), &out, &errOut)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}

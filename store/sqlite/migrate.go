@@ -36,11 +36,7 @@ type migrationTarget struct {
 }
 
 func (t migrationTarget) Applied(ctx context.Context) ([]int, error) {
-	const create = `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		applied_at TEXT NOT NULL
-	)`
-	if _, err := t.db.ExecContext(ctx, create); err != nil {
+	if _, err := t.db.ExecContext(ctx, migrate.Table); err != nil {
 		return nil, err
 	}
 	rows, err := t.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)

@@ -179,7 +179,7 @@ func (s *server) wire(set *flows.Set) error {
 	}
 	if s.cfg.line() {
 		s.line, err = linebot.New(linebot.Config{ChannelSecret: s.cfg.lineChannelSecret, Handler: handler, Logger: s.log,
-			Inbox: intake, Loader: ch.lineSender, Base: s.base})
+			Inbox: intake, Loader: ch.lineSender, Base: s.base, Now: s.cfg.now})
 		if err != nil {
 			return err
 		}
@@ -337,7 +337,7 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 	}
 	bg.Go(func() { s.sweep(intake) })
 	bg.Go(func() { _ = s.inbox.Run(intake) })
-	bg.Go(func() { s.remMetrics.watchBacklog(intake, s.store, s.log) })
+	bg.Go(func() { s.remMetrics.watchBacklog(intake, s.store, s.cfg.now, s.log) })
 	bg.Go(func() { s.ensureRichMenu(intake) }) // in the background: a slow LINE does not delay serving
 	bg.Go(func() {
 		if err := s.rem.Run(intake); err != nil {
@@ -426,7 +426,7 @@ func (s *server) newInbox() error {
 	}
 	s.handlers = map[string]inbox.Handler{}
 	s.inbox, err = inbox.New(inbox.Config{Store: s.store, Base: s.base, Handlers: s.handlers, Logger: s.log, Metrics: m,
-		Lease: s.cfg.inboxLease, Poll: s.cfg.inboxPoll})
+		Lease: s.cfg.inboxLease, Poll: s.cfg.inboxPoll, Now: s.cfg.now})
 	return err
 }
 

@@ -77,12 +77,12 @@ func (b *Bot) notify(ctx context.Context, alerts []Alert) {
 		}
 		if u, keyed := n.(AlertUpdater); keyed && a.Key != "" {
 			if err := b.notifyKeyed(ctx, u, a); err != nil {
-				b.log.ErrorContext(ctx, "advisor alert failed", "channel", a.Channel, "key", a.Key, "err", err)
+				b.log.ErrorContext(ctx, "advisor alert failed", "channel", a.Channel, "key", a.Key, "error", err.Error())
 			}
 			continue
 		}
 		if err := n.Notify(ctx, a); err != nil {
-			b.log.ErrorContext(ctx, "advisor alert failed", "channel", a.Channel, "err", err)
+			b.log.ErrorContext(ctx, "advisor alert failed", "channel", a.Channel, "error", err.Error())
 		}
 	}
 }

@@ -198,7 +198,7 @@ func (b *Bot) notifyKeyed(ctx context.Context, u AlertUpdater, a Alert) error {
 		if err := u.UpdateAlert(ctx, ref.Ref, a); err == nil {
 			return nil
 		} else {
-			b.log.WarnContext(ctx, "advisor alert update failed, posting it again", "key", a.Key, "err", err)
+			b.log.WarnContext(ctx, "advisor alert update failed, posting it again", "key", a.Key, "error", err.Error())
 		}
 	case !errors.Is(err, store.ErrNotFound):
 		return err

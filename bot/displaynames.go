@@ -59,7 +59,7 @@ func (b *Bot) knownName(ctx context.Context, channel, userID string) string {
 	}
 	name, err := src.DisplayName(ctx, userID)
 	if err != nil {
-		b.log.WarnContext(ctx, "display name not available", "channel", channel, "err", err)
+		b.log.WarnContext(ctx, "display name not available", "channel", channel, "error", err.Error())
 		b.names.put(key, nameEntry{name: e.name, at: now}) // asked again after nameTTL, not every turn
 		return e.name
 	}
@@ -79,7 +79,7 @@ func (b *Bot) knownName(ctx context.Context, channel, userID string) string {
 		return tx.SetPersonName(ctx, p.ID, name)
 	})
 	if err != nil {
-		b.log.WarnContext(ctx, "display name not stored", "channel", channel, "err", err)
+		b.log.WarnContext(ctx, "display name not stored", "channel", channel, "error", err.Error())
 	}
 	return name
 }

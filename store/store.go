@@ -4,6 +4,10 @@
 // store/storetest — the conformance suite that every backend must pass
 // unchanged. Backends live in store/sqlite (the embedded default) and
 // store/postgres (production).
+//
+// A record saved with a zero time (CreatedAt, At, …) gets the time of the
+// store's clock, which the backend takes at Open (WithClock; time.Now by
+// default), so the bot and its store keep one clock.
 package store
 
 import (

@@ -15,16 +15,18 @@ import (
 )
 
 // gatedSender is a bot.Sender whose sends wait for open: it tells, on
-// entered, that a reply is on its way (the turn committed).
+// entered, that a reply is on its way (the turn committed) and, on done,
+// that it went out.
 type gatedSender struct {
 	entered chan string
+	done    chan string
 	open    chan struct{}
 	mu      sync.Mutex
 	sent    []string // the user of each reply, in order
 }
 
 func newGatedSender() *gatedSender {
-	return &gatedSender{entered: make(chan string, 16), open: make(chan struct{})}
+	return &gatedSender{entered: make(chan string, 16), done: make(chan string, 16), open: make(chan struct{})}
 }
 
 func (s *gatedSender) Send(ctx context.Context, r bot.Reply) error {
@@ -35,8 +37,9 @@ func (s *gatedSender) Send(ctx context.Context, r bot.Reply) error {
 		return ctx.Err()
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.sent = append(s.sent, r.UserID)
+	s.mu.Unlock()
+	s.done <- r.UserID
 	return nil
 }
 
@@ -120,6 +123,7 @@ func wait[T any](t *testing.T, what string, ch <-chan T) T {
 // is still on its way. The row is done; no worker ran anything.
 func TestAddTurnAnswersOnCommitNotOnTheReply(t *testing.T) {
 	r := newTurnRig(t)
+	r.ib.Open() // Run opens it too, but in its own goroutine
 	run(t, r.ib)
 	done := r.addTurn(r.item("slack:msg:D1:1", "U1", "こんにちは"))
 	if user := wait(t, "the reply", r.sender.entered); user != "U1" {
@@ -143,7 +147,7 @@ func TestAddTurnAnswersOnCommitNotOnTheReply(t *testing.T) {
 	if keys := r.workedKeys(); len(keys) != 0 {
 		t.Errorf("workers ran %v, want nothing", keys)
 	}
-	waitFor(t, "the one reply", func() bool { return r.sender.count() == 1 })
+	wait(t, "the reply", r.sender.done)
 	if stats := inboxStats(t, r.st); stats.Pending != 0 {
 		t.Errorf("%d rows pending, want 0", stats.Pending)
 	}
@@ -167,10 +171,11 @@ func TestAddTurnStaysBehindAPendingRow(t *testing.T) {
 		t.Fatalf("%d replies before the first event ran", n)
 	}
 	run(t, r.ib)
-	waitFor(t, "both rows done", func() bool {
-		got := rows(t, r.st, 1, 2)
-		return got[0].Status == store.InboxDone && got[1].Status == store.InboxDone
-	})
+	wait(t, "the first reply", r.sender.done)
+	wait(t, "the second reply", r.sender.done) // each after its row was marked done, in the turn
+	if got := rows(t, r.st, 1, 2); got[0].Status != store.InboxDone || got[1].Status != store.InboxDone {
+		t.Errorf("rows %+v, want both done", got)
+	}
 	if keys := r.workedKeys(); len(keys) != 2 || keys[0] != "first" || keys[1] != "second" {
 		t.Errorf("workers ran %v, want first then second", keys)
 	}
@@ -181,6 +186,7 @@ func TestAddTurnStaysBehindAPendingRow(t *testing.T) {
 func TestAddTurnFailureIsStoredForARetry(t *testing.T) {
 	r := newTurnRig(t)
 	close(r.sender.open)
+	r.ib.Open()
 	run(t, r.ib)
 	it := r.item("slack:msg:D1:2", "U1", "こんにちは")
 	err := r.ib.AddTurn(t.Context(), it, func(ctx context.Context) error {
@@ -189,11 +195,13 @@ func TestAddTurnFailureIsStoredForARetry(t *testing.T) {
 	if err != nil {
 		t.Fatalf("AddTurn: %v (the event could be stored: no error for the platform)", err)
 	}
-	waitFor(t, "the worker's reply", func() bool { return r.sender.count() == 1 })
+	wait(t, "the worker's reply", r.sender.done)
 	if keys := r.workedKeys(); len(keys) != 1 || keys[0] != it.DedupeKey {
 		t.Errorf("workers ran %v, want the failed event", keys)
 	}
-	waitFor(t, "the row done", func() bool { return rows(t, r.st, 1)[0].Status == store.InboxDone })
+	if it := rows(t, r.st, 1)[0]; it.Status != store.InboxDone { // marked in the turn, before the reply
+		t.Errorf("the row is %s, want done", it.Status)
+	}
 }
 
 func inboxStats(t *testing.T, st store.Store) store.InboxStats {

@@ -38,13 +38,15 @@ func newInbox(t *testing.T, st store.Store, h inbox.Handler, cfg inbox.Config) *
 	return ib
 }
 
-// run runs ib until the test ends.
-func run(t *testing.T, ib *inbox.Inbox) context.CancelFunc {
+// run runs ib until the test ends, or until stop: stop returns when Run
+// has, with the work in flight finished.
+func run(t *testing.T, ib *inbox.Inbox) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = ib.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return cancel
+	stop = func() { cancel(); <-done }
+	t.Cleanup(stop)
+	return stop
 }
 
 func add(t *testing.T, ib *inbox.Inbox, key, person string) {
@@ -73,14 +75,13 @@ func rows(t *testing.T, st store.Store, ids ...int64) []store.InboxItem {
 	return out
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
+// await waits until done is closed.
+func await(t *testing.T, what string, done <-chan struct{}) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
 	}
 }
 
@@ -93,16 +94,28 @@ func TestOnePersonAtATimeInOrder(t *testing.T) {
 	running := map[string]*atomic.Int32{"A": {}, "B": {}, "C": {}}
 	var overlap, parallel atomic.Int32
 	var busy atomic.Int32
+	// Every event is held until two have run at once (sideBySide), so the
+	// first wave runs together: two events of one person in it would
+	// overlap.
+	sideBySide, all := make(chan struct{}), make(chan struct{})
+	var sideOnce sync.Once
 	h := func(ctx context.Context, it store.InboxItem) error {
 		if running[it.PersonKey].Add(1) > 1 {
 			overlap.Add(1)
 		}
 		if busy.Add(1) > 1 {
 			parallel.Add(1)
+			sideOnce.Do(func() { close(sideBySide) })
 		}
-		time.Sleep(5 * time.Millisecond)
+		select {
+		case <-sideBySide:
+		case <-ctx.Done():
+		}
 		mu.Lock()
 		order[it.PersonKey] = append(order[it.PersonKey], string(it.Payload))
+		if len(order["A"])+len(order["B"])+len(order["C"]) == 30 {
+			close(all)
+		}
 		mu.Unlock()
 		busy.Add(-1)
 		running[it.PersonKey].Add(-1)
@@ -115,11 +128,9 @@ func TestOnePersonAtATimeInOrder(t *testing.T) {
 		}
 	}
 	run(t, ib)
-	waitFor(t, "all 30 events", func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(order["A"])+len(order["B"])+len(order["C"]) == 30
-	})
+	await(t, "all 30 events", all)
+	mu.Lock()
+	defer mu.Unlock()
 	for p, got := range order {
 		for i, key := range got {
 			if want := fmt.Sprintf("%s%02d", p, i); key != want {
@@ -154,12 +165,21 @@ func TestRowOfACrashedReplicaIsPickedUp(t *testing.T) {
 	stopA()
 
 	var ran atomic.Int32
+	tookOver := make(chan struct{})
 	// The survivor's own lease is long: under load, finishing the row must
 	// not outlast it and hand the row to a second worker.
-	b := newInbox(t, st, func(ctx context.Context, it store.InboxItem) error { ran.Add(1); return nil },
-		inbox.Config{Lease: 30 * time.Second})
-	run(t, b)
-	waitFor(t, "the other replica to take the row over", func() bool { return rows(t, st, id)[0].Status == store.InboxDone })
+	b := newInbox(t, st, func(ctx context.Context, it store.InboxItem) error {
+		if ran.Add(1) == 1 {
+			close(tookOver)
+		}
+		return nil
+	}, inbox.Config{Lease: 30 * time.Second})
+	stopB := run(t, b)
+	await(t, "the other replica to take the row over", tookOver)
+	stopB() // the row is finished before Run returns
+	if got := rows(t, st, id)[0]; got.Status != store.InboxDone {
+		t.Errorf("row %+v is not done after the survivor ran it", got)
+	}
 	if got := rows(t, st, id)[0]; got.Attempts != 2 || ran.Load() != 1 {
 		t.Errorf("row %+v run %d times by the survivor; want attempt 2, run once", got, ran.Load())
 	}
@@ -171,9 +191,13 @@ func TestFailingRowIsRetriedThenGivenUp(t *testing.T) {
 	st := openStore(t)
 	var mu sync.Mutex
 	var seen []string
+	good := make(chan struct{})
 	h := func(ctx context.Context, it store.InboxItem) error {
 		mu.Lock()
 		seen = append(seen, string(it.Payload))
+		if string(it.Payload) == "good" {
+			close(good)
+		}
 		mu.Unlock()
 		if string(it.Payload) == "bad" {
 			return errors.New("boom")
@@ -184,11 +208,7 @@ func TestFailingRowIsRetriedThenGivenUp(t *testing.T) {
 	add(t, ib, "bad", "A")
 	add(t, ib, "good", "A")
 	run(t, ib)
-	waitFor(t, "the good event", func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(seen) > 0 && seen[len(seen)-1] == "good"
-	})
+	await(t, "the good event", good)
 	mu.Lock()
 	defer mu.Unlock()
 	if fmt.Sprint(seen) != "[bad bad bad good]" {
@@ -204,12 +224,26 @@ func TestFailingRowIsRetriedThenGivenUp(t *testing.T) {
 func TestRedeliveryIsStoredOnce(t *testing.T) {
 	st := openStore(t)
 	var ran atomic.Int32
-	ib := newInbox(t, st, func(context.Context, store.InboxItem) error { ran.Add(1); return nil }, inbox.Config{})
+	first := make(chan struct{})
+	ib := newInbox(t, st, func(context.Context, store.InboxItem) error {
+		if ran.Add(1) == 1 {
+			close(first)
+		}
+		return nil
+	}, inbox.Config{})
 	add(t, ib, "same", "A")
 	add(t, ib, "same", "A")
-	run(t, ib)
-	waitFor(t, "the event", func() bool { return ran.Load() == 1 })
-	time.Sleep(100 * time.Millisecond)
+	stop := run(t, ib)
+	await(t, "the event", first)
+	// The only row: nothing else can run. Stopping waits for anything
+	// still in flight.
+	if err := st.InTx(t.Context(), func(ctx context.Context, tx store.Tx) error {
+		_, err := tx.InboxItem(ctx, 2)
+		return err
+	}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a second row was stored for the redelivery (InboxItem(2): %v)", err)
+	}
+	stop()
 	if ran.Load() != 1 {
 		t.Errorf("a redelivered event ran %d times", ran.Load())
 	}

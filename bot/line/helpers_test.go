@@ -103,12 +103,13 @@ type response struct {
 // fakeLINE is a Messaging API that records every call. Scripted responses
 // are used in order per path; afterwards every call gets 200.
 type fakeLINE struct {
-	srv    *httptest.Server
-	mu     sync.Mutex
-	seen   []apiCall
-	script map[string][]response
-	delay  time.Duration // before answering (after recording the call)
-	rules  lineRules     // what LINE enforces; guarded by mu
+	srv     *httptest.Server
+	mu      sync.Mutex
+	seen    []apiCall
+	script  map[string][]response
+	hung    bool          // never answer: hold each call until the client gives up
+	rules   lineRules     // what LINE enforces; guarded by mu
+	arrived chan struct{} // when a test waits, closed at the next recorded call
 }
 
 func newFakeLINE(t testing.TB) *fakeLINE {
@@ -124,15 +125,22 @@ func (f *fakeLINE) serve(w http.ResponseWriter, r *http.Request) {
 	_ = json.Unmarshal(raw, &c.Body)
 	f.mu.Lock()
 	f.seen = append(f.seen, c)
+	if f.arrived != nil {
+		close(f.arrived)
+		f.arrived = nil
+	}
 	resp := response{status: http.StatusOK, body: `{"sentMessages":[{"id":"461230966842064897","quoteToken":"q"}]}`}
 	if q := f.script[r.URL.Path]; len(q) > 0 {
 		resp, f.script[r.URL.Path] = q[0], q[1:]
 	} else if ruled, ok := f.rules.apply(r, raw); ok { // LINE's rules (fake_test.go)
 		resp = ruled
 	}
-	delay := f.delay
+	hung := f.hung
 	f.mu.Unlock()
-	time.Sleep(delay)
+	if hung {
+		<-r.Context().Done() // the client timed out and hung up
+		return
+	}
 	for k, v := range resp.header {
 		w.Header().Set(k, v)
 	}
@@ -142,11 +150,35 @@ func (f *fakeLINE) serve(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, resp.body)
 }
 
-// slow delays every answer by d.
-func (f *fakeLINE) slow(d time.Duration) {
+// hang makes the fake never answer: each call is held until the client
+// gives up.
+func (f *fakeLINE) hang() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.delay = d
+	f.hung = true
+}
+
+// waitFor waits until cond holds, checking it again at every call the
+// fake receives.
+func (f *fakeLINE) waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		f.mu.Lock()
+		if f.arrived == nil {
+			f.arrived = make(chan struct{})
+		}
+		arrived := f.arrived
+		f.mu.Unlock()
+		if cond() {
+			return
+		}
+		select {
+		case <-arrived:
+		case <-timeout:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
 }
 
 // then scripts the next responses to path.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 )
 
 // withInbox routes the webhook through a real inbox on the harness's store.
-func (h *harness) withInbox(t *testing.T) {
+func (h *harness) withInbox(t *testing.T) (stop func()) {
 	t.Helper()
 	ib, err := inbox.New(inbox.Config{Store: h.store, Base: context.Background(), Handlers: map[string]inbox.Handler{"line": h.adapter.Process},
 		Poll: 20 * time.Millisecond, Keep: 365 * 24 * time.Hour}) // the bot's clock is days behind
@@ -25,7 +26,10 @@ func (h *harness) withInbox(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = ib.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return stop
 }
 
 // With the inbox, the webhook answers once the events are stored; a worker
@@ -33,18 +37,15 @@ func (h *harness) withInbox(t *testing.T) {
 // with its reply token. A redelivery is not stored twice.
 func TestWebhookGoesThroughTheInbox(t *testing.T) {
 	h := newHarness(t)
-	h.withInbox(t)
+	stopInbox := h.withInbox(t)
 	ev := h.textEvent("Uowner", "こんにちは")
 	h.mustDeliver(t, ev, h.textEvent("Uother", "はじめまして"))
-	deadline := time.Now().Add(10 * time.Second)
-	for len(h.line.calls(pathReply)) < 2 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	h.line.waitFor(t, "two replies", func() bool { return len(h.line.calls(pathReply)) >= 2 })
 	if n := len(h.line.calls(pathReply)); n != 2 {
 		t.Fatalf("%d replies, want 2", n)
 	}
 	h.mustDeliver(t, ev) // LINE redelivers the first event
-	time.Sleep(100 * time.Millisecond)
+	stopInbox()          // returns when the work in flight is finished
 	if n := len(h.line.calls("")); n != 2 {
 		t.Errorf("a redelivery caused %d more calls", n-2)
 	}
@@ -84,20 +85,15 @@ func TestWebhookWithoutStoreAnswers500(t *testing.T) {
 func TestMenuTapSurvivesTheInbox(t *testing.T) {
 	h := newHarness(t)
 	h.link(t, "Uowner", "山田製作所")
-	h.withInbox(t)
+	stopInbox := h.withInbox(t)
 	before, loaded := len(h.line.calls(pathReply)), len(h.line.calls("/v2/bot/chat/loading/start"))
 	h.mustDeliver(t, h.postbackEvent("Uowner", "menu=call", nil))
-	deadline := time.Now().Add(10 * time.Second)
-	for len(h.line.calls(pathReply)) == before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	h.line.waitFor(t, "the reply", func() bool { return len(h.line.calls(pathReply)) > before })
 	replies := h.line.calls(pathReply)
 	if len(replies) != before+1 || !strings.Contains(replies[before].text(), "担当の佐藤からお電話します") {
 		t.Fatalf("replies %d (want %d); logs:\n%s", len(replies), before+1, h.logs.String())
 	}
-	for len(h.alerts.All()) == 0 && time.Now().Before(deadline) { // alerts go out after the reply
-		time.Sleep(10 * time.Millisecond)
-	}
+	stopInbox() // alerts go out after the reply, in the same turn: it has finished
 	if alerts := h.alerts.All(); len(alerts) != 1 || !strings.Contains(alerts[0].Text, "相談したい") {
 		t.Errorf("alerts %+v, want one for the menu's call request", alerts)
 	}

@@ -188,10 +188,7 @@ func TestOwnerIsAnsweredBeforeASlowSlack(t *testing.T) {
 		done <- b.Handle(context.Background(), bot.Incoming{EventID: ev["webhookEventId"].(string), Channel: bot.ChannelLINE,
 			UserID: "Uowner", Text: "資金繰りが厳しくて", ReplyToken: ev["replyToken"].(string), ReceivedAt: h.clock.Now()})
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(h.line.calls("")) == before && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	h.line.waitFor(t, "the owner's answer", func() bool { return len(h.line.calls("")) > before })
 	if c := h.line.calls(""); len(c) != before+1 || c[before].Path != pathReply || !strings.Contains(c[before].text(), "お電話") {
 		t.Fatalf("the owner was not answered while Slack was slow")
 	}

@@ -211,7 +211,7 @@ func TestConnectionErrorIsRetryAfter(t *testing.T) {
 
 func TestTimeoutIsRetriedThenRetryAfter(t *testing.T) {
 	f := newFakeLINE(t)
-	f.slow(300 * time.Millisecond)
+	f.hang()
 	s := newTestSender(t, Config{AccessToken: testToken, APIURL: f.srv.URL, HTTPClient: &http.Client{Timeout: 100 * time.Millisecond}})
 	err := s.Send(context.Background(), pushReply("k"))
 	if _, ok := errors.AsType[*bot.RetryAfterError](err); !ok {

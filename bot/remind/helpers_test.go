@@ -181,9 +181,10 @@ func enqueue(t testing.TB, s store.Store, r store.Reminder) {
 // recorder is a Deliverer that records every delivery and answers with
 // what fail says (nil: delivered).
 type recorder struct {
-	mu   sync.Mutex
-	got  []store.Reminder
-	fail func(r store.Reminder, n int) error // n: deliveries of this key so far, this one included
+	mu        sync.Mutex
+	got       []store.Reminder
+	fail      func(r store.Reminder, n int) error // n: deliveries of this key so far, this one included
+	delivered chan struct{}                       // when set, closed at the first delivery
 }
 
 func (rec *recorder) Deliver(ctx context.Context, r store.Reminder) error {
@@ -196,6 +197,9 @@ func (rec *recorder) Deliver(ctx context.Context, r store.Reminder) error {
 		}
 	}
 	fail := rec.fail
+	if len(rec.got) == 1 && rec.delivered != nil {
+		close(rec.delivered)
+	}
 	rec.mu.Unlock()
 	if fail != nil {
 		return fail(r, n)

@@ -23,7 +23,7 @@ func TestServicePlansDispatchesAndStops(t *testing.T) {
 		if p.Digest, err = remind.ParseDigestSpec("", jst); err != nil {
 			t.Fatal(err)
 		}
-		rec := &recorder{}
+		rec := &recorder{delivered: make(chan struct{})}
 		svc := mustRemind(remind.NewService(remind.ServiceConfig{
 			Planner:       p,
 			Dispatcher:    mustRemind(remind.NewDispatcher(remind.DispatcherConfig{Store: d, Deliverer: rec, Now: clk.Now})),
@@ -33,9 +33,9 @@ func TestServicePlansDispatchesAndStops(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error)
 		go func() { done <- svc.Run(ctx) }()
-		deadline := time.Now().Add(10 * time.Second)
-		for rec.count() == 0 && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
+		select {
+		case <-rec.delivered:
+		case <-time.After(10 * time.Second): // the checks below say what is missing
 		}
 		cancel()
 		if err := <-done; err != nil {

@@ -60,6 +60,8 @@ type fakeSlack struct {
 	// hold, when set, runs after a call is recorded and before it is
 	// answered: a test can keep a call in flight.
 	hold func(c call)
+	// arrived, when a test waits, is closed at the next recorded call.
+	arrived chan struct{}
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -86,6 +88,10 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.seen = append(f.seen, c)
+	if f.arrived != nil {
+		close(f.arrived)
+		f.arrived = nil
+	}
 	f.ts++
 	ts := fmt.Sprintf("1763600000.%06d", f.ts)
 	hold := f.hold
@@ -117,6 +123,29 @@ func (f *fakeSlack) setFail(fn func(method string, w http.ResponseWriter) bool) 
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.fail = fn
+}
+
+// waitFor waits until cond holds, checking it again at every call the
+// fake receives.
+func (f *fakeSlack) waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		f.mu.Lock()
+		if f.arrived == nil {
+			f.arrived = make(chan struct{})
+		}
+		arrived := f.arrived
+		f.mu.Unlock()
+		if cond() {
+			return
+		}
+		select {
+		case <-arrived:
+		case <-timeout:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
 }
 
 // calls returns the recorded calls of method ("" for all).

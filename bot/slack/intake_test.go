@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 
 // withInbox routes the harness's events through a real inbox on its store,
 // with workers running until the test ends.
-func (h *harness) withInbox(t *testing.T) {
+func (h *harness) withInbox(t *testing.T) (stop func()) {
 	t.Helper()
 	ib, err := inbox.New(inbox.Config{Store: h.store, Base: context.Background(), Handlers: map[string]inbox.Handler{"slack": h.adapter.Process},
 		Poll: 20 * time.Millisecond, Keep: 365 * 24 * time.Hour}) // the bot's clock is days behind
@@ -28,7 +29,10 @@ func (h *harness) withInbox(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = ib.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return stop
 }
 
 func (h *harness) inboxRows(t *testing.T) []store.InboxItem {
@@ -50,28 +54,26 @@ func (h *harness) inboxRows(t *testing.T) []store.InboxItem {
 // ack and run by the inbox's workers: the replies come, every row is done.
 func TestEventsGoThroughTheInbox(t *testing.T) {
 	h := newHarness(t)
-	h.withInbox(t)
+	stopInbox := h.withInbox(t)
 	if resp := h.command(t, "U1", "D1", "visit"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("command: %d", resp.StatusCode)
 	}
-	waitFor(t, "the mode question", func() bool { return len(h.slack.calls("chat.postMessage")) == 1 })
+	h.slack.waitFor(t, "the mode question", func() bool { return len(h.slack.calls("chat.postMessage")) == 1 })
 	mode := h.lastPrompt(t)
 	h.click(t, "U1", mode.button(t, "quick"), nil)
-	waitFor(t, "the first question", func() bool { return len(h.slack.calls("chat.postMessage")) == 2 })
+	h.slack.waitFor(t, "the first question", func() bool { return len(h.slack.calls("chat.postMessage")) == 2 })
 	h.dm(t, "U1", "山田製作所")
-	waitFor(t, "the second question", func() bool { return len(h.slack.calls("chat.postMessage")) == 3 })
+	h.slack.waitFor(t, "the second question", func() bool { return len(h.slack.calls("chat.postMessage")) == 3 })
 	rows := h.inboxRows(t)
 	if len(rows) != 3 {
 		t.Fatalf("%d inbox rows, want 3", len(rows))
 	}
-	waitFor(t, "the rows to be done", func() bool {
-		for _, r := range h.inboxRows(t) {
-			if r.Status != store.InboxDone {
-				return false
-			}
+	stopInbox() // returns when the work in flight is finished
+	for _, r := range h.inboxRows(t) {
+		if r.Status != store.InboxDone {
+			t.Errorf("row %d is %s after the inbox stopped, want done", r.ID, r.Status)
 		}
-		return true
-	})
+	}
 	for i, kind := range []string{kindCommand, kindInteraction, kindEvent} {
 		if rows[i].Kind != kind || rows[i].PersonKey != "slack:U1" {
 			t.Errorf("row %d: kind %s person %s, want %s of slack:U1", i, rows[i].Kind, rows[i].PersonKey, kind)

@@ -65,7 +65,7 @@ func TestAnswerBeforePostStillClosesTheButtons(t *testing.T) {
 		map[string]any{p.blockID: map[string]any{actPick: map[string]any{"type": "checkboxes",
 			"selected_options": []any{map[string]any{"value": "tarinai"}}}}}))
 	// Posted: mode, D1, D5, D7, D14 (held), then the reply to the answer.
-	waitFor(t, "the reply to the answer", func() bool { return len(h.slack.calls("chat.postMessage")) >= 6 })
+	h.slack.waitFor(t, "the reply to the answer", func() bool { return len(h.slack.calls("chat.postMessage")) >= 6 })
 	if ups := h.slack.calls("chat.update"); len(ups) != 2 {
 		t.Fatalf("before the post returned, %d chat.update calls, want 2 (the mode and company questions only)", len(ups))
 	}
@@ -153,15 +153,4 @@ func clickBody(user string, seq int, action map[string]any, state map[string]any
 	}
 	payload, _ := json.Marshal(p)
 	return []byte(url.Values{"payload": {string(payload)}}.Encode())
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }

@@ -33,7 +33,7 @@ func TestBrowserDesk(t *testing.T) {
 	db := env["BANSOU_DATABASE_URL"]
 	loc, _ := time.LoadLocation("Asia/Tokyo")
 	now := time.Now().In(loc)
-	st, err := openStore(ctx, db)
+	st, err := openStore(ctx, db, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestBrowserDesk(t *testing.T) {
 	}
 	var out, errOut bytes.Buffer
 	code := run(ctx, []string{"web-link", "--slack-id", webtest.CoordinatorSlackID, "--db", db},
-		envOf(map[string]string{"BANSOU_PUBLIC_URL": r.base}), strings.NewReader(""), &out, &errOut)
+		envOf(map[string]string{"BANSOU_PUBLIC_URL": r.base}), time.Now, strings.NewReader(""), &out, &errOut)
 	if code != 0 {
 		t.Fatalf("web-link: %d %s", code, errOut.String())
 	}

@@ -57,6 +57,9 @@ type config struct {
 	lineDataURL  string            // LINE content API (rich menu images)
 	lineRichMenu bool              // create the owner rich menu at start
 	pgOptions    []postgres.Option // set by tests (a statement-counting tracer)
+	// now is the one clock of the bot, its store and its reminders:
+	// main's, set by cmdServe (loadConfig starts it at time.Now).
+	now func() time.Time
 }
 
 // slack reports whether the Slack channel is configured.
@@ -109,6 +112,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 
 		lineDataURL:  get("LINE_DATA_API_URL"),
 		lineRichMenu: !strings.EqualFold(get("BANSOU_LINE_RICH_MENU"), "off"),
+		now:          time.Now,
 	}
 	quiet, err := remind.ParseQuietHours(get("BANSOU_QUIET_HOURS"))
 	if err != nil {

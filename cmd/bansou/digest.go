@@ -18,7 +18,7 @@ import (
 )
 
 // cmdDigest prints the coordinator digest as it stands now.
-func cmdDigest(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func cmdDigest(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	preview := fs.Bool("preview", false, "print the current digest")
@@ -46,12 +46,12 @@ func cmdDigest(ctx context.Context, args []string, getenv func(string) string, s
 	if err := existingDB(url); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, url)
+	st, err := openStore(ctx, url, now)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return printDigest(ctx, st, set, loc, *lang, stdout)
+	return printDigest(ctx, st, set, loc, now, *lang, stdout)
 }
 
 // existingDB refuses to preview a SQLite file that does not exist: opening
@@ -67,8 +67,8 @@ func existingDB(url string) error {
 }
 
 // printDigest builds the digest for now, in loc, and prints it.
-func printDigest(ctx context.Context, st store.Store, set *flows.Set, loc *time.Location, lang string, w io.Writer) error {
-	d, err := digest.Build(ctx, st, digest.Options{Now: time.Now().In(loc), Location: loc, Flows: set})
+func printDigest(ctx context.Context, st store.Store, set *flows.Set, loc *time.Location, now func() time.Time, lang string, w io.Writer) error {
+	d, err := digest.Build(ctx, st, digest.Options{Now: now().In(loc), Location: loc, Flows: set})
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func TestTryInEnglishHasNoJapanese(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := openStore(ctx, dbURL(o.db, getenv))
+	st, err := openStore(ctx, dbURL(o.db, getenv), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 	"github.com/bansou/bansou/store"
 )
 
-func cmdErase(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func cmdErase(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("erase", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	name := fs.String("company", "", "the company whose data is erased")
@@ -30,7 +30,7 @@ func cmdErase(ctx context.Context, args []string, getenv func(string) string, st
 	if strings.TrimSpace(*name) == "" {
 		return errors.New("erase: --company NAME is required")
 	}
-	st, err := openStore(ctx, dbURL(*db, getenv))
+	st, err := openStore(ctx, dbURL(*db, getenv), now)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func cmdErase(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(stdout, flows.Msg(*lang, "cmd_the_name_does_not_match"))
 		return errors.New("erase: not confirmed; nothing was erased")
 	}
-	counts, err := eraseCompany(ctx, st, sc.company.ID, time.Now())
+	counts, err := eraseCompany(ctx, st, sc.company.ID, now())
 	if err != nil {
 		return err
 	}

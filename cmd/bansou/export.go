@@ -12,7 +12,7 @@ import (
 	"github.com/bansou/bansou/store/export"
 )
 
-func cmdExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func cmdExport(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	from := fs.String("from", "", "first day, YYYY-MM-DD (local time, included)")
@@ -47,7 +47,7 @@ func cmdExport(ctx context.Context, args []string, getenv func(string) string, s
 	if o.Location, err = zone(getenv); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, dbURL(*db, getenv))
+	st, err := openStore(ctx, dbURL(*db, getenv), now)
 	if err != nil {
 		return err
 	}

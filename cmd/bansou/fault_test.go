@@ -233,6 +233,7 @@ type faultChannel struct {
 	env     map[string]string
 	send    func(base string, e event) (int, error)
 	replies func() map[string][]time.Time // per user: when the fake platform got each reply
+	replied *arrivals                     // signals each reply the fake platform got
 	// effects counts the durable effects of each message: user → j → count.
 	effects func(ctx context.Context, conn *pgx.Conn) (map[string]map[int]int, error)
 }
@@ -257,7 +258,13 @@ func runFault(t *testing.T, ch faultChannel) {
 	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() { l.run(stop); close(stopped) }()
 
-	time.Sleep(total * 3 / 10)
+	// The faults come at fixed points of the load, timed from its start.
+	at := func(fraction time.Duration) {
+		timer := time.NewTimer(time.Until(began.Add(total * fraction / 10)))
+		defer timer.Stop()
+		<-timer.C
+	}
+	at(3)
 	downFrom := time.Now()
 	l.setDown(downFrom, time.Time{})
 	if err := pg.Restart(); err != nil {
@@ -265,10 +272,10 @@ func runFault(t *testing.T, ch faultChannel) {
 	}
 	back := time.Now()
 	l.setDown(downFrom, back)
-	time.Sleep(time.Until(began.Add(total * 6 / 10)))
+	at(6)
 	l.drop(b)
 	b.kill()
-	time.Sleep(time.Until(began.Add(total)))
+	at(10)
 	close(stop)
 	<-stopped
 
@@ -292,11 +299,13 @@ func sum(m map[string]int) int {
 }
 
 // waitForEffects waits (at most 30 s) until every acknowledged message has
-// its effect and its reply, and returns the effects.
+// its effect and its reply, and returns the effects. It looks again at
+// each reply: a turn's effect is committed before its reply is sent.
 func waitForEffects(t *testing.T, ch faultChannel, conn *pgx.Conn, l *load) map[string]map[int]int {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	timeout := time.After(30 * time.Second)
 	for {
+		next := ch.replied.next()
 		effects, err := ch.effects(t.Context(), conn)
 		if err != nil {
 			t.Fatal(err)
@@ -307,10 +316,14 @@ func waitForEffects(t *testing.T, ch faultChannel, conn *pgx.Conn, l *load) map[
 				complete = false
 			}
 		}
-		if complete || time.Now().After(deadline) {
+		if complete {
 			return effects
 		}
-		time.Sleep(100 * time.Millisecond)
+		select {
+		case <-next:
+		case <-timeout:
+			return effects
+		}
 	}
 }
 
@@ -377,6 +390,7 @@ func TestFaultSlack(t *testing.T) {
 			return postSigned(base+"/slack/events", slackDM(e), slackHeaders("fault-secret"))
 		},
 		replies: fake.replies,
+		replied: &fake.replied,
 		effects: slackEffects,
 	})
 }
@@ -459,9 +473,10 @@ func slackEffects(ctx context.Context, conn *pgx.Conn) (map[string]map[int]int, 
 // faultSlack is a Slack Web API that opens one DM per user and records
 // when each chat.postMessage arrived, by DM.
 type faultSlack struct {
-	mu    sync.Mutex
-	posts map[string][]time.Time
-	n     int
+	mu      sync.Mutex
+	posts   map[string][]time.Time
+	n       int
+	replied arrivals
 }
 
 func (f *faultSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -476,6 +491,7 @@ func (f *faultSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "chat.postMessage":
 		user := strings.TrimPrefix(r.FormValue("channel"), "D")
 		f.posts[user] = append(f.posts[user], time.Now())
+		f.replied.arrived()
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"9.%06d"}`, r.FormValue("channel"), f.n)
 	default:
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"9.%06d"}`, r.FormValue("channel"), f.n)
@@ -518,6 +534,7 @@ func TestFaultLINE(t *testing.T) {
 			return postSigned(base+"/line/webhook", lineText(e), lineSignature("fault-line"))
 		},
 		replies: fake.replies,
+		replied: &fake.arrivals,
 		effects: lineEffects,
 	})
 	t.Logf("LINE: %d replies, %d pushes after a refused reply token", fake.replied, fake.expired)
@@ -563,6 +580,7 @@ type faultLINE struct {
 	mu               sync.Mutex
 	sent             map[string][]time.Time
 	replied, expired int
+	arrivals         arrivals // signals each message sent
 }
 
 func (f *faultLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -586,6 +604,7 @@ func (f *faultLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.replied++
 	}
 	f.sent[user] = append(f.sent[user], time.Now())
+	f.arrivals.arrived()
 	_, _ = io.WriteString(w, `{"sentMessages":[{"id":"1","quoteToken":"q"}]}`)
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -19,7 +20,7 @@ import (
 // bansou handover --company NAME --to SLACK_ID. With SLACK_BOT_TOKEN set,
 // the previous advisor is asked for the 引継ぎメモ and the new one is told
 // in Slack.
-func cmdHandover(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func cmdHandover(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("handover", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	name := fs.String("company", "", "the company to hand over")
@@ -31,7 +32,7 @@ func cmdHandover(ctx context.Context, args []string, getenv func(string) string,
 	if strings.TrimSpace(*name) == "" || strings.TrimSpace(*to) == "" {
 		return errors.New("handover: --company NAME and --to SLACK_ID are required")
 	}
-	b, closeStore, err := commandBot(ctx, getenv, *db, stderr)
+	b, closeStore, err := commandBot(ctx, getenv, now, *db, stderr)
 	if err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func cmdHandover(ctx context.Context, args []string, getenv func(string) string,
 // commandBot is a bot for a one-shot command, with Slack messages when
 // SLACK_BOT_TOKEN is set. Membership comes from the environment as for
 // serve.
-func commandBot(ctx context.Context, getenv func(string) string, db string, stderr io.Writer) (*bot.Bot, func(), error) {
+func commandBot(ctx context.Context, getenv func(string) string, now func() time.Time, db string, stderr io.Writer) (*bot.Bot, func(), error) {
 	set, err := loadFlows(getenv("BANSOU_FLOWS_DIR"))
 	if err != nil {
 		return nil, nil, err
@@ -65,7 +66,7 @@ func commandBot(ctx context.Context, getenv func(string) string, db string, stde
 		return nil, nil, err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	cfg := bot.Config{Senders: map[string]bot.Sender{}, Notifiers: map[string]bot.Notifier{}, Flows: set, Logger: log,
+	cfg := bot.Config{Now: now, Senders: map[string]bot.Sender{}, Notifiers: map[string]bot.Notifier{}, Flows: set, Logger: log,
 		Location: loc, Lang: or(getenv("BANSOU_LANG"), "ja"), Institution: or(getenv("BANSOU_INSTITUTION"), "相談窓口"),
 		Staff: staffOf(getenv)}
 	token, err := secret(getenv, "SLACK_BOT_TOKEN")
@@ -90,7 +91,7 @@ func commandBot(ctx context.Context, getenv func(string) string, db string, stde
 			}
 		}
 	}
-	st, err := openStore(ctx, dbURL(db, getenv))
+	st, err := openStore(ctx, dbURL(db, getenv), now)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -17,7 +17,7 @@ import (
 // cmdHistory prints a company's timeline in the terminal, as /bansou
 // history does in Slack. The terminal reads as the console coordinator
 // (the institution's own machine sees every company).
-func cmdHistory(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func cmdHistory(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("history", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	company := fs.String("company", "", "the company's name")
@@ -41,12 +41,12 @@ func cmdHistory(ctx context.Context, args []string, getenv func(string) string, 
 	if err := existingDB(url); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, url)
+	st, err := openStore(ctx, url, now)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	b, err := bot.New(bot.Config{Store: st, Flows: set, Location: loc, Lang: *lang})
+	b, err := bot.New(bot.Config{Now: now, Store: st, Flows: set, Location: loc, Lang: *lang})
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/bansou/bansou/flows"
 )
 
-func cmdInvite(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func cmdInvite(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	name := fs.String("company", "", "the company the owner runs (created when new)")
@@ -33,13 +33,13 @@ func cmdInvite(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, dbURL(*db, getenv))
+	st, err := openStore(ctx, dbURL(*db, getenv), now)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	institution := or(getenv("BANSOU_INSTITUTION"), "相談窓口")
-	b, err := bot.New(bot.Config{Store: st, Flows: set, Senders: map[string]bot.Sender{},
+	b, err := bot.New(bot.Config{Now: now, Store: st, Flows: set, Senders: map[string]bot.Sender{},
 		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Location: loc, Lang: or(getenv("BANSOU_LANG"), "ja"), Institution: institution})
 	if err != nil {

@@ -89,7 +89,7 @@ func TestInviteFriendURLAndMissingCompany(t *testing.T) {
 	env := map[string]string{"BANSOU_LINE_FRIEND_URL": "https://lin.ee/abcd123", "BANSOU_INSTITUTION": "大田商工会議所"}
 	var out, errOut strings.Builder
 	code := run(context.Background(), []string{"invite", "--company", "鈴木商店", "--db", db},
-		func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+		func(k string) string { return env[k] }, time.Now, strings.NewReader(""), &out, &errOut)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}

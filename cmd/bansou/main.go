@@ -11,17 +11,19 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Getenv, time.Now, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
-// run is main without the process: it returns the exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+// run is main without the process: it returns the exit code. now is the
+// one clock: the bot and its store read it.
+func run(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -29,27 +31,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	var err error
 	switch args[0] {
 	case "try":
-		err = cmdTry(ctx, args[1:], getenv, stdin, stdout, stderr)
+		err = cmdTry(ctx, args[1:], getenv, now, stdin, stdout, stderr)
 	case "flows":
 		err = cmdFlows(args[1:], stdout)
 	case "serve":
-		err = cmdServe(ctx, args[1:], getenv, stderr)
+		err = cmdServe(ctx, args[1:], getenv, now, stderr)
 	case "migrate":
-		err = cmdMigrate(ctx, args[1:], getenv, stdout)
+		err = cmdMigrate(ctx, args[1:], getenv, now, stdout)
 	case "export":
-		err = cmdExport(ctx, args[1:], getenv, stdout, stderr)
+		err = cmdExport(ctx, args[1:], getenv, now, stdout, stderr)
 	case "erase":
-		err = cmdErase(ctx, args[1:], getenv, stdin, stdout, stderr)
+		err = cmdErase(ctx, args[1:], getenv, now, stdin, stdout, stderr)
 	case "invite":
-		err = cmdInvite(ctx, args[1:], getenv, stdout, stderr)
+		err = cmdInvite(ctx, args[1:], getenv, now, stdout, stderr)
 	case "digest":
-		err = cmdDigest(ctx, args[1:], getenv, stdout, stderr)
+		err = cmdDigest(ctx, args[1:], getenv, now, stdout, stderr)
 	case "handover":
-		err = cmdHandover(ctx, args[1:], getenv, stdout, stderr)
+		err = cmdHandover(ctx, args[1:], getenv, now, stdout, stderr)
 	case "web-link":
-		err = cmdWebLink(ctx, args[1:], getenv, stdout, stderr)
+		err = cmdWebLink(ctx, args[1:], getenv, now, stdout, stderr)
 	case "history":
-		err = cmdHistory(ctx, args[1:], getenv, stdout, stderr)
+		err = cmdHistory(ctx, args[1:], getenv, now, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

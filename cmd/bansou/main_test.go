@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // bansou runs the command line in-process and returns stdout, stderr and
@@ -28,7 +29,7 @@ func bansouAt(t *testing.T, now, stdin string, args ...string) (string, string, 
 		}
 		return ""
 	}
-	code := run(context.Background(), args, env, strings.NewReader(stdin), &out, &errOut)
+	code := run(context.Background(), args, env, time.Now, strings.NewReader(stdin), &out, &errOut)
 	return out.String(), errOut.String(), code
 }
 

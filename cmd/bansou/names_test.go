@@ -44,7 +44,7 @@ func TestCompanyNamesMeetOnEveryChannel(t *testing.T) {
 		t.Fatalf("Slack got no invite: %s", fake.methods())
 	}
 
-	st, err := openStore(context.Background(), db)
+	st, err := openStore(context.Background(), db, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestHandoverCommandLine(t *testing.T) {
 	if _, errOut, code := bansou(t, "", "handover", "--db", db, "--company", "佐藤商店", "--to", "U9"); code == 0 || !strings.Contains(errOut, "unknown company") {
 		t.Errorf("handover of an unknown company: exit %d: %s", code, errOut)
 	}
-	st, err := openStore(context.Background(), db)
+	st, err := openStore(context.Background(), db, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

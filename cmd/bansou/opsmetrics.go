@@ -81,12 +81,12 @@ func (m *reminderMetrics) setBacklog(bs []store.ReminderBacklog, now time.Time) 
 	}
 }
 
-// watchBacklog refreshes the backlog gauges until ctx ends.
-func (m *reminderMetrics) watchBacklog(ctx context.Context, st store.Store, log *slog.Logger) {
+// watchBacklog refreshes the backlog gauges, as of clock, until ctx ends.
+func (m *reminderMetrics) watchBacklog(ctx context.Context, st store.Store, clock func() time.Time, log *slog.Logger) {
 	t := time.NewTicker(backlogEvery)
 	defer t.Stop()
 	for {
-		now := time.Now()
+		now := clock()
 		var bs []store.ReminderBacklog
 		err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 			var err error

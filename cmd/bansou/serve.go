@@ -32,7 +32,7 @@ const (
 	eventsKeep    = 48 * time.Hour // inbound event ids kept for dedupe
 )
 
-func cmdServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stderr io.Writer) error {
 	if len(args) > 0 {
 		return fmt.Errorf("serve takes no arguments; it is configured by the environment (see bansou help)")
 	}
@@ -40,6 +40,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	cfg.now = now
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
 	return serve(ctx, cfg, log, nil)
 }
@@ -98,7 +99,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, cfg.databaseURL, cfg.pgOptions...)
+	st, err := openStore(ctx, cfg.databaseURL, cfg.now, cfg.pgOptions...)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +146,7 @@ func (s *server) wire(set *flows.Set) error {
 		return err
 	}
 	s.staff = s.cfg.staff()
-	b, err := bot.New(bot.Config{Store: s.store, Flows: set, Senders: ch.senders, Notifiers: ch.notifiers,
+	b, err := bot.New(bot.Config{Now: s.cfg.now, Store: s.store, Flows: set, Senders: ch.senders, Notifiers: ch.notifiers,
 		Scheduler: planner, Calendar: planner.Calendar, UrgentWords: s.cfg.urgentWords, Logger: s.log,
 		Location: s.cfg.location, Lang: s.cfg.lang, Institution: s.cfg.institution, Staff: s.staff,
 		PublicURL: s.cfg.publicURL, Profiles: ch.profiles})
@@ -178,7 +179,7 @@ func (s *server) wire(set *flows.Set) error {
 	}
 	if s.cfg.line() {
 		s.line, err = linebot.New(linebot.Config{ChannelSecret: s.cfg.lineChannelSecret, Handler: handler, Logger: s.log,
-			Inbox: intake, Loader: ch.lineSender, Base: s.base})
+			Inbox: intake, Loader: ch.lineSender, Base: s.base, Now: s.cfg.now})
 		if err != nil {
 			return err
 		}
@@ -252,21 +253,21 @@ func (s *server) planner() (*remind.Planner, error) {
 func (s *server) reminders(b *bot.Bot, p *remind.Planner, ch channels, set *flows.Set) (*remind.Service, error) {
 	rc := remind.RouterConfig{Store: s.store, CheckIns: b, Notifiers: ch.notifiers, Logger: s.log, Lang: s.cfg.lang}
 	if ch.slackSender != nil {
-		rc.Digests = &slackDigests{store: s.store, flows: set, loc: s.cfg.location, lang: s.cfg.lang, now: time.Now, sender: ch.slackSender}
+		rc.Digests = &slackDigests{store: s.store, flows: set, loc: s.cfg.location, lang: s.cfg.lang, now: s.cfg.now, sender: ch.slackSender}
 	}
 	router, err := remind.NewRouter(rc)
 	if err != nil {
 		return nil, err
 	}
 	d, err := remind.NewDispatcher(remind.DispatcherConfig{Store: s.store, Deliverer: quotaCounting{Deliverer: router, m: s.remMetrics},
-		Calendar: p.Calendar, Logger: s.log, Observe: s.remMetrics.observe, Quiet: s.cfg.quietHours})
+		Calendar: p.Calendar, Logger: s.log, Observe: s.remMetrics.observe, Quiet: s.cfg.quietHours, Now: s.cfg.now})
 	if err != nil {
 		return nil, err
 	}
 	if err := s.meterLINE(d, ch.lineSender); err != nil {
 		return nil, err
 	}
-	return remind.NewService(remind.ServiceConfig{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log})
+	return remind.NewService(remind.ServiceConfig{Planner: p, Dispatcher: d, Location: s.cfg.location, Logger: s.log, Now: s.cfg.now})
 }
 
 // promoteCoordinators gives the Slack users named in BANSOU_COORDINATORS the
@@ -336,7 +337,7 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 	}
 	bg.Go(func() { s.sweep(intake) })
 	bg.Go(func() { _ = s.inbox.Run(intake) })
-	bg.Go(func() { s.remMetrics.watchBacklog(intake, s.store, s.log) })
+	bg.Go(func() { s.remMetrics.watchBacklog(intake, s.store, s.cfg.now, s.log) })
 	bg.Go(func() { s.ensureRichMenu(intake) }) // in the background: a slow LINE does not delay serving
 	bg.Go(func() {
 		if err := s.rem.Run(intake); err != nil {
@@ -382,10 +383,10 @@ func (s *server) sweep(ctx context.Context) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
-		n, err := s.store.SweepEvents(ctx, time.Now().Add(-eventsKeep))
+		n, err := s.store.SweepEvents(ctx, s.cfg.now().Add(-eventsKeep))
 		if err == nil {
 			err = s.store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-				_, err := tx.SweepPrompts(ctx, time.Now().Add(-eventsKeep))
+				_, err := tx.SweepPrompts(ctx, s.cfg.now().Add(-eventsKeep))
 				return err
 			})
 		}
@@ -426,7 +427,7 @@ func (s *server) newInbox() error {
 	}
 	s.handlers = map[string]inbox.Handler{}
 	s.inbox, err = inbox.New(inbox.Config{Store: s.store, Base: s.base, Handlers: s.handlers, Logger: s.log, Metrics: m,
-		Lease: s.cfg.inboxLease, Poll: s.cfg.inboxPoll})
+		Lease: s.cfg.inboxLease, Poll: s.cfg.inboxPoll, Now: s.cfg.now})
 	return err
 }
 

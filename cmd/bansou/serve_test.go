@@ -50,7 +50,7 @@ func TestServeReportsAllConfigProblemsTogether(t *testing.T) {
 		"BANSOU_QUIET_HOURS":        "late evening",
 	}
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"serve"}, envOf(env), strings.NewReader(""), &out, &errOut)
+	code := run(context.Background(), []string{"serve"}, envOf(env), time.Now, strings.NewReader(""), &out, &errOut)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
@@ -100,6 +100,7 @@ func TestConfigReadsSecretsFromFiles(t *testing.T) {
 
 // running is a bansou serve started in the test.
 type running struct {
+	s    *server
 	base string
 	logs *bottest.Log
 	done chan error
@@ -119,18 +120,35 @@ func startServe(t *testing.T, env map[string]string) *running {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{logs: &bottest.Log{}, done: make(chan error, 1), stop: cancel}
-	addr := make(chan net.Addr, 1)
-	go func() {
-		r.done <- serve(ctx, cfg, slog.New(slog.NewJSONHandler(r.logs, nil)), func(a net.Addr) { addr <- a })
-	}()
-	select {
-	case a := <-addr:
-		r.base = "http://" + a.String()
-	case err := <-r.done:
+	// serve's steps, keeping the server: a test reads its registry after
+	// the drain.
+	s, err := newServer(ctx, cfg, slog.New(slog.NewJSONHandler(r.logs, nil)))
+	if err != nil {
+		cancel()
 		t.Fatalf("serve stopped at start: %v", err)
 	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.httpAddr)
+	if err != nil {
+		s.close()
+		cancel()
+		t.Fatal(err)
+	}
+	s.announce(ctx, ln.Addr())
+	r.s, r.base = s, "http://"+ln.Addr().String()
+	go func() {
+		defer s.close()
+		r.done <- s.run(ctx, ln)
+	}()
 	t.Cleanup(func() { r.shutdown(t) })
 	return r
+}
+
+// metrics is what /metrics says, read from the server's own mux (after
+// shutdown too).
+func (r *running) metrics() string {
+	rec := httptest.NewRecorder()
+	r.s.mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	return rec.Body.String()
 }
 
 // shutdown cancels serve's context and waits for it to return.
@@ -195,18 +213,7 @@ func TestServeSlackOverHTTP(t *testing.T) {
 	if code := r.dm(t, "shh", "Ev1", "1.000100"); code != http.StatusOK {
 		t.Fatalf("signed event: %d", code)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		_, metrics := r.get(t, "/metrics")
-		if strings.Contains(metrics, `bansou_turns_total{channel="slack",outcome="ok"} 1`) &&
-			strings.Contains(metrics, "bansou_turn_duration_seconds_count{channel=\"slack\"} 1") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the turn was not counted within 10 s:\n%s", metrics)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	fake.waitFor(t, "the reply", func() bool { return strings.Contains(fake.methods(), "chat.postMessage") })
 	for _, path := range []string{"/slack/interactivity", "/slack/commands"} {
 		resp, err := http.Post(r.base+path, "application/x-www-form-urlencoded", strings.NewReader("payload=%7B%7D"))
 		if err != nil {
@@ -222,6 +229,11 @@ func TestServeSlackOverHTTP(t *testing.T) {
 	r.shutdown(t) // waits for the turn the ack started
 	if got := fake.methods(); strings.Count(got, "chat.postMessage") != 2 {
 		t.Fatalf("the second reply did not reach Slack before shutdown ended: %s", got)
+	}
+	// Both turns have finished: each is counted and timed.
+	if metrics := r.metrics(); !strings.Contains(metrics, `bansou_turns_total{channel="slack",outcome="ok"} 2`) ||
+		!strings.Contains(metrics, "bansou_turn_duration_seconds_count{channel=\"slack\"} 2") {
+		t.Fatalf("the two turns were not counted:\n%s", metrics)
 	}
 	logs := r.logs.String()
 	for _, secret := range []string{"xoxb-test-token", "shh", "こんにちは"} {
@@ -256,6 +268,7 @@ func (r *running) dm(t *testing.T, secret, eventID, ts string) int {
 
 // recordingSlack is a Slack Web API that answers ok and remembers methods.
 type recordingSlack struct {
+	arrivals
 	mu   sync.Mutex
 	seen []string
 }
@@ -266,6 +279,7 @@ func (f *recordingSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.seen = append(f.seen, method)
 	n := len(f.seen)
 	f.mu.Unlock()
+	f.arrived()
 	w.Header().Set("Content-Type", "application/json")
 	switch method {
 	case "conversations.open":
@@ -283,6 +297,7 @@ func (f *recordingSlack) methods() string {
 
 // recordingLINE is a fake Messaging API that records the paths called.
 type recordingLINE struct {
+	arrivals
 	mu    sync.Mutex
 	paths []string
 }
@@ -291,6 +306,7 @@ func (f *recordingLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.paths = append(f.paths, r.URL.Path)
 	f.mu.Unlock()
+	f.arrived()
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = io.WriteString(w, `{"sentMessages":[{"id":"1","quoteToken":"q"}]}`)
 }
@@ -324,11 +340,7 @@ func TestServeLINEWebhook(t *testing.T) {
 	defer api.Close()
 	r := startServe(t, map[string]string{"LINE_CHANNEL_SECRET": "line-secret", "LINE_CHANNEL_ACCESS_TOKEN": "line-token",
 		"LINE_API_URL": api.URL, "LINE_DATA_API_URL": api.URL, "BANSOU_COORDINATORS": "UC1"})
-	for deadline := time.Now().Add(10 * time.Second); !fake.called("/v2/bot/richmenu/list"); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the owner rich menu was not looked for at start")
-		}
-	}
+	fake.waitFor(t, "the owner rich menu to be looked for at start", func() bool { return fake.called("/v2/bot/richmenu/list") })
 	body := `{"destination":"Ubot","events":[{"type":"follow","mode":"active","timestamp":1763600000000,` +
 		`"source":{"type":"user","userId":"Uowner"},"webhookEventId":"01HX","deliveryContext":{"isRedelivery":false},` +
 		`"replyToken":"rt1","follow":{"isUnblocked":false}}]}`
@@ -355,10 +367,7 @@ func TestServeLINEWebhook(t *testing.T) {
 	}
 	// The webhook answered once the event was in the inbox; a worker runs
 	// the turn right after.
-	deadline := time.Now().Add(10 * time.Second)
-	for fake.calls() == "" && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	fake.waitFor(t, "the reply", func() bool { return fake.calls() != "" })
 	if got := fake.calls(); got != "/v2/bot/message/reply" {
 		t.Errorf("LINE calls = %q, want one reply", got)
 	}

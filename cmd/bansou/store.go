@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/bansou/bansou/store"
 	"github.com/bansou/bansou/store/postgres"
@@ -14,15 +15,15 @@ const defaultDB = "./bansou.db"
 
 // openStore selects the backend: a postgres:// or postgresql:// URL selects
 // PostgreSQL (opened with pgOpts), anything else is a SQLite file path. Both
-// migrate on open.
-func openStore(ctx context.Context, url string, pgOpts ...postgres.Option) (store.Store, error) {
+// migrate on open, and stamp with now what comes without a time.
+func openStore(ctx context.Context, url string, now func() time.Time, pgOpts ...postgres.Option) (store.Store, error) {
 	if url == "" {
 		url = defaultDB
 	}
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
-		return postgres.Open(ctx, url, pgOpts...)
+		return postgres.Open(ctx, url, append([]postgres.Option{postgres.WithClock(now)}, pgOpts...)...)
 	}
-	return sqlite.Open(ctx, url)
+	return sqlite.Open(ctx, url, sqlite.WithClock(now))
 }
 
 // dbURL picks the flag, then BANSOU_DATABASE_URL, then the default.

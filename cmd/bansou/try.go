@@ -22,7 +22,7 @@ type tryOptions struct {
 	langSet, verbose                bool
 }
 
-func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func cmdTry(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("try", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o tryOptions
@@ -48,15 +48,15 @@ func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdi
 	if err != nil {
 		return fmt.Errorf("try: BANSOU_TZ: %w", err)
 	}
-	st, err := openStore(ctx, dbURL(o.db, getenv))
+	now, err = tryClock(getenv("BANSOU_NOW"), now)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, dbURL(o.db, getenv), now)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	now, err := tryClock(getenv("BANSOU_NOW"))
-	if err != nil {
-		return err
-	}
 	con := console.New(stdout)
 	b, err := bot.New(bot.Config{Now: now, Store: st, Flows: set, Senders: map[string]bot.Sender{bot.ChannelConsole: con},
 		Logger:   tryLogger(o.verbose, stderr),
@@ -73,7 +73,7 @@ func cmdTry(ctx context.Context, args []string, getenv func(string) string, stdi
 	}
 	if role == store.RoleCoordinator {
 		// A coordinator starts from the digest, then may record too.
-		if err := printDigest(ctx, st, set, loc, o.lang, stdout); err != nil {
+		if err := printDigest(ctx, st, set, loc, now, o.lang, stdout); err != nil {
 			return err
 		}
 		fmt.Fprint(stdout, coordinatorGuide(o.lang))
@@ -167,11 +167,11 @@ func tryLogger(verbose bool, stderr io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-// tryClock is time.Now, or a fixed instant from BANSOU_NOW (RFC 3339), so
-// a scripted demo or test reads the same on any day.
-func tryClock(fixed string) (func() time.Time, error) {
+// tryClock is now, or a fixed instant from BANSOU_NOW (RFC 3339), so a
+// scripted demo or test reads the same on any day.
+func tryClock(fixed string, now func() time.Time) (func() time.Time, error) {
 	if fixed == "" {
-		return time.Now, nil
+		return now, nil
 	}
 	t, err := time.Parse(time.RFC3339, fixed)
 	if err != nil {

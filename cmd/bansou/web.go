@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/bot/web"
@@ -19,7 +20,7 @@ import (
 
 // webDesk serves the coordinator's desk under /app/.
 func (s *server) webDesk(b *bot.Bot, set *flows.Set) error {
-	h, err := web.New(web.Config{Auth: b, Store: s.store, Flows: set, Location: s.cfg.location,
+	h, err := web.New(web.Config{Now: s.cfg.now, Auth: b, Store: s.store, Flows: set, Location: s.cfg.location,
 		Secure: secureCookies(s.cfg.publicURL), Logger: s.log})
 	if err != nil {
 		return err
@@ -62,7 +63,7 @@ func validPublicURL(v string) []string {
 	return nil
 }
 
-func cmdWebLink(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func cmdWebLink(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("web-link", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	slackID := fs.String("slack-id", "", "the Slack user id (U…) of the advisor or coordinator")
@@ -85,13 +86,13 @@ func cmdWebLink(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, dbURL(*db, getenv))
+	st, err := openStore(ctx, dbURL(*db, getenv), now)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	lang := or(getenv("BANSOU_LANG"), "ja")
-	b, err := bot.New(bot.Config{Store: st, Flows: set, Senders: map[string]bot.Sender{},
+	b, err := bot.New(bot.Config{Now: now, Store: st, Flows: set, Senders: map[string]bot.Sender{},
 		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Location: loc, Lang: lang, PublicURL: public})
 	if err != nil {

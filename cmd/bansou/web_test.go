@@ -41,7 +41,7 @@ func TestPublicURLDecidesSecureCookies(t *testing.T) {
 func TestWebLinkCommand(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "bansou.db")
-	st, err := openStore(ctx, db)
+	st, err := openStore(ctx, db, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestWebLinkCommand(t *testing.T) {
 	st.Close()
 	env := envOf(map[string]string{"BANSOU_PUBLIC_URL": "https://desk.example.jp/"})
 	var out, errOut bytes.Buffer
-	if code := run(ctx, []string{"web-link", "--slack-id", webtest.AdvisorSlackID(0), "--db", db}, env, nil, &out, &errOut); code != 0 {
+	if code := run(ctx, []string{"web-link", "--slack-id", webtest.AdvisorSlackID(0), "--db", db}, env, time.Now, nil, &out, &errOut); code != 0 {
 		t.Fatalf("web-link: %d %s", code, errOut.String())
 	}
 	if link := strings.TrimSpace(out.String()); !strings.HasPrefix(link, "https://desk.example.jp/app/signin?t=") || len(link) != len("https://desk.example.jp/app/signin?t=")+43 {
@@ -59,10 +59,10 @@ func TestWebLinkCommand(t *testing.T) {
 	}
 	out.Reset()
 	errOut.Reset()
-	if code := run(ctx, []string{"web-link", "--slack-id", "U-NOBODY", "--db", db}, env, nil, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "no one with Slack id U-NOBODY") || out.Len() != 0 {
+	if code := run(ctx, []string{"web-link", "--slack-id", "U-NOBODY", "--db", db}, env, time.Now, nil, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "no one with Slack id U-NOBODY") || out.Len() != 0 {
 		t.Errorf("unknown Slack id: %d %q %q", code, out.String(), errOut.String())
 	}
-	if code := run(ctx, []string{"web-link", "--db", db}, env, nil, &out, &errOut); code != 1 {
+	if code := run(ctx, []string{"web-link", "--db", db}, env, time.Now, nil, &out, &errOut); code != 1 {
 		t.Errorf("without --slack-id: %d", code)
 	}
 }

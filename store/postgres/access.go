@@ -48,7 +48,7 @@ func (t *tx) Unassign(ctx context.Context, companyID, advisorID int64) error {
 // the same requester and company (store.ErrConflict; the transaction stays
 // usable).
 func (t *tx) CreateAccessRequest(ctx context.Context, r store.AccessRequest) (store.AccessRequest, error) {
-	r.CreatedAt, r.Status = sqlval.OrNow(r.CreatedAt), store.RequestPending
+	r.CreatedAt, r.Status = t.orNow(r.CreatedAt), store.RequestPending
 	id, err := returningID(ctx, t, `
 		INSERT INTO access_requests (company_id, requester_id, status, created_at)
 		VALUES ($1, $2, $3, $4)
@@ -80,12 +80,12 @@ func (t *tx) DecideAccessRequest(ctx context.Context, id int64, status string, b
 	}
 	tag, err := t.tx.Exec(ctx, `
 		UPDATE access_requests SET status = $2, decided_by = $3, decided_at = $4
-		WHERE id = $1 AND status = 'pending'`, id, status, sqlval.NullID(by), sqlval.OrNow(at))
+		WHERE id = $1 AND status = 'pending'`, id, status, sqlval.NullID(by), t.orNow(at))
 	return storeErr("decide access request", oneRow(tag, err, store.ErrConflict))
 }
 
 func (t *tx) AddHandover(ctx context.Context, h store.Handover) (store.Handover, error) {
-	h.At = sqlval.OrNow(h.At)
+	h.At = t.orNow(h.At)
 	id, err := returningID(ctx, t, `
 		INSERT INTO handovers (company_id, from_id, to_id, by_id, at, memo_session_id)
 		VALUES ($1, $2, $3, $4, $5, $6)
@@ -141,7 +141,7 @@ func (t *tx) markHandover(ctx context.Context, id int64, column string, at time.
 	err := t.tx.QueryRow(ctx, `
 		UPDATE handovers h SET `+column+` = COALESCE(h.`+column+`, $2)
 		FROM handovers old WHERE h.id = $1 AND old.id = h.id
-		RETURNING old.`+column, id, sqlval.OrNow(at)).Scan(&was)
+		RETURNING old.`+column, id, t.orNow(at)).Scan(&was)
 	if err != nil {
 		return storeErr("mark handover", err)
 	}

@@ -23,7 +23,7 @@ func scanAnswer(row pgx.CollectableRow) (store.Answer, error) {
 // edit, its audit entry, in one statement. Two transactions adding the same
 // revision at once: the second fails with store.ErrConflict.
 func (t *tx) AddAnswer(ctx context.Context, a store.Answer) (store.Answer, error) {
-	a.At = sqlval.OrNow(a.At)
+	a.At = t.orNow(a.At)
 	var revision int
 	err := t.tx.QueryRow(ctx, `
 		WITH answer AS (
@@ -76,7 +76,7 @@ func (t *tx) LatestTagged(ctx context.Context, companyID int64, tag string) (sto
 func (t *tx) AddAudit(ctx context.Context, e store.AuditEntry) error {
 	_, err := t.tx.Exec(ctx, `
 		INSERT INTO audit_log (actor_id, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5)`,
-		sqlval.NullID(e.ActorID), e.Action, e.Subject, e.Detail, sqlval.OrNow(e.At))
+		sqlval.NullID(e.ActorID), e.Action, e.Subject, e.Detail, t.orNow(e.At))
 	return storeErr("add audit", err)
 }
 

@@ -59,7 +59,7 @@ func openBenchDB(b *testing.B, url string, counter *statementCounter) *DB {
 	}
 	cfg.MaxConns = int32(concurrencies[len(concurrencies)-1]) + 2
 	cfg.ConnConfig.Tracer = counter
-	db, err := openConfig(b.Context(), cfg)
+	db, err := openConfig(b.Context(), cfg, time.Now)
 	if err != nil {
 		b.Fatal(err)
 	}

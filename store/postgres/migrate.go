@@ -60,11 +60,7 @@ func unlock(ctx context.Context, conn *pgxpool.Conn) error {
 type migrationTarget struct{ conn *pgx.Conn }
 
 func (t migrationTarget) Applied(ctx context.Context) ([]int, error) {
-	const create = `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    integer     PRIMARY KEY,
-		applied_at timestamptz NOT NULL
-	)`
-	if _, err := t.conn.Exec(ctx, create); err != nil {
+	if _, err := t.conn.Exec(ctx, migrate.Table); err != nil {
 		return nil, err
 	}
 	rows, _ := t.conn.Query(ctx, `SELECT version FROM schema_migrations`)

@@ -13,7 +13,7 @@ import (
 // CreateInvite stores inv unless its hash is taken (store.ErrConflict, and
 // the transaction stays usable). A zero CreatedAt means now.
 func (t *tx) CreateInvite(ctx context.Context, inv store.Invite) (store.Invite, error) {
-	inv.CreatedAt = sqlval.OrNow(inv.CreatedAt)
+	inv.CreatedAt = t.orNow(inv.CreatedAt)
 	id, err := returningID(ctx, t, `
 		INSERT INTO invites (code_hash, company_id, created_by, created_at, expires_at, used_at, used_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -52,7 +52,7 @@ func (t *tx) InviteByHash(ctx context.Context, codeHash string) (store.Invite, e
 func (t *tx) UseInvite(ctx context.Context, id, personID int64, at time.Time) error {
 	tag, err := t.tx.Exec(ctx, `
 		UPDATE invites SET used_at = $2, used_by = $3 WHERE id = $1 AND used_at IS NULL`,
-		id, sqlval.OrNow(at), personID)
+		id, t.orNow(at), personID)
 	if err == nil && tag.RowsAffected() == 0 {
 		var exists bool
 		err = t.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invites WHERE id = $1)`, id).Scan(&exists)
@@ -73,7 +73,7 @@ func (t *tx) LinkOwner(ctx context.Context, personID, companyID int64, at time.T
 		INSERT INTO owner_links (person_id, company_id, linked_at, reachable) VALUES ($1, $2, $3, true)
 		ON CONFLICT (person_id) DO UPDATE
 		SET company_id = excluded.company_id, linked_at = excluded.linked_at, reachable = true`,
-		personID, companyID, sqlval.OrNow(at))
+		personID, companyID, t.orNow(at))
 	return storeErr("link owner", err)
 }
 

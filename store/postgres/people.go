@@ -7,14 +7,13 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bansou/bansou/store"
-	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 // MarkEvent records eventID; a duplicate inserts nothing and is not fresh.
 func (t *tx) MarkEvent(ctx context.Context, eventID string, at time.Time) (bool, error) {
 	tag, err := t.tx.Exec(ctx, `
 		INSERT INTO inbound_events (event_id, received_at) VALUES ($1, $2)
-		ON CONFLICT (event_id) DO NOTHING`, eventID, sqlval.OrNow(at))
+		ON CONFLICT (event_id) DO NOTHING`, eventID, t.orNow(at))
 	if err != nil {
 		return false, storeErr("mark event", err)
 	}
@@ -47,7 +46,7 @@ func (t *tx) Person(ctx context.Context, id int64) (store.Person, error) {
 // one statement (foreign keys are checked at its end), so a taken identity
 // inserts nothing and leaves the transaction usable.
 func (t *tx) CreatePerson(ctx context.Context, p store.Person, channel, externalID string) (store.Person, error) {
-	p.CreatedAt = sqlval.OrNow(p.CreatedAt)
+	p.CreatedAt = t.orNow(p.CreatedAt)
 	id, err := returningID(ctx, t, `
 		WITH link AS (
 			INSERT INTO identities (channel, external_id, person_id)
@@ -87,7 +86,7 @@ func (t *tx) Company(ctx context.Context, id int64) (store.Company, error) {
 // CreateCompany inserts c unless its name is taken (store.ErrConflict, and
 // the transaction stays usable).
 func (t *tx) CreateCompany(ctx context.Context, c store.Company) (store.Company, error) {
-	c.CreatedAt = sqlval.OrNow(c.CreatedAt)
+	c.CreatedAt = t.orNow(c.CreatedAt)
 	id, err := returningID(ctx, t, `
 		INSERT INTO companies (name, industry, stage, municipality, created_at)
 		VALUES ($1, $2, $3, $4, $5)
@@ -107,7 +106,7 @@ func (t *tx) Assign(ctx context.Context, companyID, advisorID int64, at time.Tim
 	_, err := t.tx.Exec(ctx, `
 		INSERT INTO assignments (company_id, advisor_id, assigned_at) VALUES ($1, $2, $3)
 		ON CONFLICT (company_id, advisor_id) DO UPDATE SET assigned_at = excluded.assigned_at`,
-		companyID, advisorID, sqlval.OrNow(at))
+		companyID, advisorID, t.orNow(at))
 	return storeErr("assign", err)
 }
 

@@ -36,7 +36,7 @@ func newPortfolioDesk(tb testing.TB, companies, advisors int, viewer string) *po
 	}
 	d := &portfolioDesk{counter: &statementCounter{}}
 	cfg.ConnConfig.Tracer = d.counter
-	db, err := openConfig(ctx, cfg)
+	db, err := openConfig(ctx, cfg, time.Now)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 var (
@@ -38,16 +39,29 @@ var (
 
 // DB is a bansou store in a PostgreSQL database.
 type DB struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	clock sqlval.Clock // stamps what comes without a time
 }
 
-// Option adjusts the pool's configuration before it opens.
-type Option func(*pgxpool.Config)
+// Option adjusts how Open opens the store.
+type Option func(*settings)
+
+// settings are what the options adjust before the pool opens.
+type settings struct {
+	pool  *pgxpool.Config
+	clock sqlval.Clock
+}
 
 // WithTracer traces the queries and batches of every connection (tests
 // count statements and round trips with it).
 func WithTracer(t pgx.QueryTracer) Option {
-	return func(cfg *pgxpool.Config) { cfg.ConnConfig.Tracer = t }
+	return func(s *settings) { s.pool.ConnConfig.Tracer = t }
+}
+
+// WithClock makes now the store's clock: a record saved with a zero time
+// gets its time. Without it the clock is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(s *settings) { s.clock = now }
 }
 
 // Open connects to the database at url (postgres://user:pass@host/db?…; the
@@ -62,10 +76,11 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	if !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = DefaultMaxConns
 	}
+	s := settings{pool: cfg, clock: time.Now}
 	for _, o := range opts {
-		o(cfg)
+		o(&s)
 	}
-	return openConfig(ctx, cfg)
+	return openConfig(ctx, s.pool, s.clock)
 }
 
 // DefaultMaxConns is the pool size used when the URL sets no
@@ -77,14 +92,15 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 // 32 conns 1192/1331.
 const DefaultMaxConns = 32
 
-// openConfig opens a pool with cfg and migrates the database.
-func openConfig(ctx context.Context, cfg *pgxpool.Config) (*DB, error) {
+// openConfig opens a pool with cfg and migrates the database; clock is the
+// store's.
+func openConfig(ctx context.Context, cfg *pgxpool.Config, clock sqlval.Clock) (*DB, error) {
 	cfg.AfterConnect = scanTimesInUTC
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
-	db := &DB{pool: pool}
+	db := &DB{pool: pool, clock: clock}
 	if err := db.Migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -126,7 +142,7 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx store.Tx
 		return fmt.Errorf("postgres: begin: %w", err)
 	}
 	defer conn.Release()
-	t := &tx{tx: &lazyTx{conn: conn}}
+	t := &tx{tx: &lazyTx{conn: conn}, clock: db.clock}
 	defer t.tx.rollback(ctx) // no-op after commit; also on panic
 	if err := fn(ctx, t); err != nil {
 		return err
@@ -148,5 +164,9 @@ func (db *DB) SweepEvents(ctx context.Context, cutoff time.Time) (int64, error) 
 
 // tx is a store.Tx on one PostgreSQL transaction.
 type tx struct {
-	tx *lazyTx
+	tx    *lazyTx
+	clock sqlval.Clock // the DB's
 }
+
+// orNow is at, or the store clock's time when at is zero.
+func (t *tx) orNow(at time.Time) time.Time { return t.clock.OrNow(at) }

@@ -35,9 +35,9 @@ func open(t *testing.T) store.Store {
 	return openURL(t, pgtest.NewDB(t, migrate))
 }
 
-func openURL(t *testing.T, url string) *postgres.DB {
+func openURL(t *testing.T, url string, opts ...postgres.Option) *postgres.DB {
 	t.Helper()
-	db, err := postgres.Open(t.Context(), url)
+	db, err := postgres.Open(t.Context(), url, opts...)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -47,7 +47,9 @@ func openURL(t *testing.T, url string) *postgres.DB {
 
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	storetest.Run(t, open)
+	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
+		return openURL(t, pgtest.NewDB(t, migrate), postgres.WithClock(now))
+	})
 }
 
 // TestConcurrentMigrate is two replicas starting at once on an empty

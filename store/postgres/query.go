@@ -91,6 +91,5 @@ func oneRow(tag pgconn.CommandTag, err error, miss error) error {
 	return err
 }
 
-// orNow and nullID are sqlval's, under the names turn.go calls them by.
-func orNow(t time.Time) time.Time { return sqlval.OrNow(t) }
-func nullID(id int64) any         { return sqlval.NullID(id) }
+// nullID is sqlval's, under the name turn.go calls it by.
+func nullID(id int64) any { return sqlval.NullID(id) }

@@ -10,7 +10,7 @@ import (
 )
 
 func (t *tx) AddCommitment(ctx context.Context, c store.Commitment) (store.Commitment, error) {
-	c.CreatedAt = sqlval.OrNow(c.CreatedAt)
+	c.CreatedAt = t.orNow(c.CreatedAt)
 	id, err := returningID(ctx, t, `
 		INSERT INTO commitments (company_id, session_id, text, due, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
@@ -43,7 +43,7 @@ func (t *tx) LatestCommitment(ctx context.Context, companyID int64) (store.Commi
 }
 
 func (t *tx) AddFollowup(ctx context.Context, f store.Followup) (store.Followup, error) {
-	f.CreatedAt = sqlval.OrNow(f.CreatedAt)
+	f.CreatedAt = t.orNow(f.CreatedAt)
 	id, err := returningID(ctx, t, `
 		INSERT INTO followups (company_id, advisor_id, session_id, due, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
@@ -73,7 +73,7 @@ func (t *tx) OpenFollowups(ctx context.Context, advisorID int64) ([]store.Follow
 }
 
 func (t *tx) AddReferral(ctx context.Context, r store.Referral) (store.Referral, error) {
-	r.CreatedAt = sqlval.OrNow(r.CreatedAt)
+	r.CreatedAt = t.orNow(r.CreatedAt)
 	targets := r.Targets
 	if targets == nil {
 		targets = []string{} // NOT NULL: no targets is an empty array
@@ -91,7 +91,7 @@ func (t *tx) AddReferral(ctx context.Context, r store.Referral) (store.Referral,
 }
 
 func (t *tx) AddSmallWin(ctx context.Context, w store.SmallWin) (store.SmallWin, error) {
-	w.CreatedAt = sqlval.OrNow(w.CreatedAt)
+	w.CreatedAt = t.orNow(w.CreatedAt)
 	id, err := returningID(ctx, t, `
 		INSERT INTO small_wins (company_id, session_id, text, source, created_at)
 		VALUES ($1, $2, $3, $4, $5)

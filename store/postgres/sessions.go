@@ -43,7 +43,7 @@ func (t *tx) CreateSession(ctx context.Context, s store.Session) (store.Session,
 		s.Status = store.SessionActive
 	}
 	s.State = stateOrEmpty(s.State)
-	s.CreatedAt = sqlval.OrNow(s.CreatedAt)
+	s.CreatedAt = t.orNow(s.CreatedAt)
 	if s.UpdatedAt.IsZero() {
 		s.UpdatedAt = s.CreatedAt
 	}
@@ -68,7 +68,7 @@ func (t *tx) CreateSession(ctx context.Context, s store.Session) (store.Session,
 // finds the version moved on and updates nothing: store.ErrConflict.
 func (t *tx) UpdateSession(ctx context.Context, s store.Session) (store.Session, error) {
 	s.State = stateOrEmpty(s.State)
-	s.UpdatedAt = sqlval.OrNow(s.UpdatedAt)
+	s.UpdatedAt = t.orNow(s.UpdatedAt)
 	var version int
 	err := t.tx.QueryRow(ctx, `
 		UPDATE sessions SET flow_id = $3, flow_version = $4, mode = $5, company_id = $6, channel = $7,

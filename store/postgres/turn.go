@@ -34,7 +34,7 @@ func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, er
 	if k.EventID != "" {
 		b.Queue(`
 			INSERT INTO inbound_events (event_id, received_at) VALUES ($1, $2)
-			ON CONFLICT (event_id) DO NOTHING`, k.EventID, orNow(k.At))
+			ON CONFLICT (event_id) DO NOTHING`, k.EventID, t.orNow(k.At))
 	}
 	b.Queue(`
 		SELECT `+personCols+`, s.id, s.flow_id, s.flow_version, s.mode, COALESCE(s.company_id, 0), s.channel,
@@ -117,8 +117,8 @@ func (t *tx) SaveTurn(ctx context.Context, s store.Session, a *store.Answer) (st
 		return t.UpdateSession(ctx, s)
 	}
 	s.State = stateOrEmpty(s.State)
-	s.UpdatedAt = orNow(s.UpdatedAt)
-	at := orNow(a.At)
+	s.UpdatedAt = t.orNow(s.UpdatedAt)
+	at := t.orNow(a.At)
 	var version *int
 	err := t.tx.QueryRow(ctx, `
 		WITH saved AS (

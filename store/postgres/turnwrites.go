@@ -20,7 +20,7 @@ func (t *tx) FindCompany(ctx context.Context, key, name string) (store.Company, 
 
 // CreateKeyedCompany inserts c with its key unless its name is taken.
 func (t *tx) CreateKeyedCompany(ctx context.Context, c store.Company, key string) (store.Company, error) {
-	c.CreatedAt = orNow(c.CreatedAt)
+	c.CreatedAt = t.orNow(c.CreatedAt)
 	id, err := returningID(ctx, t, `
 		INSERT INTO companies (name, industry, stage, municipality, created_at, name_key)
 		VALUES ($1, $2, $3, $4, $5, $6)
@@ -41,11 +41,11 @@ func (t *tx) CreateSessionWithAnswers(ctx context.Context, s store.Session, answ
 		s.Status = store.SessionActive
 	}
 	s.State = stateOrEmpty(s.State)
-	s.CreatedAt = orNow(s.CreatedAt)
+	s.CreatedAt = t.orNow(s.CreatedAt)
 	if s.UpdatedAt.IsZero() {
 		s.UpdatedAt = s.CreatedAt
 	}
-	answers = numbered(answers)
+	answers = numbered(answers, t.orNow)
 	n := len(answers)
 	steps, values, raws, tags := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	revisions, by := make([]int32, n), make([]int64, n)
@@ -88,9 +88,9 @@ func (t *tx) CreateSessionWithAnswers(ctx context.Context, s store.Session, answ
 	return s, answers, nil
 }
 
-// numbered copies answers with their At set and revisions counted per
-// step, in order, from 1.
-func numbered(answers []store.Answer) []store.Answer {
+// numbered copies answers with their At set (by orNow) and revisions
+// counted per step, in order, from 1.
+func numbered(answers []store.Answer, orNow func(time.Time) time.Time) []store.Answer {
 	out := make([]store.Answer, len(answers))
 	seen := map[string]int{}
 	for i, a := range answers {

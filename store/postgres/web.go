@@ -7,11 +7,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bansou/bansou/store"
-	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 func (t *tx) CreateWebLink(ctx context.Context, l store.WebLink) (store.WebLink, error) {
-	l.CreatedAt = sqlval.OrNow(l.CreatedAt)
+	l.CreatedAt = t.orNow(l.CreatedAt)
 	id, err := returningID(ctx, t, `
 		INSERT INTO web_links (token_hash, person_id, created_at, expires_at, used_at)
 		VALUES ($1, $2, $3, $4, $5)
@@ -35,7 +34,7 @@ func (t *tx) UseWebLink(ctx context.Context, tokenHash string, at time.Time) (st
 		return l, err
 	}, `
 		UPDATE web_links SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL
-		RETURNING id, token_hash, person_id, created_at, expires_at`, tokenHash, sqlval.OrNow(at))
+		RETURNING id, token_hash, person_id, created_at, expires_at`, tokenHash, t.orNow(at))
 	if err == nil {
 		return l, nil
 	}
@@ -53,7 +52,7 @@ func (t *tx) UseWebLink(ctx context.Context, tokenHash string, at time.Time) (st
 }
 
 func (t *tx) CreateWebSession(ctx context.Context, s store.WebSession) (store.WebSession, error) {
-	s.CreatedAt = sqlval.OrNow(s.CreatedAt)
+	s.CreatedAt = t.orNow(s.CreatedAt)
 	if s.LastSeenAt.IsZero() {
 		s.LastSeenAt = s.CreatedAt
 	}
@@ -82,7 +81,7 @@ func (t *tx) WebSessionByHash(ctx context.Context, tokenHash string) (store.WebS
 }
 
 func (t *tx) TouchWebSession(ctx context.Context, id int64, at time.Time) error {
-	tag, err := t.tx.Exec(ctx, `UPDATE web_sessions SET last_seen_at = $2 WHERE id = $1`, id, sqlval.OrNow(at))
+	tag, err := t.tx.Exec(ctx, `UPDATE web_sessions SET last_seen_at = $2 WHERE id = $1`, id, t.orNow(at))
 	if err == nil && tag.RowsAffected() == 0 {
 		err = store.ErrNotFound
 	}

@@ -61,7 +61,7 @@ func (t *tx) Unassign(ctx context.Context, companyID, advisorID int64) error {
 }
 
 func (t *tx) CreateAccessRequest(ctx context.Context, r store.AccessRequest) (store.AccessRequest, error) {
-	r.CreatedAt, r.Status = sqlval.OrNow(r.CreatedAt), store.RequestPending
+	r.CreatedAt, r.Status = t.orNow(r.CreatedAt), store.RequestPending
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO access_requests (company_id, requester_id, status, created_at)
 		VALUES (?, ?, ?, ?)
@@ -91,7 +91,7 @@ func (t *tx) DecideAccessRequest(ctx context.Context, id int64, status string, b
 	}
 	res, err := t.tx.ExecContext(ctx, `
 		UPDATE access_requests SET status = ?, decided_by = ?, decided_at = ?
-		WHERE id = ? AND status = 'pending'`, status, sqlval.NullID(by), timeText(sqlval.OrNow(at)), id)
+		WHERE id = ? AND status = 'pending'`, status, sqlval.NullID(by), timeText(t.orNow(at)), id)
 	if err := oneRow(res, err, store.ErrConflict); err != nil {
 		return fmt.Errorf("sqlite: decide access request %d: %w", id, err)
 	}
@@ -99,7 +99,7 @@ func (t *tx) DecideAccessRequest(ctx context.Context, id int64, status string, b
 }
 
 func (t *tx) AddHandover(ctx context.Context, h store.Handover) (store.Handover, error) {
-	h.At = sqlval.OrNow(h.At)
+	h.At = t.orNow(h.At)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO handovers (company_id, from_id, to_id, by_id, at, memo_session_id)
 		VALUES (?, ?, ?, ?, ?, ?)
@@ -161,7 +161,7 @@ func (t *tx) markHandover(ctx context.Context, id int64, column string, at time.
 		return fmt.Errorf("sqlite: mark handover %d: %w", id, err)
 	}
 	res, err := t.tx.ExecContext(ctx, `
-		UPDATE handovers SET `+column+` = ? WHERE id = ? AND `+column+` IS NULL`, timeText(sqlval.OrNow(at)), id)
+		UPDATE handovers SET `+column+` = ? WHERE id = ? AND `+column+` IS NULL`, timeText(t.orNow(at)), id)
 	if err := oneRow(res, err, store.ErrConflict); err != nil {
 		return fmt.Errorf("sqlite: mark handover %d: %w", id, err)
 	}

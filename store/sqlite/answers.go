@@ -17,7 +17,7 @@ func (t *tx) AddAnswer(ctx context.Context, a store.Answer) (store.Answer, error
 	if err != nil {
 		return store.Answer{}, fmt.Errorf("sqlite: add answer: %w", err)
 	}
-	a.At = sqlval.OrNow(a.At)
+	a.At = t.orNow(a.At)
 	_, err = t.tx.ExecContext(ctx, `
 		INSERT INTO answers (session_id, step_id, revision, value, raw, skipped, tag, sensitive, by_person_id, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -22,21 +22,21 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
-	if err := migrate.Run(ctx, migrationTarget{db.sql}, ms); err != nil {
+	if err := migrate.Run(ctx, migrationTarget{db: db.sql, now: db.clock}, ms); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
 	return nil
 }
 
-// migrationTarget is the SQLite dialect of the shared runner.
-type migrationTarget struct{ db *sql.DB }
+// migrationTarget is the SQLite dialect of the shared runner; now stamps
+// applied_at.
+type migrationTarget struct {
+	db  *sql.DB
+	now func() time.Time
+}
 
 func (t migrationTarget) Applied(ctx context.Context) ([]int, error) {
-	const create = `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		applied_at TEXT NOT NULL
-	)`
-	if _, err := t.db.ExecContext(ctx, create); err != nil {
+	if _, err := t.db.ExecContext(ctx, migrate.Table); err != nil {
 		return nil, err
 	}
 	rows, err := t.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
@@ -72,7 +72,7 @@ func (t migrationTarget) Apply(ctx context.Context, m migrate.Migration) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-		m.Version, timeText(time.Now()))
+		m.Version, timeText(t.now()))
 	if err != nil {
 		return err
 	}

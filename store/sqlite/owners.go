@@ -11,7 +11,7 @@ import (
 
 // CreateInvite stores inv; a zero CreatedAt means now.
 func (t *tx) CreateInvite(ctx context.Context, inv store.Invite) (store.Invite, error) {
-	inv.CreatedAt = sqlval.OrNow(inv.CreatedAt)
+	inv.CreatedAt = t.orNow(inv.CreatedAt)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO invites (code_hash, company_id, created_by, created_at, expires_at, used_at, used_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -43,7 +43,7 @@ func (t *tx) InviteByHash(ctx context.Context, codeHash string) (store.Invite, e
 func (t *tx) UseInvite(ctx context.Context, id, personID int64, at time.Time) error {
 	n, err := affected(t.tx.ExecContext(ctx, `
 		UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL`,
-		timeText(sqlval.OrNow(at)), personID, id))
+		timeText(t.orNow(at)), personID, id))
 	if err == nil && n == 0 {
 		err = t.exists(ctx, `SELECT count(*) FROM invites WHERE id = ?`, id)
 		if err == nil {
@@ -75,7 +75,7 @@ func (t *tx) LinkOwner(ctx context.Context, personID, companyID int64, at time.T
 		INSERT INTO owner_links (person_id, company_id, linked_at, reachable) VALUES (?, ?, ?, 1)
 		ON CONFLICT (person_id) DO UPDATE
 		SET company_id = excluded.company_id, linked_at = excluded.linked_at, reachable = 1`,
-		personID, companyID, timeText(sqlval.OrNow(at)))
+		personID, companyID, timeText(t.orNow(at)))
 	if err != nil {
 		return fmt.Errorf("sqlite: link owner %d to company %d: %w", personID, companyID, storeErr(err))
 	}

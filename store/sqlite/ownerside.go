@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/bansou/bansou/store"
-	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 // SetPersonName stores a person's display name.
@@ -26,7 +25,7 @@ func (t *tx) SaveAlertRef(ctx context.Context, r store.AlertRef) error {
 		INSERT INTO alert_refs (request_key, company_id, channel, user_id, ref, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (request_key, channel, user_id) DO UPDATE SET ref = excluded.ref, created_at = excluded.created_at`,
-		r.Key, r.CompanyID, r.Channel, r.UserID, r.Ref, timeText(sqlval.OrNow(r.At)))
+		r.Key, r.CompanyID, r.Channel, r.UserID, r.Ref, timeText(t.orNow(r.At)))
 	if err != nil {
 		return fmt.Errorf("sqlite: save alert ref %s: %w", r.Key, storeErr(err))
 	}

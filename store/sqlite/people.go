@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/store"
-	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 // MarkEvent records eventID; false means it was recorded before.
@@ -14,7 +13,7 @@ func (t *tx) MarkEvent(ctx context.Context, eventID string, at time.Time) (bool,
 	n, err := affected(t.tx.ExecContext(ctx, `
 		INSERT INTO inbound_events (event_id, received_at) VALUES (?, ?)
 		ON CONFLICT (event_id) DO NOTHING`,
-		eventID, timeText(sqlval.OrNow(at))))
+		eventID, timeText(t.orNow(at))))
 	if err != nil {
 		return false, fmt.Errorf("sqlite: mark event: %w", err)
 	}
@@ -63,7 +62,7 @@ func (t *tx) CreatePerson(ctx context.Context, p store.Person, channel, external
 	if taken > 0 {
 		return store.Person{}, fmt.Errorf("sqlite: create person: identity %s/%s: %w", channel, externalID, store.ErrConflict)
 	}
-	p.CreatedAt = sqlval.OrNow(p.CreatedAt)
+	p.CreatedAt = t.orNow(p.CreatedAt)
 	err = t.tx.QueryRowContext(ctx, `
 		INSERT INTO people (role, name, locale, created_at) VALUES (?, ?, ?, ?)
 		RETURNING id`,
@@ -109,7 +108,7 @@ func scanCompany(row rowScanner) (store.Company, error) {
 }
 
 func (t *tx) CreateCompany(ctx context.Context, c store.Company) (store.Company, error) {
-	c.CreatedAt = sqlval.OrNow(c.CreatedAt)
+	c.CreatedAt = t.orNow(c.CreatedAt)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO companies (name, industry, stage, municipality, created_at)
 		VALUES (?, ?, ?, ?, ?)
@@ -127,7 +126,7 @@ func (t *tx) Assign(ctx context.Context, companyID, advisorID int64, at time.Tim
 	_, err := t.tx.ExecContext(ctx, `
 		INSERT INTO assignments (company_id, advisor_id, assigned_at) VALUES (?, ?, ?)
 		ON CONFLICT (company_id, advisor_id) DO UPDATE SET assigned_at = excluded.assigned_at`,
-		companyID, advisorID, timeText(sqlval.OrNow(at)))
+		companyID, advisorID, timeText(t.orNow(at)))
 	if err != nil {
 		return fmt.Errorf("sqlite: assign: %w", storeErr(err))
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func (t *tx) AddCommitment(ctx context.Context, c store.Commitment) (store.Commitment, error) {
-	c.CreatedAt = sqlval.OrNow(c.CreatedAt)
+	c.CreatedAt = t.orNow(c.CreatedAt)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO commitments (company_id, session_id, text, due, status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)
@@ -38,7 +38,7 @@ func (t *tx) LatestCommitment(ctx context.Context, companyID int64) (store.Commi
 }
 
 func (t *tx) AddFollowup(ctx context.Context, f store.Followup) (store.Followup, error) {
-	f.CreatedAt = sqlval.OrNow(f.CreatedAt)
+	f.CreatedAt = t.orNow(f.CreatedAt)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO followups (company_id, advisor_id, session_id, due, status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)
@@ -82,7 +82,7 @@ func (t *tx) AddReferral(ctx context.Context, r store.Referral) (store.Referral,
 	if err != nil {
 		return store.Referral{}, fmt.Errorf("sqlite: add referral: %w", err)
 	}
-	r.CreatedAt = sqlval.OrNow(r.CreatedAt)
+	r.CreatedAt = t.orNow(r.CreatedAt)
 	err = t.tx.QueryRowContext(ctx, `
 		INSERT INTO referrals (company_id, session_id, targets, reason, status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)
@@ -96,7 +96,7 @@ func (t *tx) AddReferral(ctx context.Context, r store.Referral) (store.Referral,
 }
 
 func (t *tx) AddSmallWin(ctx context.Context, w store.SmallWin) (store.SmallWin, error) {
-	w.CreatedAt = sqlval.OrNow(w.CreatedAt)
+	w.CreatedAt = t.orNow(w.CreatedAt)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO small_wins (company_id, session_id, text, source, created_at)
 		VALUES (?, ?, ?, ?, ?)
@@ -112,7 +112,7 @@ func (t *tx) AddSmallWin(ctx context.Context, w store.SmallWin) (store.SmallWin,
 func (t *tx) AddAudit(ctx context.Context, e store.AuditEntry) error {
 	_, err := t.tx.ExecContext(ctx, `
 		INSERT INTO audit_log (actor_id, action, subject, detail, at) VALUES (?, ?, ?, ?, ?)`,
-		sqlval.NullID(e.ActorID), e.Action, e.Subject, e.Detail, timeText(sqlval.OrNow(e.At)))
+		sqlval.NullID(e.ActorID), e.Action, e.Subject, e.Detail, timeText(t.orNow(e.At)))
 	if err != nil {
 		return fmt.Errorf("sqlite: add audit: %w", storeErr(err))
 	}

@@ -52,7 +52,7 @@ func (t *tx) CreateSession(ctx context.Context, s store.Session) (store.Session,
 	if len(s.State) == 0 {
 		s.State = []byte("{}")
 	}
-	s.CreatedAt = sqlval.OrNow(s.CreatedAt)
+	s.CreatedAt = t.orNow(s.CreatedAt)
 	if s.UpdatedAt.IsZero() {
 		s.UpdatedAt = s.CreatedAt
 	}
@@ -77,7 +77,7 @@ func (t *tx) UpdateSession(ctx context.Context, s store.Session) (store.Session,
 	if len(s.State) == 0 {
 		s.State = []byte("{}")
 	}
-	s.UpdatedAt = sqlval.OrNow(s.UpdatedAt)
+	s.UpdatedAt = t.orNow(s.UpdatedAt)
 	res, err := t.tx.ExecContext(ctx, `
 		UPDATE sessions
 		SET flow_id = ?, flow_version = ?, mode = ?, company_id = ?, channel = ?, status = ?,

@@ -18,6 +18,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/bansou/bansou/store"
+	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 var (
@@ -30,12 +31,26 @@ const busyTimeout = 10 * time.Second
 
 // DB is a bansou store in one SQLite file.
 type DB struct {
-	sql *sql.DB
+	sql   *sql.DB
+	clock sqlval.Clock // stamps what comes without a time
+}
+
+// Option adjusts how Open opens the store.
+type Option func(*DB)
+
+// WithClock makes now the store's clock: a record saved with a zero time,
+// and an applied migration, get its time. Without it the clock is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(db *DB) { db.clock = now }
 }
 
 // Open opens the database file at path, creating it if needed, and applies
 // the pending migrations.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	db := &DB{clock: time.Now}
+	for _, o := range opts {
+		o(db)
+	}
 	sqlDB, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -46,7 +61,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// writers: up to 7 s of waiting with a pool, 0.7 s with one connection.
 	// The busy timeout still covers other processes (bansou migrate).
 	sqlDB.SetMaxOpenConns(1)
-	db := &DB{sql: sqlDB}
+	db.sql = sqlDB
 	if err := db.Migrate(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -92,7 +107,7 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx store.Tx
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
 	defer func() { _ = sqlTx.Rollback() }() // no-op after Commit; also on panic
-	if err := fn(ctx, &tx{sqlTx}); err != nil {
+	if err := fn(ctx, &tx{tx: sqlTx, clock: db.clock}); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -116,5 +131,9 @@ func (db *DB) SweepEvents(ctx context.Context, cutoff time.Time) (int64, error) 
 
 // tx is a store.Tx on one SQLite transaction.
 type tx struct {
-	tx *sql.Tx
+	tx    *sql.Tx
+	clock sqlval.Clock // the DB's
 }
+
+// orNow is at, or the store clock's time when at is zero.
+func (t *tx) orNow(at time.Time) time.Time { return t.clock.OrNow(at) }

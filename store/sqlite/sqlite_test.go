@@ -15,9 +15,9 @@ import (
 	"github.com/bansou/bansou/store/storetest"
 )
 
-func open(t *testing.T, path string) *sqlite.DB {
+func open(t *testing.T, path string, opts ...sqlite.Option) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), path)
+	db, err := sqlite.Open(t.Context(), path, opts...)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -31,8 +31,8 @@ func open(t *testing.T, path string) *sqlite.DB {
 
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	storetest.Run(t, func(t *testing.T) store.Store {
-		return open(t, filepath.Join(t.TempDir(), "bansou.db"))
+	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
+		return open(t, filepath.Join(t.TempDir(), "bansou.db"), sqlite.WithClock(now))
 	})
 }
 
@@ -62,6 +62,24 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	}
 	if again := texts(t, raw, `SELECT version || ' ' || applied_at FROM schema_migrations ORDER BY version`); !slices.Equal(again, applied) {
 		t.Errorf("migrating again changed schema_migrations: %v, was %v", again, applied)
+	}
+}
+
+// TestMigrationsAreStampedByTheStoreClock opens a new file on a fixed
+// clock: every migration is recorded as applied at the clock's time.
+func TestMigrationsAreStampedByTheStoreClock(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "bansou.db")
+	instant := time.Date(2026, 3, 14, 18, 26, 53, 0, time.FixedZone("JST", 9*60*60))
+	open(t, path, sqlite.WithClock(func() time.Time { return instant }))
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = raw.Close() })
+	stamps := texts(t, raw, `SELECT DISTINCT applied_at FROM schema_migrations`)
+	if want := []string{"2026-03-14T09:26:53.000000Z"}; !slices.Equal(stamps, want) {
+		t.Errorf("migrations applied at %v, want %v (the store's clock, in UTC)", stamps, want)
 	}
 }
 

@@ -6,11 +6,10 @@ import (
 	"time"
 
 	"github.com/bansou/bansou/store"
-	"github.com/bansou/bansou/store/internal/sqlval"
 )
 
 func (t *tx) CreateWebLink(ctx context.Context, l store.WebLink) (store.WebLink, error) {
-	l.CreatedAt = sqlval.OrNow(l.CreatedAt)
+	l.CreatedAt = t.orNow(l.CreatedAt)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO web_links (token_hash, person_id, created_at, expires_at, used_at)
 		VALUES (?, ?, ?, ?, ?)
@@ -30,7 +29,7 @@ func (t *tx) UseWebLink(ctx context.Context, tokenHash string, at time.Time) (st
 	err := t.tx.QueryRowContext(ctx, `
 		UPDATE web_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL
 		RETURNING id, token_hash, person_id, created_at, expires_at`,
-		timeText(sqlval.OrNow(at)), tokenHash,
+		timeText(t.orNow(at)), tokenHash,
 	).Scan(&l.ID, &l.TokenHash, &l.PersonID, timeCol{&l.CreatedAt}, timeCol{&l.ExpiresAt})
 	if err == nil {
 		return l, nil
@@ -45,7 +44,7 @@ func (t *tx) UseWebLink(ctx context.Context, tokenHash string, at time.Time) (st
 }
 
 func (t *tx) CreateWebSession(ctx context.Context, s store.WebSession) (store.WebSession, error) {
-	s.CreatedAt = sqlval.OrNow(s.CreatedAt)
+	s.CreatedAt = t.orNow(s.CreatedAt)
 	if s.LastSeenAt.IsZero() {
 		s.LastSeenAt = s.CreatedAt
 	}
@@ -74,7 +73,7 @@ func (t *tx) WebSessionByHash(ctx context.Context, tokenHash string) (store.WebS
 }
 
 func (t *tx) TouchWebSession(ctx context.Context, id int64, at time.Time) error {
-	res, err := t.tx.ExecContext(ctx, `UPDATE web_sessions SET last_seen_at = ? WHERE id = ?`, timeText(sqlval.OrNow(at)), id)
+	res, err := t.tx.ExecContext(ctx, `UPDATE web_sessions SET last_seen_at = ? WHERE id = ?`, timeText(t.orNow(at)), id)
 	if err := oneRow(res, err, store.ErrNotFound); err != nil {
 		return fmt.Errorf("sqlite: touch web session %d: %w", id, err)
 	}

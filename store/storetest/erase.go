@@ -170,7 +170,7 @@ func testErase(t *testing.T, open opener) {
 }
 
 func testEraseCompany(t *testing.T, open opener) {
-	e := NewErasure(t, open(t))
+	e := NewErasure(t, open(t, time.Now))
 	f := e.f
 	keptBefore, advisorBefore := f.companyView(e.kept), f.personView(e.advisor.ID)
 	var auditBefore [][]store.AuditEntry

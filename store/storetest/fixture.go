@@ -20,7 +20,7 @@ type fixture struct {
 
 func setup(t *testing.T, open opener) *fixture {
 	t.Helper()
-	return &fixture{t: t, s: open(t), ctx: t.Context()}
+	return &fixture{t: t, s: open(t, time.Now), ctx: t.Context()}
 }
 
 // at is the suite's clock: minutes after a fixed instant given in JST with

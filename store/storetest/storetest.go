@@ -5,6 +5,8 @@
 // Conventions the suite checks beyond the method comments in package store:
 //   - Times the caller gives are stored as given (the store does not stamp its
 //     own clock over them) and come back in UTC, truncated to the microsecond.
+//   - A time left zero is the store clock's, the one the store was opened
+//     with.
 //   - A miss is store.ErrNotFound; a list with nothing in it is empty with a
 //     nil error.
 //   - The suite never keeps using a transaction after one of its calls failed
@@ -14,18 +16,19 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/bansou/bansou/store"
 )
 
-// opener returns a fresh, empty, migrated store; the backend closes and
-// removes it through t.Cleanup.
-type opener = func(t *testing.T) store.Store
+// opener returns a fresh, empty, migrated store whose clock is now; the
+// backend closes and removes it through t.Cleanup.
+type opener = func(t *testing.T, now func() time.Time) store.Store
 
 // Run runs the conformance suite. open is called once per story and must
-// return a fresh, empty, migrated store; Close may be called on it twice
-// (once by the suite, once by the backend's cleanup).
-func Run(t *testing.T, open func(t *testing.T) store.Store) {
+// return a fresh, empty, migrated store on the clock now; Close may be
+// called on it twice (once by the suite, once by the backend's cleanup).
+func Run(t *testing.T, open opener) {
 	t.Run("Store", func(t *testing.T) { testStore(t, open) })
 	t.Run("InTx", func(t *testing.T) { testInTx(t, open) })
 	t.Run("Events", func(t *testing.T) { testEvents(t, open) })
@@ -53,4 +56,5 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("OwnerSide", func(t *testing.T) { testOwnerSide(t, open) })
 	t.Run("Turns", func(t *testing.T) { testTurns(t, open) })
 	t.Run("TurnWrites", func(t *testing.T) { testTurnWrites(t, open) })
+	t.Run("Clock", func(t *testing.T) { testClock(t, open) })
 }

@@ -21,10 +21,18 @@ type Migration struct {
 	SQL     string
 }
 
+// Table creates the schema_migrations table, where a Target records the
+// versions it applied, unless it exists. Both dialects accept it as it is:
+// SQLite keeps applied_at as the text the backend writes.
+const Table = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    integer     PRIMARY KEY,
+	applied_at timestamptz NOT NULL
+)`
+
 // Target is a database the runner migrates.
 type Target interface {
-	// Applied creates the schema_migrations table if needed and returns the
-	// versions recorded in it.
+	// Applied creates the schema_migrations table if needed (Table) and
+	// returns the versions recorded in it.
 	Applied(ctx context.Context) ([]int, error)
 	// Apply runs m and records its version in one transaction. It must do
 	// nothing when m was recorded meanwhile by another process.

@@ -1,6 +1,6 @@
 // Package sqlval holds the conversions both SQL backends apply to Go
 // values on their way into a statement: the store's zero values as NULL,
-// and a missing time as now.
+// and a missing time as the store clock's.
 package sqlval
 
 import "time"
@@ -21,10 +21,14 @@ func NullText(s string) any {
 	return s
 }
 
-// OrNow is t, or the current time when t is zero.
-func OrNow(t time.Time) time.Time {
+// Clock is a store's clock, given at Open: the time a record gets when it
+// comes without one.
+type Clock func() time.Time
+
+// OrNow is t, or the clock's time when t is zero.
+func (c Clock) OrNow(t time.Time) time.Time {
 	if t.IsZero() {
-		return time.Now()
+		return c()
 	}
 	return t
 }

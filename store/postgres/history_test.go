@@ -51,7 +51,10 @@ func TestTurnQueriesIgnoreUnrelatedHistory(t *testing.T) {
 			func() error { _, err := tx.CompaniesOf(ctx, advisor); return err },
 			func() error { _, err := tx.OpenFollowups(ctx, advisor); return err },
 			func() error { _, err := tx.CloseFollowups(ctx, c.ID); return err },
-			func() error { _, _, err := tx.FindCompanyFor(ctx, "しにせのやまだ", c.Name, advisor); return err },
+			func() error {
+				_, _, err := tx.FindCompanyFor(ctx, "しにせのやまだ", c.Name, advisor)
+				return err
+			},
 			func() error { _, err := tx.CompanyMemory(ctx, memoryOf(c.ID, advisor)); return err },
 		} {
 			if err := fn(); err != nil && !errors.Is(err, store.ErrNotFound) {

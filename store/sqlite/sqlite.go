@@ -32,6 +32,7 @@ const busyTimeout = 10 * time.Second
 // DB is a bansou store in one SQLite file.
 type DB struct {
 	sql   *sql.DB
+	stmts *stmtCache
 	clock sqlval.Clock // stamps what comes without a time
 }
 
@@ -61,7 +62,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	// writers: up to 7 s of waiting with a pool, 0.7 s with one connection.
 	// The busy timeout still covers other processes (bansou migrate).
 	sqlDB.SetMaxOpenConns(1)
-	db.sql = sqlDB
+	db.sql, db.stmts = sqlDB, newStmtCache(sqlDB)
 	if err := db.Migrate(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -92,6 +93,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the database. Closing twice is harmless.
 func (db *DB) Close() error {
+	db.stmts.close()
 	if err := db.sql.Close(); err != nil {
 		return fmt.Errorf("sqlite: close: %w", err)
 	}
@@ -102,12 +104,18 @@ func (db *DB) Close() error {
 // back and returns fn's error unchanged. fn must use only tx: calling db
 // from inside fn waits for the one connection until ctx ends.
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx store.Tx) error) error {
+	err := db.inTx(ctx, fn)
+	db.stmts.prepare(ctx) // the statements it ran first, now that the connection is free
+	return err
+}
+
+func (db *DB) inTx(ctx context.Context, fn func(ctx context.Context, tx store.Tx) error) error {
 	sqlTx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
 	defer func() { _ = sqlTx.Rollback() }() // no-op after Commit; also on panic
-	if err := fn(ctx, &tx{tx: sqlTx, clock: db.clock}); err != nil {
+	if err := fn(ctx, &tx{tx: cachedTx{sqlTx, db.stmts}, clock: db.clock}); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -131,7 +139,7 @@ func (db *DB) SweepEvents(ctx context.Context, cutoff time.Time) (int64, error) 
 
 // tx is a store.Tx on one SQLite transaction.
 type tx struct {
-	tx    *sql.Tx
+	tx    cachedTx
 	clock sqlval.Clock // the DB's
 }
 

@@ -20,7 +20,8 @@ type Turns interface {
 	// inserts that row already done instead, so the event is stored by the
 	// turn's own commit: unless the row's dedupe key is taken or its person
 	// has a pending row, which is ErrInboxTaken (the caller stores the event
-	// the ordinary way, behind the pending row).
+	// the ordinary way, behind the pending row). The row's dedupe key then
+	// stands for the event: EventID is not recorded beside it.
 	OpenTurn(ctx context.Context, k TurnKey) (TurnStart, error)
 	// SaveTurn saves s like UpdateSession and, when a is not nil and the
 	// save succeeded, appends a (an answer of s: a.SessionID == s.ID) like

@@ -10,7 +10,8 @@ import (
 )
 
 // OpenTurn sends, in one round trip (with the transaction's BEGIN), the
-// event's insert, the inbox row's done-marking (as FinishInbox: the
+// event's insert (not for an added inbox row: its dedupe key is the
+// event's record), the inbox row's done-marking (as FinishInbox: the
 // commit need not wait for the WAL flush, since a turn lost in a crash
 // leaves its row pending and runs again) or the insert of a row already
 // done (under the person's lock, committed with the WAL flushed: it is
@@ -31,7 +32,8 @@ func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, er
 			UPDATE inbox SET status = 'done', done_at = $3, lease_until = NULL
 			WHERE id = $1 AND attempts = $2 AND status = 'pending'`, m.ID, m.Attempts, m.At)
 	}
-	if k.EventID != "" {
+	markEvent := k.EventID != "" && (m == nil || m.Add == nil) // an added row's dedupe key stands for the event
+	if markEvent {
 		b.Queue(`
 			INSERT INTO inbound_events (event_id, received_at) VALUES ($1, $2)
 			ON CONFLICT (event_id) DO NOTHING`, k.EventID, t.orNow(k.At))
@@ -55,7 +57,7 @@ func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, er
 		}
 		marked = tag.RowsAffected() == 1
 	}
-	if k.EventID != "" {
+	if markEvent {
 		tag, err := br.Exec()
 		if err != nil {
 			return ts, storeErr("open turn: mark event", err)

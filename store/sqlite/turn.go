@@ -13,12 +13,13 @@ import (
 func (t *tx) OpenTurn(ctx context.Context, k store.TurnKey) (store.TurnStart, error) {
 	ts := store.TurnStart{Fresh: true}
 	var err error
-	if m := k.Inbox; m != nil && m.Add != nil {
-		if err := t.addDone(ctx, *m.Add, m.At); err != nil {
+	added := k.Inbox != nil && k.Inbox.Add != nil
+	if added { // the row's dedupe key is the event's record: no MarkEvent
+		if err := t.addDone(ctx, *k.Inbox.Add, k.Inbox.At); err != nil {
 			return ts, err
 		}
 	}
-	if k.EventID != "" {
+	if k.EventID != "" && !added {
 		if ts.Fresh, err = t.MarkEvent(ctx, k.EventID, k.At); err != nil || !ts.Fresh {
 			return ts, err
 		}

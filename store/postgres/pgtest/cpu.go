@@ -20,31 +20,82 @@ const clockTick = 10 * time.Millisecond
 // from /proc, so Linux only; an external server is an error. Benchmarks
 // take the difference over a run to price a turn in the database.
 func (s *Server) CPU() (time.Duration, error) {
-	if s.dir == "" {
-		return 0, fmt.Errorf("pgtest: CPU of an external server is unknown")
-	}
-	pidFile, err := os.ReadFile(filepath.Join(s.data(), "postmaster.pid"))
+	postmaster, err := s.postmaster()
 	if err != nil {
-		return 0, fmt.Errorf("pgtest: CPU: %w", err)
-	}
-	first, _, _ := strings.Cut(string(pidFile), "\n")
-	postmaster, err := strconv.Atoi(strings.TrimSpace(first))
-	if err != nil {
-		return 0, fmt.Errorf("pgtest: CPU: postmaster.pid: %w", err)
+		return 0, err
 	}
 	self, err := procTimes(postmaster)
 	if err != nil {
 		return 0, err
 	}
 	total := self.user + self.system + self.childUser + self.childSystem
-	procs, _ := filepath.Glob("/proc/[0-9]*/stat")
-	for _, p := range procs {
-		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
-		if t, err := procTimes(pid); err == nil && t.parent == postmaster {
+	for _, pid := range children(postmaster) {
+		if t, err := procTimes(pid); err == nil {
 			total += t.user + t.system
 		}
 	}
 	return time.Duration(total) * clockTick, nil
+}
+
+// Backends returns the server's running child processes.
+func (s *Server) Backends() ([]int, error) {
+	postmaster, err := s.postmaster()
+	if err != nil {
+		return nil, err
+	}
+	return children(postmaster), nil
+}
+
+// Settle waits (up to 5 s) until no child process but those in keep is
+// left: a backend that has just exited counts in CPU only once the
+// postmaster has reaped it.
+func (s *Server) Settle(keep []int) {
+	postmaster, err := s.postmaster()
+	if err != nil {
+		return
+	}
+	kept := map[int]bool{}
+	for _, pid := range keep {
+		kept[pid] = true
+	}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		left := false
+		for _, pid := range children(postmaster) {
+			left = left || !kept[pid]
+		}
+		if !left {
+			return
+		}
+	}
+}
+
+func (s *Server) postmaster() (int, error) {
+	if s.dir == "" {
+		return 0, fmt.Errorf("pgtest: the processes of an external server are unknown")
+	}
+	pidFile, err := os.ReadFile(filepath.Join(s.data(), "postmaster.pid"))
+	if err != nil {
+		return 0, fmt.Errorf("pgtest: postmaster: %w", err)
+	}
+	first, _, _ := strings.Cut(string(pidFile), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil {
+		return 0, fmt.Errorf("pgtest: postmaster.pid: %w", err)
+	}
+	return pid, nil
+}
+
+// children are the processes whose parent is pid (zombies included).
+func children(pid int) []int {
+	var out []int
+	procs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range procs {
+		child, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
+		if t, err := procTimes(child); err == nil && t.parent == pid {
+			out = append(out, child)
+		}
+	}
+	return out
 }
 
 type procStat struct {

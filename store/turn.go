@@ -46,7 +46,7 @@ type InboxMark struct {
 	ID       int64
 	Attempts int
 	At       time.Time
-	Add      *InboxItem // the row to insert done (ID, Attempts ignored); nil: mark row ID done
+	Add      *InboxItem // the row to insert done, never claimed (ID ignored, Attempts 0); nil: mark row ID done
 }
 
 // TurnStart is what OpenTurn found.

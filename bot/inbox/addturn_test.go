@@ -136,8 +136,8 @@ func TestAddTurnAnswersOnCommitNotOnTheReply(t *testing.T) {
 		t.Fatalf("%d replies finished before the gate opened", n)
 	}
 	it := rows(t, r.st, 1)[0]
-	if it.DedupeKey != "slack:msg:D1:1" || it.Status != store.InboxDone || string(it.Payload) != "こんにちは" {
-		t.Errorf("the event's row: %+v, want it done with its payload", it)
+	if it.DedupeKey != "slack:msg:D1:1" || it.Status != store.InboxDone || it.Attempts != 0 || string(it.Payload) != "こんにちは" {
+		t.Errorf("the event's row: %+v, want it done with its payload, never claimed", it)
 	}
 	close(r.sender.open)
 	// A redelivery is answered and has no second effect.

@@ -553,11 +553,17 @@ func lineText(e event) []byte {
 	return body
 }
 
-// lineEffects: every event handled leaves its webhookEventId in
-// inbound_events (written in the turn's transaction).
+// lineEffects: every event whose turn committed left its webhookEventId,
+// written in the turn's transaction: in inbound_events (a turn a worker
+// ran from a pending row) or as the key of the inbox row the turn inserted
+// done (a turn run at intake: never claimed, attempts 0). A row a worker
+// marked done does not count by itself.
 func lineEffects(ctx context.Context, conn *pgx.Conn) (map[string]map[int]int, error) {
 	out := map[string]map[int]int{}
-	rows, _ := conn.Query(ctx, `SELECT event_id FROM inbound_events WHERE event_id LIKE 'line:ev%'`)
+	rows, _ := conn.Query(ctx, `
+		SELECT event_id FROM inbound_events WHERE event_id LIKE 'line:ev%'
+		UNION
+		SELECT dedupe_key FROM inbox WHERE dedupe_key LIKE 'line:ev%' AND status = 'done' AND attempts = 0`)
 	var id string
 	_, err := pgx.ForEachRow(rows, []any{&id}, func() error {
 		var u, j int

@@ -607,7 +607,7 @@ COMMIT;
 // open prompts (pgbenchPrompts). (No colon inside a literal: pgbench would
 // read ":name" as a variable.)
 const pgbenchInbox = `SELECT pg_advisory_xact_lock(hashtextextended('bansou.inbox:' || 'slack-pgb-' || :client_id::text, 0));
-INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, attempts, done_at) SELECT gen_random_uuid()::text, 'slack', 'slack-pgb-' || :client_id::text, 'event', convert_to(repeat('x', 400), 'UTF8'), now(), 'done', 1, now() WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = 'slack-pgb-' || :client_id::text AND status = 'pending') ON CONFLICT (dedupe_key) DO NOTHING;
+INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, attempts, done_at) SELECT gen_random_uuid()::text, 'slack', 'slack-pgb-' || :client_id::text, 'event', convert_to(repeat('x', 400), 'UTF8'), now(), 'done', 0, now() WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = 'slack-pgb-' || :client_id::text AND status = 'pending') ON CONFLICT (dedupe_key) DO NOTHING;
 `
 
 const pgbenchPrompts = `BEGIN;

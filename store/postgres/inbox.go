@@ -49,12 +49,13 @@ const addInbox = `
 		RETURNING ` + inboxCols
 
 // addInboxDone inserts the row of an event whose turn runs now, already
-// done ($1–$6 as for addInbox, $7: done at), unless the person has a
+// done and never claimed (attempts 0; $1–$6 as for addInbox, $7: done
+// at), unless the person has a
 // pending row (it must run first) or the dedupe key is taken. Run it under
 // lockInboxPerson.
 const addInboxDone = `
 		INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, attempts, done_at)
-		SELECT $1, $2, $3, $4, $5, $6, 'done', 1, $7
+		SELECT $1, $2, $3, $4, $5, $6, 'done', 0, $7
 		WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = $3 AND status = 'pending')
 		ON CONFLICT (dedupe_key) DO NOTHING`
 

@@ -52,7 +52,7 @@ func (t *tx) AddInbox(ctx context.Context, it store.InboxItem, leaseUntil time.T
 }
 
 // addDone inserts the row of an event whose turn runs now, already done at
-// at, unless the person has a pending row (it must run first) or the dedupe
+// at and never claimed (attempts 0), unless the person has a pending row (it must run first) or the dedupe
 // key is taken: then store.ErrInboxTaken. One write transaction at a time
 // makes the check safe.
 func (t *tx) addDone(ctx context.Context, it store.InboxItem, at time.Time) error {
@@ -61,7 +61,7 @@ func (t *tx) addDone(ctx context.Context, it store.InboxItem, at time.Time) erro
 	}
 	res, err := t.tx.ExecContext(ctx, `
 		INSERT INTO inbox (dedupe_key, channel, person_key, kind, payload, received_at, status, attempts, done_at)
-		SELECT :key, :channel, :person, :kind, :payload, :received, 'done', 1, :at
+		SELECT :key, :channel, :person, :kind, :payload, :received, 'done', 0, :at
 		WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE person_key = :person AND status = 'pending')
 		ON CONFLICT (dedupe_key) DO NOTHING`,
 		sql.Named("key", it.DedupeKey), sql.Named("channel", it.Channel), sql.Named("person", it.PersonKey),

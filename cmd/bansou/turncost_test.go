@@ -466,8 +466,9 @@ func startCPU(b *testing.B, pg *pgtest.Server) cpuMeter {
 	m := cpuMeter{pg: pg, self: selfCPU(b)}
 	if pg != nil {
 		var err error
-		if m.server, err = pg.CPU(); err != nil {
-			b.Fatal(err)
+		if m.server, err = pg.CPU(); err != nil { // an external server: its processes are not ours to read
+			b.Logf("PostgreSQL's processor time not measured: %v", err)
+			m.pg = nil
 		}
 	}
 	return m
@@ -655,10 +656,7 @@ func runPgbench(b *testing.B, srv *pgtest.Server, url string, conc int, inbox bo
 		}
 	}
 	state := `{"flow":"debrief","flow_version":1,"mode":"quick","phase":"ask","cursor":"D7","answers":{"D1":{"v":"企業"},"D5":{"v":"売上が前年比1割減。"}},"trail":["D1","D5"],"context":{"company_id":1,"vars":{"company":"企業"}}}`
-	backends, err := srv.Backends()
-	if err != nil {
-		b.Fatal(err)
-	}
+	backends, _ := srv.Backends() // none known for an external server: Settle then returns at once
 	cpu := startCPU(b, srv)
 	out, err := exec.CommandContext(b.Context(), bin, "-n", "-M", "prepared", "-f", answer+"@1", "-f", back+"@1",
 		"-c", strconv.Itoa(conc), "-j", strconv.Itoa(min(2, conc)), "-T", strconv.Itoa(pgbenchSeconds),
@@ -676,7 +674,9 @@ func runPgbench(b *testing.B, srv *pgtest.Server, url string, conc int, inbox bo
 	if n := txnsLine.FindSubmatch(out); n != nil {
 		srv.Settle(backends) // pgbench's backends counted once reaped
 		txns, _ := strconv.Atoi(string(n[1]))
-		res.pgCPU = cpu.perUnit(b, max(1, txns))
+		if cpu.pg != nil {
+			res.pgCPU = cpu.perUnit(b, max(1, txns))
+		}
 	}
 	return res
 }

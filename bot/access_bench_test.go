@@ -17,25 +17,9 @@ import (
 // BenchmarkCanSee measures the access check of an advisor on a company
 // with 5 advisors among 200 companies, on both backends.
 func BenchmarkCanSee(b *testing.B) {
-	open := map[string]func(b *testing.B) store.Store{
-		"sqlite": func(b *testing.B) store.Store {
-			db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bansou.db"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			return db
-		},
-		"postgres": func(b *testing.B) store.Store {
-			db, err := postgres.Open(context.Background(), pgtest.NewDB(b, migratePG))
-			if err != nil {
-				b.Fatal(err)
-			}
-			return db
-		},
-	}
 	for _, name := range []string{"sqlite", "postgres"} {
 		b.Run(name, func(b *testing.B) {
-			db := open[name](b)
+			db := openBenchStore(b, name)
 			defer db.Close()
 			ctx := context.Background()
 			var p store.Person
@@ -82,4 +66,21 @@ func BenchmarkCanSee(b *testing.B) {
 			}
 		})
 	}
+}
+
+// openBenchStore opens a fresh store on backend ("sqlite" or "postgres"),
+// for the benchmarks that run on both.
+func openBenchStore(b *testing.B, backend string) store.Store {
+	b.Helper()
+	var db store.Store
+	var err error
+	if backend == "sqlite" {
+		db, err = sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bansou.db"))
+	} else {
+		db, err = postgres.Open(context.Background(), pgtest.NewDB(b, migratePG))
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db
 }

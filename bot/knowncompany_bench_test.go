@@ -3,16 +3,12 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bansou/bansou/bot"
 	"github.com/bansou/bansou/store"
-	"github.com/bansou/bansou/store/postgres"
-	"github.com/bansou/bansou/store/postgres/pgtest"
-	"github.com/bansou/bansou/store/sqlite"
 )
 
 // BenchmarkKnownCompany measures the turn in which an advisor chooses a
@@ -21,25 +17,9 @@ import (
 // both backends. Each iteration starts a quick debrief and cancels it
 // untimed; only the company answer is timed.
 func BenchmarkKnownCompany(b *testing.B) {
-	open := map[string]func(b *testing.B) store.Store{
-		"sqlite": func(b *testing.B) store.Store {
-			db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bansou.db"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			return db
-		},
-		"postgres": func(b *testing.B) store.Store {
-			db, err := postgres.Open(context.Background(), pgtest.NewDB(b, migratePG))
-			if err != nil {
-				b.Fatal(err)
-			}
-			return db
-		},
-	}
 	for _, name := range []string{"sqlite", "postgres"} {
 		b.Run(name, func(b *testing.B) {
-			db := open[name](b)
+			db := openBenchStore(b, name)
 			defer db.Close()
 			h := newHarnessOn(b, db, nil)
 			ctx := context.Background()

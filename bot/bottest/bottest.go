@@ -156,3 +156,49 @@ func (c *Clock) Add(d time.Duration) {
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
 }
+
+// Arrivals lets a test wait for what a fake platform receives: the fake
+// calls Arrived at each call it records; WaitFor checks its condition again
+// at each arrival. The zero value is ready.
+type Arrivals struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+// Next is closed at the next arrival.
+func (a *Arrivals) Next() <-chan struct{} {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.ch == nil {
+		a.ch = make(chan struct{})
+	}
+	return a.ch
+}
+
+// Arrived wakes whoever waits for the next arrival.
+func (a *Arrivals) Arrived() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.ch != nil {
+		close(a.ch)
+		a.ch = nil
+	}
+}
+
+// WaitFor waits until cond holds, checking it again at every arrival; it
+// fails the test after 10 s.
+func (a *Arrivals) WaitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		next := a.Next()
+		if cond() {
+			return
+		}
+		select {
+		case <-next:
+		case <-timeout:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}

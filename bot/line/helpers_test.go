@@ -103,13 +103,13 @@ type response struct {
 // fakeLINE is a Messaging API that records every call. Scripted responses
 // are used in order per path; afterwards every call gets 200.
 type fakeLINE struct {
-	srv     *httptest.Server
-	mu      sync.Mutex
-	seen    []apiCall
-	script  map[string][]response
-	hung    bool          // never answer: hold each call until the client gives up
-	rules   lineRules     // what LINE enforces; guarded by mu
-	arrived chan struct{} // when a test waits, closed at the next recorded call
+	srv      *httptest.Server
+	mu       sync.Mutex
+	seen     []apiCall
+	script   map[string][]response
+	hung     bool             // never answer: hold each call until the client gives up
+	rules    lineRules        // what LINE enforces; guarded by mu
+	arrivals bottest.Arrivals // signals each recorded call
 }
 
 func newFakeLINE(t testing.TB) *fakeLINE {
@@ -125,10 +125,7 @@ func (f *fakeLINE) serve(w http.ResponseWriter, r *http.Request) {
 	_ = json.Unmarshal(raw, &c.Body)
 	f.mu.Lock()
 	f.seen = append(f.seen, c)
-	if f.arrived != nil {
-		close(f.arrived)
-		f.arrived = nil
-	}
+	f.arrivals.Arrived()
 	resp := response{status: http.StatusOK, body: `{"sentMessages":[{"id":"461230966842064897","quoteToken":"q"}]}`}
 	if q := f.script[r.URL.Path]; len(q) > 0 {
 		resp, f.script[r.URL.Path] = q[0], q[1:]
@@ -162,23 +159,7 @@ func (f *fakeLINE) hang() {
 // fake receives.
 func (f *fakeLINE) waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	timeout := time.After(10 * time.Second)
-	for {
-		f.mu.Lock()
-		if f.arrived == nil {
-			f.arrived = make(chan struct{})
-		}
-		arrived := f.arrived
-		f.mu.Unlock()
-		if cond() {
-			return
-		}
-		select {
-		case <-arrived:
-		case <-timeout:
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
+	f.arrivals.WaitFor(t, what, cond)
 }
 
 // then scripts the next responses to path.

@@ -59,9 +59,8 @@ type fakeSlack struct {
 	group []string // members of every user group
 	// hold, when set, runs after a call is recorded and before it is
 	// answered: a test can keep a call in flight.
-	hold func(c call)
-	// arrived, when a test waits, is closed at the next recorded call.
-	arrived chan struct{}
+	hold     func(c call)
+	arrivals bottest.Arrivals // signals each recorded call
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -88,10 +87,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.seen = append(f.seen, c)
-	if f.arrived != nil {
-		close(f.arrived)
-		f.arrived = nil
-	}
+	f.arrivals.Arrived()
 	f.ts++
 	ts := fmt.Sprintf("1763600000.%06d", f.ts)
 	hold := f.hold
@@ -129,23 +125,7 @@ func (f *fakeSlack) setFail(fn func(method string, w http.ResponseWriter) bool) 
 // fake receives.
 func (f *fakeSlack) waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	timeout := time.After(10 * time.Second)
-	for {
-		f.mu.Lock()
-		if f.arrived == nil {
-			f.arrived = make(chan struct{})
-		}
-		arrived := f.arrived
-		f.mu.Unlock()
-		if cond() {
-			return
-		}
-		select {
-		case <-arrived:
-		case <-timeout:
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
+	f.arrivals.WaitFor(t, what, cond)
 }
 
 // calls returns the recorded calls of method ("" for all).

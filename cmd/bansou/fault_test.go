@@ -233,7 +233,7 @@ type faultChannel struct {
 	env     map[string]string
 	send    func(base string, e event) (int, error)
 	replies func() map[string][]time.Time // per user: when the fake platform got each reply
-	replied *arrivals                     // signals each reply the fake platform got
+	replied *bottest.Arrivals                     // signals each reply the fake platform got
 	// effects counts the durable effects of each message: user → j → count.
 	effects func(ctx context.Context, conn *pgx.Conn) (map[string]map[int]int, error)
 }
@@ -305,7 +305,7 @@ func waitForEffects(t *testing.T, ch faultChannel, conn *pgx.Conn, l *load) map[
 	t.Helper()
 	timeout := time.After(30 * time.Second)
 	for {
-		next := ch.replied.next()
+		next := ch.replied.Next()
 		effects, err := ch.effects(t.Context(), conn)
 		if err != nil {
 			t.Fatal(err)
@@ -476,7 +476,7 @@ type faultSlack struct {
 	mu      sync.Mutex
 	posts   map[string][]time.Time
 	n       int
-	replied arrivals
+	replied bottest.Arrivals
 }
 
 func (f *faultSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -491,7 +491,7 @@ func (f *faultSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "chat.postMessage":
 		user := strings.TrimPrefix(r.FormValue("channel"), "D")
 		f.posts[user] = append(f.posts[user], time.Now())
-		f.replied.arrived()
+		f.replied.Arrived()
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"9.%06d"}`, r.FormValue("channel"), f.n)
 	default:
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"9.%06d"}`, r.FormValue("channel"), f.n)
@@ -586,7 +586,7 @@ type faultLINE struct {
 	mu               sync.Mutex
 	sent             map[string][]time.Time
 	replied, expired int
-	arrivals         arrivals // signals each message sent
+	arrivals         bottest.Arrivals // signals each message sent
 }
 
 func (f *faultLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -610,7 +610,7 @@ func (f *faultLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.replied++
 	}
 	f.sent[user] = append(f.sent[user], time.Now())
-	f.arrivals.arrived()
+	f.arrivals.Arrived()
 	_, _ = io.WriteString(w, `{"sentMessages":[{"id":"1","quoteToken":"q"}]}`)
 }
 

@@ -213,7 +213,7 @@ func TestServeSlackOverHTTP(t *testing.T) {
 	if code := r.dm(t, "shh", "Ev1", "1.000100"); code != http.StatusOK {
 		t.Fatalf("signed event: %d", code)
 	}
-	fake.waitFor(t, "the reply", func() bool { return strings.Contains(fake.methods(), "chat.postMessage") })
+	fake.WaitFor(t, "the reply", func() bool { return strings.Contains(fake.methods(), "chat.postMessage") })
 	for _, path := range []string{"/slack/interactivity", "/slack/commands"} {
 		resp, err := http.Post(r.base+path, "application/x-www-form-urlencoded", strings.NewReader("payload=%7B%7D"))
 		if err != nil {
@@ -268,7 +268,7 @@ func (r *running) dm(t *testing.T, secret, eventID, ts string) int {
 
 // recordingSlack is a Slack Web API that answers ok and remembers methods.
 type recordingSlack struct {
-	arrivals
+	bottest.Arrivals
 	mu   sync.Mutex
 	seen []string
 }
@@ -279,7 +279,7 @@ func (f *recordingSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.seen = append(f.seen, method)
 	n := len(f.seen)
 	f.mu.Unlock()
-	f.arrived()
+	f.Arrived()
 	w.Header().Set("Content-Type", "application/json")
 	switch method {
 	case "conversations.open":
@@ -297,7 +297,7 @@ func (f *recordingSlack) methods() string {
 
 // recordingLINE is a fake Messaging API that records the paths called.
 type recordingLINE struct {
-	arrivals
+	bottest.Arrivals
 	mu    sync.Mutex
 	paths []string
 }
@@ -306,7 +306,7 @@ func (f *recordingLINE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.paths = append(f.paths, r.URL.Path)
 	f.mu.Unlock()
-	f.arrived()
+	f.Arrived()
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = io.WriteString(w, `{"sentMessages":[{"id":"1","quoteToken":"q"}]}`)
 }
@@ -340,7 +340,7 @@ func TestServeLINEWebhook(t *testing.T) {
 	defer api.Close()
 	r := startServe(t, map[string]string{"LINE_CHANNEL_SECRET": "line-secret", "LINE_CHANNEL_ACCESS_TOKEN": "line-token",
 		"LINE_API_URL": api.URL, "LINE_DATA_API_URL": api.URL, "BANSOU_COORDINATORS": "UC1"})
-	fake.waitFor(t, "the owner rich menu to be looked for at start", func() bool { return fake.called("/v2/bot/richmenu/list") })
+	fake.WaitFor(t, "the owner rich menu to be looked for at start", func() bool { return fake.called("/v2/bot/richmenu/list") })
 	body := `{"destination":"Ubot","events":[{"type":"follow","mode":"active","timestamp":1763600000000,` +
 		`"source":{"type":"user","userId":"Uowner"},"webhookEventId":"01HX","deliveryContext":{"isRedelivery":false},` +
 		`"replyToken":"rt1","follow":{"isUnblocked":false}}]}`
@@ -367,7 +367,7 @@ func TestServeLINEWebhook(t *testing.T) {
 	}
 	// The webhook answered once the event was in the inbox; a worker runs
 	// the turn right after.
-	fake.waitFor(t, "the reply", func() bool { return fake.calls() != "" })
+	fake.WaitFor(t, "the reply", func() bool { return fake.calls() != "" })
 	if got := fake.calls(); got != "/v2/bot/message/reply" {
 		t.Errorf("LINE calls = %q, want one reply", got)
 	}

@@ -233,7 +233,7 @@ type faultChannel struct {
 	env     map[string]string
 	send    func(base string, e event) (int, error)
 	replies func() map[string][]time.Time // per user: when the fake platform got each reply
-	replied *bottest.Arrivals                     // signals each reply the fake platform got
+	replied *bottest.Arrivals             // signals each reply the fake platform got
 	// effects counts the durable effects of each message: user → j → count.
 	effects func(ctx context.Context, conn *pgx.Conn) (map[string]map[int]int, error)
 }
